@@ -1,0 +1,93 @@
+//! Printing results and failures, for people and for `--json`.
+
+use folio_model::{ErrorDto, ErrorKind, Site};
+use serde::Serialize;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Why a command failed.
+pub enum Failure {
+    /// A core error, shown exactly as the desktop app shows it.
+    Core(ErrorDto),
+    Other(anyhow::Error),
+}
+
+impl Failure {
+    fn dto(&self) -> ErrorDto {
+        match self {
+            Failure::Core(dto) => dto.clone(),
+            Failure::Other(e) => ErrorDto::new(ErrorKind::Internal, format!("{e:#}")),
+        }
+    }
+}
+
+impl From<ErrorDto> for Failure {
+    fn from(dto: ErrorDto) -> Self {
+        Failure::Core(dto)
+    }
+}
+
+/// Report a failure and choose the exit code: 2 for input the user can fix, 1 otherwise.
+/// With `--json`, stdout also gets `{"error": {kind, message, field}}` for scripts.
+pub fn fail(f: &Failure, json: bool) -> ExitCode {
+    let dto = f.dto();
+    if json {
+        let body = serde_json::json!({ "error": dto });
+        println!("{body}");
+    }
+    eprintln!("error: {}", dto.message);
+    match dto.kind {
+        ErrorKind::Validation | ErrorKind::Conflict | ErrorKind::NotFound => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
+    }
+}
+
+pub fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Other(e.into()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(|e| Failure::Other(e.into()))
+}
+
+pub fn sector_names(site: &Site) -> String {
+    site.sectors
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn print_site_table(sites: &[Site]) {
+    let rows: Vec<[String; 4]> = sites
+        .iter()
+        .map(|s| {
+            [
+                s.id.to_string(),
+                s.name.clone(),
+                s.domain.clone(),
+                sector_names(s),
+            ]
+        })
+        .collect();
+    let headers = ["ID", "NAME", "DOMAIN", "SECTORS"];
+    let mut widths = headers.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 4]| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(cell);
+            } else {
+                s.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        s
+    };
+    println!("{}", line(headers));
+    for row in &rows {
+        println!("{}", line([&row[0], &row[1], &row[2], &row[3]]));
+    }
+}

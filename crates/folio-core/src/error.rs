@@ -1,0 +1,102 @@
+//! The core's error type. Messages are written for the person who typed the input: they say what
+//! is wrong and what to do, and never contain a secret.
+
+use folio_model::{ErrorDto, ErrorKind};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// Input rejected by a rule; `field` names the input it is about.
+    #[error("{message}")]
+    Validation {
+        field: &'static str,
+        message: String,
+    },
+
+    /// The input clashes with existing data.
+    #[error("{message}")]
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
+
+    #[error("{what} not found")]
+    NotFound { what: String },
+
+    #[error("cannot create the data directory {path}: {source}. Choose another with --data-dir or FOLIO_DATA_DIR")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("no data directory could be determined for this user; set FOLIO_DATA_DIR or pass --data-dir")]
+    NoDataDir,
+
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    #[error("cannot upgrade the database schema: {0}. If this data directory was written by a newer Folio, use that version")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+
+    #[error("database error: {0}")]
+    Storage(#[from] sqlx::Error),
+
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+
+    #[error("cannot set up logging: {0}")]
+    Logging(String),
+
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl CoreError {
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Validation { .. } => ErrorKind::Validation,
+            Self::Conflict { .. } => ErrorKind::Conflict,
+            Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::Open { .. } | Self::Migrate(_) | Self::Storage(_) | Self::Corrupt(_) => {
+                ErrorKind::Storage
+            }
+            Self::DataDir { .. } | Self::NoDataDir | Self::Logging(_) | Self::Internal(_) => {
+                ErrorKind::Internal
+            }
+        }
+    }
+
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Validation { field, .. } | Self::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The `{kind, message, field}` shape the UI and the CLI's `--json` show.
+    pub fn to_dto(&self) -> ErrorDto {
+        let dto = ErrorDto::new(self.kind(), self.to_string());
+        match self.field() {
+            Some(f) => dto.with_field(f),
+            None => dto,
+        }
+    }
+}
+
+impl From<CoreError> for ErrorDto {
+    fn from(e: CoreError) -> Self {
+        e.to_dto()
+    }
+}

@@ -1,0 +1,14 @@
+//! Folio's core: the one place where business rules live.
+//!
+//! The desktop shell, the CLI and (later) the sync server call these operations and nothing else;
+//! they parse input, call one operation and map its [`CoreError`] to an [`folio_model::ErrorDto`].
+
+pub mod error;
+pub mod logging;
+pub mod paths;
+pub mod sites;
+pub mod store;
+pub mod text;
+
+pub use error::CoreError;
+pub use store::Folio;

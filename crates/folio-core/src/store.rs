@@ -1,0 +1,127 @@
+//! The local store: one SQLite database per data directory, migrated at open.
+
+use crate::{paths, CoreError};
+use chrono::Utc;
+use folio_model::AccountId;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+use uuid::Uuid;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+const CURRENT_ACCOUNT_KEY: &str = "current_account_id";
+
+/// An open Folio data directory: the database plus the account this device works in.
+///
+/// Cheap to clone; clones share the connection pool.
+#[derive(Clone, Debug)]
+pub struct Folio {
+    pub(crate) pool: SqlitePool,
+    pub(crate) account_id: AccountId,
+    data_dir: PathBuf,
+}
+
+impl Folio {
+    /// Open (creating if needed) the data directory, apply pending migrations and make sure a local
+    /// account exists. The desktop app and the CLI may have the same directory open at once.
+    pub async fn open(data_dir: &Path) -> Result<Self, CoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| CoreError::DataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        // SQLite migrations take no lock, so two processes opening a fresh directory at once (the
+        // app and the CLI) would both apply them; an OS file lock serialises the whole open.
+        let _open_lock = lock_for_open(data_dir).await?;
+        let db_path = paths::database_path(data_dir);
+        let options = SqliteConnectOptions::new()
+            .filename(&db_path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            // the app and the CLI can write at the same moment; wait rather than fail
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| CoreError::Open {
+                path: db_path.clone(),
+                source,
+            })?;
+        MIGRATOR.run(&pool).await?;
+        let account_id = ensure_local_account(&pool).await?;
+        tracing::info!(data_dir = %data_dir.display(), %account_id, "store opened");
+        Ok(Self {
+            pool,
+            account_id,
+            data_dir: data_dir.to_path_buf(),
+        })
+    }
+
+    /// The account this device works in.
+    pub fn account_id(&self) -> AccountId {
+        self.account_id
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Close the pool, checkpointing the WAL so the database is one file again.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
+
+async fn lock_for_open(data_dir: &Path) -> Result<std::fs::File, CoreError> {
+    let path = data_dir.join("folio.db.open-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| CoreError::DataDir {
+            path: path.clone(),
+            source,
+        })?;
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|e| CoreError::Internal(format!("waiting for the data directory lock: {e}")))?
+        .map_err(|source| CoreError::DataDir { path, source })
+}
+
+/// A fresh device gets one local account ("My account"); later the sync issue lets it join a
+/// server account. Runs in one transaction so two processes opening a new directory at once still
+/// end up with a single account.
+async fn ensure_local_account(pool: &SqlitePool) -> Result<AccountId, CoreError> {
+    let mut tx = pool.begin().await?;
+    let existing: Option<(String,)> = sqlx::query_as("SELECT value FROM local_meta WHERE key = ?")
+        .bind(CURRENT_ACCOUNT_KEY)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let id = match existing {
+        Some((value,)) => AccountId::from_str(&value)
+            .map_err(|e| CoreError::Corrupt(format!("current account id {value:?}: {e}")))?,
+        None => {
+            let id = AccountId(Uuid::now_v7());
+            sqlx::query("INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)")
+                .bind(id.to_string())
+                .bind("My account")
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO local_meta (key, value) VALUES (?, ?)")
+                .bind(CURRENT_ACCOUNT_KEY)
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+    };
+    tx.commit().await?;
+    Ok(id)
+}

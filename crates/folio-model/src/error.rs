@@ -1,0 +1,52 @@
+//! The error shape that crosses IPC and the CLI's `--json` output: `{kind, message, field?}`.
+
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, coarsely enough for a UI to decide how to show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input was rejected; `field` names the offending input when there is one.
+    Validation,
+    /// The input clashes with existing data (a duplicate name, for example).
+    Conflict,
+    /// The thing asked for does not exist.
+    NotFound,
+    /// The local store could not be read or written.
+    Storage,
+    /// Anything else; the message says what.
+    Internal,
+}
+
+/// An error as the UI and the CLI see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDto {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// The input field the error is about, named as in the DTO (`name`, `domain`, `sectors`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ErrorDto {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl std::fmt::Display for ErrorDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ErrorDto {}

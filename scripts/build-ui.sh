@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Build the Yew UI to ui/dist (embedded into the app at compile time).
+# Usage: scripts/build-ui.sh [debug|release]
+# Plain cargo + wasm-bindgen-cli: nothing is downloaded (trunk would fetch tools from outside the
+# package registries).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-debug}"
+case "$mode" in
+  debug) profile_args=(); profile_dir=debug ;;
+  release) profile_args=(--profile wasm-release); profile_dir=wasm-release ;;
+  *) echo "usage: $0 [debug|release]" >&2; exit 2 ;;
+esac
+target_dir="${CARGO_TARGET_DIR:-target}"
+cargo build -p folio-ui --target wasm32-unknown-unknown "${profile_args[@]}"
+rm -rf ui/dist.tmp
+mkdir -p ui/dist.tmp
+wasm-bindgen --target web --no-typescript --out-dir ui/dist.tmp --out-name folio_ui \
+  "$target_dir/wasm32-unknown-unknown/$profile_dir/folio-ui.wasm"
+cp ui/index.html ui/boot.js ui/style.css ui/dist.tmp/
+# Swap in one step so the app build never embeds a half-written dist.
+rm -rf ui/dist
+mv ui/dist.tmp ui/dist
+echo "ui built ($mode): $(du -sh ui/dist | cut -f1) in ui/dist"

@@ -1,0 +1,2 @@
+import init from './folio_ui.js';
+init();

@@ -1,0 +1,10 @@
+//! The Folio desktop UI (Yew, compiled to wasm32). Pages keep reducer state with actions named
+//! after what the person did; all IPC goes through [`ipc`].
+
+mod app;
+mod ipc;
+mod pages;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}
