@@ -1,1 +1,233 @@
-//! placeholder
+//! The end-to-end harness: starts `tauri-driver` (which drives WebKitWebDriver, which launches the
+//! real `folio-app` binary) and hands out WebDriver sessions on the app's window.
+//!
+//! Needs an X display (the test command runs everything under `xvfb-run`), `tauri-driver` on PATH
+//! (or `TAURI_DRIVER`) and `WebKitWebDriver` (Debian's `webkit2gtk-driver`).
+
+use anyhow::{bail, Context, Result};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long any single UI expectation may take before the test fails.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Whether the end-to-end tests can run here. Outside CI a machine without a display skips them
+/// with a note; in CI (CI=true) a missing display is a failure, so the suite cannot pass vacuously.
+pub fn display_available() -> Result<bool> {
+    if std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty()) {
+        return Ok(true);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        bail!("DISPLAY is not set in CI: run the tests through scripts/test.sh (it starts Xvfb)");
+    }
+    eprintln!("skipping the end-to-end test: no DISPLAY (scripts/test.sh runs it under Xvfb)");
+    Ok(false)
+}
+
+/// The directory of the running test executable's profile (`target/debug`), where cargo puts the
+/// workspace binaries.
+pub fn profile_dir() -> Result<PathBuf> {
+    let exe = std::env::current_exe().context("locating the test executable")?;
+    // target/debug/deps/e2e_sites-… → target/debug
+    exe.parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .context("the test executable is not inside a cargo target directory")
+}
+
+/// The app binary under test: `APP_BINARY`, else `folio-app` next to this test's profile.
+pub fn app_binary() -> Result<PathBuf> {
+    let path = match std::env::var_os("APP_BINARY") {
+        Some(p) => PathBuf::from(p),
+        None => profile_dir()?.join("folio-app"),
+    };
+    if !path.is_file() {
+        bail!(
+            "app binary {} not found: build it first (scripts/test.sh does: cargo build -p folio-app)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// Where screenshots and other artifacts for people to look at go: `FOLIO_E2E_ARTIFACTS`, else
+/// `<target>/e2e`.
+pub fn artifacts_dir() -> Result<PathBuf> {
+    let dir = match std::env::var_os("FOLIO_E2E_ARTIFACTS") {
+        Some(p) => PathBuf::from(p),
+        None => profile_dir()?
+            .parent()
+            .context("no target directory above the profile")?
+            .join("e2e"),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// A running tauri-driver. Dropping it stops it with SIGTERM: tauri-driver only reaps its
+/// WebKitWebDriver child on SIGTERM/SIGINT, and a stray one would squat on the native port.
+pub struct Driver {
+    child: Child,
+    port: u16,
+    data_dir: PathBuf,
+}
+
+impl Driver {
+    /// Start tauri-driver on free loopback ports; apps it launches use `data_dir`.
+    pub async fn start(data_dir: &Path) -> Result<Self> {
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let program = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
+        let child = Command::new(&program)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("FOLIO_DATA_DIR", data_dir)
+            .stdin(Stdio::null())
+            .spawn()
+            .with_context(|| {
+                format!(
+                    "starting {} (install it with scripts/setup.sh)",
+                    Path::new(&program).display()
+                )
+            })?;
+        let driver = Self {
+            child,
+            port,
+            data_dir: data_dir.to_path_buf(),
+        };
+        let deadline = Instant::now() + UI_TIMEOUT;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                bail!("tauri-driver did not listen on 127.0.0.1:{port} within {UI_TIMEOUT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(driver)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Launch the app and open a WebDriver session on its window.
+    pub async fn launch_app(&self) -> Result<Client> {
+        let app = app_binary()?;
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .context("opening a WebDriver session on the app")?;
+        Ok(client)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(_)) | Err(_) => break,
+                Ok(None) if Instant::now() > deadline => {
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    break;
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+}
+
+/// Wait until the element matching `css` exists and its text satisfies `ok`; return that text.
+pub async fn wait_for_text(
+    client: &Client,
+    css: &str,
+    what: &str,
+    ok: impl Fn(&str) -> bool,
+) -> Result<String> {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    let mut last = None;
+    loop {
+        if let Ok(el) = client.find(Locator::Css(css)).await {
+            if let Ok(text) = el.text().await {
+                if ok(&text) {
+                    return Ok(text);
+                }
+                last = Some(text);
+            }
+        }
+        if Instant::now() > deadline {
+            bail!("timed out waiting for {what} ({css}); last text: {last:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The trimmed `textContent` of every element matching `css`, in document order.
+/// (`textContent` rather than WebDriver's rendered text, which WebKitWebDriver reports as empty for
+/// some clipped elements that are plainly visible on screen.)
+pub async fn texts(client: &Client, css: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for el in client.find_all(Locator::Css(css)).await? {
+        out.push(
+            el.prop("textContent")
+                .await?
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+        );
+    }
+    Ok(out)
+}
+
+/// Replace the content of an input the way a person would: clear it, then type.
+pub async fn type_into(client: &Client, css: &str, text: &str) -> Result<()> {
+    let el = client
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("finding input {css}"))?;
+    el.clear().await?;
+    el.send_keys(text).await?;
+    Ok(())
+}
+
+pub async fn click(client: &Client, css: &str) -> Result<()> {
+    client
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("finding {css}"))?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// Save a screenshot of the window under the artifacts directory; returns its path.
+pub async fn screenshot(client: &Client, name: &str) -> Result<PathBuf> {
+    // A WebDriver screenshot can lag the DOM by a frame or two.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let png = client.screenshot().await?;
+    let path = artifacts_dir()?.join(format!("{name}.png"));
+    std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
+}
