@@ -18,7 +18,13 @@ mkdir -p ui/dist.tmp
 wasm-bindgen --target web --no-typescript --out-dir ui/dist.tmp --out-name folio_ui \
   "$target_dir/wasm32-unknown-unknown/$profile_dir/folio-ui.wasm"
 cp ui/index.html ui/boot.js ui/style.css ui/dist.tmp/
-# Swap in one step so the app build never embeds a half-written dist.
-rm -rf ui/dist
-mv ui/dist.tmp ui/dist
+# Only touch files whose bytes changed: the app embeds ui/dist and rebuilds when it changes.
+mkdir -p ui/dist
+for f in ui/dist.tmp/*; do
+  cmp -s "$f" "ui/dist/${f##*/}" || cp "$f" "ui/dist/${f##*/}"
+done
+for f in ui/dist/*; do
+  [ -e "ui/dist.tmp/${f##*/}" ] || rm -f "$f"
+done
+rm -rf ui/dist.tmp
 echo "ui built ($mode): $(du -sh ui/dist | cut -f1) in ui/dist"

@@ -1,5 +1,8 @@
 //! `folio site add/list` as a user runs them: the real binary on a temporary data directory.
 
+// Test helpers panic on purpose: a panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::Value;
 use std::process::{Command, Output};
 

@@ -1,5 +1,8 @@
 //! The Sites operations against a real SQLite store in a temporary data directory.
 
+// Test helpers panic on purpose: a panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use folio_core::Folio;
 use folio_model::{ErrorKind, NewSite};
 
