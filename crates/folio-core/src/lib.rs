@@ -4,6 +4,7 @@
 //! they parse input, call one operation and map its [`CoreError`] to an [`folio_model::ErrorDto`].
 
 pub mod error;
+pub mod keyword_import;
 pub mod logging;
 pub mod paths;
 pub mod sites;

@@ -5,8 +5,10 @@
 
 pub mod error;
 pub mod ids;
+pub mod keyword;
 pub mod site;
 
 pub use error::{ErrorDto, ErrorKind};
 pub use ids::{AccountId, SectorId, SiteId};
+pub use keyword::{Intent, KeywordFormat};
 pub use site::{NewSite, Sector, Site, SiteList, MAX_SECTORS_PER_SITE};

@@ -1,0 +1,1 @@
+//! Parsing keyword-tool exports (being written).
