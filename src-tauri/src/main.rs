@@ -8,11 +8,15 @@ mod commands;
 use folio_core::{logging, paths, Folio};
 use folio_model::ErrorDto;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 /// What the commands work on: the open store, or why it could not be opened (shown in the UI
 /// rather than a window that silently fails to start).
 pub struct AppState {
     pub folio: Result<Folio, ErrorDto>,
+    /// The cancel flag of the import in progress, if one is.
+    pub import_cancel: Mutex<Option<Arc<AtomicBool>>>,
 }
 
 fn main() -> ExitCode {
@@ -34,10 +38,19 @@ fn main() -> ExitCode {
     });
 
     let result = tauri::Builder::default()
-        .manage(AppState { folio })
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState {
+            folio,
+            import_cancel: Mutex::new(None),
+        })
         .invoke_handler(tauri::generate_handler![
             commands::site_list,
-            commands::site_create
+            commands::site_create,
+            commands::keywords_list,
+            commands::keywords_bulk,
+            commands::keywords_pick_file,
+            commands::keywords_import,
+            commands::keywords_import_cancel,
         ])
         .run(tauri::generate_context!());
     match result {

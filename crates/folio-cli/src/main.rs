@@ -3,12 +3,13 @@
 //! Each subcommand parses its arguments, calls one folio-core operation and prints the result,
 //! as text for people or as JSON with `--json`.
 
+mod keyword_cmd;
 mod output;
+mod site_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use folio_core::{logging, paths, CoreError, Folio};
-use folio_model::NewSite;
-use output::{fail, print_json, Failure};
+use output::{fail, Failure};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,44 +32,35 @@ struct Cli {
 enum Command {
     /// Sites: the WordPress sites you write for.
     #[command(subcommand)]
-    Site(SiteCommand),
+    Site(site_cmd::SiteCommand),
+    /// Keywords: import exports, list, filter and change them in bulk.
+    #[command(subcommand)]
+    Keywords(keyword_cmd::KeywordCommand),
 }
 
-#[derive(Subcommand)]
-enum SiteCommand {
-    /// Add a site with up to five sectors.
-    Add(SiteAdd),
-    /// List the sites of this account.
-    List(JsonFlag),
+impl Command {
+    fn json(&self) -> bool {
+        match self {
+            Command::Site(c) => c.json(),
+            Command::Keywords(c) => c.json(),
+        }
+    }
 }
 
-#[derive(Args)]
-struct SiteAdd {
-    /// The site's name, unique in the account.
-    #[arg(long)]
-    name: String,
-    /// Its domain (example.com) or home URL (https://example.com/blog).
-    #[arg(long)]
-    domain: String,
-    /// A sector (topic area); repeat for more, up to 5. Without any, the site gets "General".
-    #[arg(long = "sector", value_name = "NAME")]
-    sectors: Vec<String>,
-    #[command(flatten)]
-    json: JsonFlag,
-}
-
-#[derive(Args)]
-struct JsonFlag {
+/// `--json`, shared by every command.
+#[derive(Args, Clone, Copy)]
+pub struct JsonFlag {
     /// Print JSON instead of text.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = cli.command.json();
     let data_dir = match paths::resolve_data_dir(cli.data_dir.clone()) {
         Ok(d) => d,
-        Err(e) => return fail(&e.into(), false),
+        Err(e) => return fail(&e.into(), json),
     };
     let _log = match logging::init(&data_dir, "warn") {
         Ok(g) => Some(g),
@@ -77,10 +69,6 @@ fn main() -> ExitCode {
             eprintln!("warning: {e}");
             None
         }
-    };
-    let json = match &cli.command {
-        Command::Site(SiteCommand::Add(a)) => a.json.json,
-        Command::Site(SiteCommand::List(j)) => j.json,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -99,42 +87,11 @@ fn main() -> ExitCode {
 async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
     let folio = Folio::open(&data_dir).await?;
     let result = match command {
-        Command::Site(SiteCommand::Add(args)) => site_add(&folio, args).await,
-        Command::Site(SiteCommand::List(flag)) => site_list(&folio, flag.json).await,
+        Command::Site(c) => site_cmd::run(&folio, c).await,
+        Command::Keywords(c) => keyword_cmd::run(&folio, c).await,
     };
     folio.close().await;
     result
-}
-
-async fn site_add(folio: &Folio, args: SiteAdd) -> Result<(), Failure> {
-    let site = folio
-        .create_site(&NewSite {
-            name: args.name,
-            domain: args.domain,
-            sectors: args.sectors,
-        })
-        .await?;
-    if args.json.json {
-        return print_json(&site);
-    }
-    println!("Created site \u{201c}{}\u{201d}", site.name);
-    println!("  id:      {}", site.id);
-    println!("  domain:  {}", site.domain);
-    println!("  sectors: {}", output::sector_names(&site));
-    Ok(())
-}
-
-async fn site_list(folio: &Folio, json: bool) -> Result<(), Failure> {
-    let list = folio.list_sites().await?;
-    if json {
-        return print_json(&list);
-    }
-    if list.items.is_empty() {
-        println!("No sites yet. Add one with: folio site add --name NAME --domain DOMAIN");
-        return Ok(());
-    }
-    output::print_site_table(&list.items);
-    Ok(())
 }
 
 impl From<CoreError> for Failure {

@@ -37,7 +37,10 @@ pub fn fail(f: &Failure, json: bool) -> ExitCode {
     }
     eprintln!("error: {}", dto.message);
     match dto.kind {
-        ErrorKind::Validation | ErrorKind::Conflict | ErrorKind::NotFound => ExitCode::from(2),
+        ErrorKind::Validation | ErrorKind::Conflict | ErrorKind::NotFound | ErrorKind::Limit => {
+            ExitCode::from(2)
+        }
+        ErrorKind::Cancelled => ExitCode::from(130),
         _ => ExitCode::FAILURE,
     }
 }
@@ -56,28 +59,18 @@ pub fn sector_names(site: &Site) -> String {
         .join(", ")
 }
 
-pub fn print_site_table(sites: &[Site]) {
-    let rows: Vec<[String; 4]> = sites
-        .iter()
-        .map(|s| {
-            [
-                s.id.to_string(),
-                s.name.clone(),
-                s.domain.clone(),
-                sector_names(s),
-            ]
-        })
-        .collect();
-    let headers = ["ID", "NAME", "DOMAIN", "SECTORS"];
-    let mut widths = headers.map(|h| h.chars().count());
-    for row in &rows {
+/// Print rows under headers in aligned columns; the last column is not padded.
+pub fn print_table(headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 4]| {
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
         let mut s = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+        let cells: Vec<&str> = cells.collect();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
             if i + 1 == cells.len() {
                 s.push_str(cell);
             } else {
@@ -86,8 +79,8 @@ pub fn print_site_table(sites: &[Site]) {
         }
         s
     };
-    println!("{}", line(headers));
-    for row in &rows {
-        println!("{}", line([&row[0], &row[1], &row[2], &row[3]]));
+    println!("{}", line(&mut headers.iter().copied()));
+    for row in rows {
+        println!("{}", line(&mut row.iter().map(String::as_str)));
     }
 }

@@ -23,6 +23,23 @@ pub enum CoreError {
     #[error("{what} not found")]
     NotFound { what: String },
 
+    /// A keyword file that cannot be imported at all.
+    #[error(transparent)]
+    Import(#[from] crate::keyword_import::ImportError),
+
+    #[error("{0}")]
+    Limit(String),
+
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
+
+    #[error("cannot read {path}: {source}")]
+    ReadFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("cannot create the data directory {path}: {source}. Choose another with --data-dir or FOLIO_DATA_DIR")]
     DataDir {
         path: PathBuf,
@@ -69,6 +86,9 @@ impl CoreError {
             Self::Validation { .. } => ErrorKind::Validation,
             Self::Conflict { .. } => ErrorKind::Conflict,
             Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::Import(_) | Self::ReadFile { .. } => ErrorKind::Validation,
+            Self::Limit(_) => ErrorKind::Limit,
+            Self::Cancelled => ErrorKind::Cancelled,
             Self::Open { .. } | Self::Migrate(_) | Self::Storage(_) | Self::Corrupt(_) => {
                 ErrorKind::Storage
             }
@@ -81,6 +101,7 @@ impl CoreError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             Self::Validation { field, .. } | Self::Conflict { field, .. } => Some(field),
+            Self::Import(_) | Self::ReadFile { .. } => Some("file"),
             _ => None,
         }
     }

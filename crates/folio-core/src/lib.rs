@@ -5,11 +5,15 @@
 
 pub mod error;
 pub mod keyword_import;
+mod keyword_index;
+pub mod keywords;
 pub mod logging;
 pub mod paths;
 pub mod sites;
 pub mod store;
 pub mod text;
+pub mod write;
 
 pub use error::CoreError;
 pub use store::Folio;
+pub use write::{Entity, WriteTx};

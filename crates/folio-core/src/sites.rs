@@ -1,7 +1,7 @@
 //! Sites and sectors: validation and storage.
 
 use crate::text::{name_key, tidy};
-use crate::{CoreError, Folio};
+use crate::{CoreError, Entity, Folio};
 use chrono::{DateTime, Utc};
 use folio_model::{
     AccountId, NewSite, Sector, SectorId, Site, SiteId, SiteList, MAX_SECTORS_PER_SITE,
@@ -230,12 +230,12 @@ impl Folio {
                 valid.name
             ),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let exists: Option<(String,)> =
             sqlx::query_as("SELECT id FROM sites WHERE account_id = ? AND name_key = ?")
                 .bind(self.account_id.to_string())
                 .bind(&valid.name_key)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(tx.conn())
                 .await?;
         if exists.is_some() {
             return Err(duplicate_name());
@@ -251,7 +251,7 @@ impl Folio {
         .bind(&valid.name_key)
         .bind(&valid.domain)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await
         // another process may have taken the name between our check and the insert
         .map_err(|e| if is_unique_violation(&e) { duplicate_name() } else { e.into() })?;
@@ -268,13 +268,15 @@ impl Folio {
             .bind(key)
             .bind(position as i64)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
+            tx.touch(Entity::Sector, id.as_uuid());
             sectors.push(Sector {
                 id,
                 name: name.clone(),
             });
         }
+        tx.touch(Entity::Site, site_id.as_uuid());
         tx.commit().await?;
         tracing::info!(site_id = %site_id, sectors = sectors.len(), "site created");
         Ok(Site {

@@ -12,6 +12,10 @@ pub enum ErrorKind {
     Conflict,
     /// The thing asked for does not exist.
     NotFound,
+    /// A plan limit (sites, users, keywords) would be exceeded.
+    Limit,
+    /// The person cancelled the operation; nothing was changed.
+    Cancelled,
     /// The local store could not be read or written.
     Storage,
     /// Anything else; the message says what.

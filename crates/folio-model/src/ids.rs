@@ -52,3 +52,39 @@ id_type!(
     /// A sector (topic area) of a site.
     SectorId
 );
+id_type!(
+    /// A keyword of a site and sector.
+    KeywordId
+);
+id_type!(
+    /// A keyword cluster.
+    ClusterId
+);
+id_type!(
+    /// A content idea.
+    IdeaId
+);
+id_type!(
+    /// A writing task.
+    TaskId
+);
+id_type!(
+    /// A piece of content (an article).
+    ContentId
+);
+id_type!(
+    /// An image of a piece of content.
+    ImageId
+);
+id_type!(
+    /// A person in an account.
+    UserId
+);
+id_type!(
+    /// A category or tag of a site.
+    TermId
+);
+id_type!(
+    /// A keyword import (one file brought in).
+    ImportId
+);

@@ -1,0 +1,72 @@
+//! The one write path. Every mutation of authored data goes through a [`WriteTx`]: an
+//! `IMMEDIATE` SQLite transaction (so the app and the CLI never dead-lock upgrading a read lock)
+//! that also records which records it touched. The local-first layer hooks in here: at commit it
+//! turns the touched records into document changes in the same transaction.
+
+use crate::{CoreError, Folio};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+use uuid::Uuid;
+
+/// The kinds of authored records, for change tracking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Account,
+    Site,
+    Sector,
+    SiteSettings,
+    Keyword,
+    Cluster,
+    Idea,
+    Task,
+    Content,
+    Image,
+    Taxonomy,
+    AccountSettings,
+    Prompt,
+    AuthorProfile,
+}
+
+/// A write in progress. Dropping it without [`WriteTx::commit`] rolls everything back.
+pub struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+    touched: Vec<(Entity, Uuid)>,
+    /// Bulk changes (imports, bulk status changes) are recorded as a count, not row by row.
+    bulk: Vec<(Entity, usize)>,
+}
+
+impl WriteTx {
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+
+    /// Record that a record was created, changed or deleted.
+    pub fn touch(&mut self, entity: Entity, id: Uuid) {
+        self.touched.push((entity, id));
+    }
+
+    /// Record a bulk change of `count` records of one kind.
+    pub fn touch_many(&mut self, entity: Entity, count: usize) {
+        if count > 0 {
+            self.bulk.push((entity, count));
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), CoreError> {
+        let (touched, bulk) = (self.touched.len(), self.bulk.len());
+        self.tx.commit().await?;
+        tracing::debug!(touched, bulk, "write committed");
+        Ok(())
+    }
+}
+
+impl Folio {
+    /// Start a write. Waits (up to the busy timeout) while another process writes.
+    pub async fn begin_write(&self) -> Result<WriteTx, CoreError> {
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx {
+            tx,
+            touched: Vec::new(),
+            bulk: Vec::new(),
+        })
+    }
+}
