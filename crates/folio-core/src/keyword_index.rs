@@ -18,7 +18,7 @@ use sqlx::SqlitePool;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// How many sites' indexes stay in memory (an agency switches between a few client sites).
 const CACHED_SITES: usize = 8;
@@ -64,9 +64,10 @@ pub(crate) struct SiteKeywords {
     pub entries: Vec<Entry>,
     /// Every word of every keyword, sorted, with the entries that contain it (ascending).
     words: Vec<(Box<str>, Vec<u32>)>,
-    /// Per sortable field, every entry in ascending order with unknown values at the end, and
-    /// where the unknown ones start: a page of any sort is then a walk, not a sort.
-    orders: Vec<(KeywordSortField, Vec<u32>, usize)>,
+    /// Per field of [`ORDERED_FIELDS`], every entry in ascending order with unknown values at
+    /// the end, and where the unknown ones start: a page of any sort is then a walk, not a sort.
+    /// Computed on first use, so a reload after a write does not pay for six sorts.
+    orders: [OnceLock<(Vec<u32>, usize)>; 6],
 }
 
 /// The fields with a precomputed order (`Created` is the entries' own order).
@@ -97,29 +98,29 @@ impl SiteKeywords {
             .map(|(w, l)| (Box::from(w), l))
             .collect();
         words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut index = Self {
+        Self {
             version,
             sectors,
             entries,
             words,
-            orders: Vec::new(),
-        };
-        let all: Vec<u32> = (0..index.entries.len() as u32).collect();
-        let orders = ORDERED_FIELDS
-            .iter()
-            .map(|&field| {
-                let mut order = all.clone();
-                let asc = KeywordSort {
-                    field,
-                    descending: false,
-                };
-                order.sort_unstable_by(|a, b| index.compare(*a, *b, asc));
-                let known = order.partition_point(|&i| index.has_value(i, field));
-                (field, order, known)
-            })
-            .collect();
-        index.orders = orders;
-        index
+            orders: Default::default(),
+        }
+    }
+
+    /// The ascending order of `field` and where its unknown values start; `None` for `Created`,
+    /// which is the entries' own order.
+    fn order(&self, field: KeywordSortField) -> Option<&(Vec<u32>, usize)> {
+        let slot = ORDERED_FIELDS.iter().position(|f| *f == field)?;
+        Some(self.orders[slot].get_or_init(|| {
+            let mut order: Vec<u32> = (0..self.entries.len() as u32).collect();
+            let asc = KeywordSort {
+                field,
+                descending: false,
+            };
+            order.sort_unstable_by(|a, b| self.compare(*a, *b, asc));
+            let known = order.partition_point(|&i| self.has_value(i, field));
+            (order, known)
+        }))
     }
 
     fn has_value(&self, i: u32, field: KeywordSortField) -> bool {
@@ -136,7 +137,7 @@ impl SiteKeywords {
     /// Walk every entry in the order of `sort`, calling `visit` until it returns `false`.
     fn walk(&self, sort: KeywordSort, mut visit: impl FnMut(u32) -> bool) {
         let n = self.entries.len() as u32;
-        let Some((_, order, known)) = self.orders.iter().find(|(f, _, _)| *f == sort.field) else {
+        let Some((order, known)) = self.order(sort.field) else {
             if sort.descending {
                 (0..n).rev().take_while(|&i| visit(i)).for_each(drop);
             } else {
