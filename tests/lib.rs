@@ -6,6 +6,7 @@
 
 use anyhow::{bail, Context, Result};
 use fantoccini::{Client, ClientBuilder, Locator};
+use std::ffi::OsStr;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -83,6 +84,12 @@ pub struct Driver {
 impl Driver {
     /// Start tauri-driver on free loopback ports; apps it launches use `data_dir`.
     pub async fn start(data_dir: &Path) -> Result<Self> {
+        Self::start_with_env(data_dir, &[]).await
+    }
+
+    /// Like [`Driver::start`], with extra environment for the apps it launches (for example
+    /// `FOLIO_PICK_FILE`, which answers the native file dialog that WebDriver cannot click).
+    pub async fn start_with_env(data_dir: &Path, env: &[(&str, &OsStr)]) -> Result<Self> {
         let port = free_port()?;
         let native_port = free_port()?;
         let program = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
@@ -94,6 +101,7 @@ impl Driver {
                 &native_port.to_string(),
             ])
             .env("FOLIO_DATA_DIR", data_dir)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .spawn()
             .with_context(|| {
@@ -199,6 +207,48 @@ pub async fn texts(client: &Client, css: &str) -> Result<Vec<String>> {
         );
     }
     Ok(out)
+}
+
+/// Wait until the trimmed `textContent`s of every element matching `css` satisfy `ok` (see
+/// [`texts`]); return them.
+pub async fn wait_for_texts(
+    client: &Client,
+    css: &str,
+    what: &str,
+    ok: impl Fn(&[String]) -> bool,
+) -> Result<Vec<String>> {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        // Elements can be replaced between finding and reading them; that is just "not yet".
+        let last = texts(client, css).await.unwrap_or_default();
+        if ok(&last) {
+            return Ok(last);
+        }
+        if Instant::now() > deadline {
+            bail!("timed out waiting for {what} ({css}); last texts: {last:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Wait until the element matching `css` has attribute `name` equal to `value`.
+pub async fn wait_for_attr(client: &Client, css: &str, name: &str, value: &str) -> Result<()> {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    let mut last = None;
+    loop {
+        if let Ok(el) = client.find(Locator::Css(css)).await {
+            if let Ok(v) = el.attr(name).await {
+                if v.as_deref() == Some(value) {
+                    return Ok(());
+                }
+                last = v;
+            }
+        }
+        if Instant::now() > deadline {
+            bail!("timed out waiting for {css} [{name}={value:?}]; last: {last:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Replace the content of an input the way a person would: clear it, then type.

@@ -1,19 +1,51 @@
 //! The one place the UI talks to the Rust core, through Tauri's global `invoke`.
 
-use folio_model::{ErrorDto, ErrorKind, NewSite, Site, SiteList};
+use folio_model::{
+    ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport,
+    KeywordPage, KeywordQuery, NewSite, SectorId, Site, SiteId, SiteList,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+use yew::Callback;
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch)]
     async fn invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    /// Tauri's IPC channel: the command streams messages to `onmessage`.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"])]
+    type Channel;
+
+    #[wasm_bindgen(constructor, js_namespace = ["window", "__TAURI__", "core"], catch)]
+    fn new() -> Result<Channel, JsValue>;
+
+    #[wasm_bindgen(method, setter)]
+    fn set_onmessage(this: &Channel, f: &js_sys::Function);
+}
+
+type ProgressListener = Closure<dyn FnMut(JsValue)>;
+
+thread_local! {
+    /// The progress listener of the latest import. Tauri may deliver a channel message (and the
+    /// channel's end) after the command's reply, so the listener must outlive the call; it is
+    /// dropped when the next import replaces it, long after its channel closed.
+    static IMPORT_LISTENER: RefCell<Option<ProgressListener>> = const { RefCell::new(None) };
+}
+
+fn to_js<A: Serialize>(cmd: &str, args: &A) -> Result<JsValue, ErrorDto> {
+    // JSON-compatible: `None` becomes `null` rather than a dropped key.
+    args.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| ErrorDto::new(ErrorKind::Internal, format!("cannot send {cmd}: {e}")))
 }
 
 async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ErrorDto> {
-    let args = serde_wasm_bindgen::to_value(args)
-        .map_err(|e| ErrorDto::new(ErrorKind::Internal, format!("cannot send {cmd}: {e}")))?;
+    call_js(cmd, to_js(cmd, args)?).await
+}
+
+async fn call_js<R: DeserializeOwned>(cmd: &str, args: JsValue) -> Result<R, ErrorDto> {
     match invoke(cmd, args).await {
         Ok(value) => serde_wasm_bindgen::from_value(value).map_err(|e| {
             ErrorDto::new(
@@ -44,4 +76,74 @@ pub async fn list_sites() -> Result<SiteList, ErrorDto> {
 
 pub async fn create_site(input: &NewSite) -> Result<Site, ErrorDto> {
     call("site_create", &CreateSiteArgs { input }).await
+}
+
+#[derive(Serialize)]
+struct ListKeywordsArgs<'a> {
+    query: &'a KeywordQuery,
+}
+
+#[derive(Serialize)]
+struct BulkKeywordsArgs<'a> {
+    filter: &'a KeywordFilter,
+    action: &'a KeywordBulkAction,
+}
+
+#[derive(Serialize)]
+struct ImportArgs<'a> {
+    site: SiteId,
+    sector: Option<SectorId>,
+    path: &'a str,
+}
+
+pub async fn list_keywords(query: &KeywordQuery) -> Result<KeywordPage, ErrorDto> {
+    call("keywords_list", &ListKeywordsArgs { query }).await
+}
+
+/// Returns how many keywords changed.
+pub async fn bulk_keywords(
+    filter: &KeywordFilter,
+    action: &KeywordBulkAction,
+) -> Result<u64, ErrorDto> {
+    call("keywords_bulk", &BulkKeywordsArgs { filter, action }).await
+}
+
+/// The native open dialog; `None` when the person closes it without choosing.
+pub async fn pick_keyword_file() -> Result<Option<String>, ErrorDto> {
+    call("keywords_pick_file", &NoArgs {}).await
+}
+
+/// Import a keyword file; `on_progress` hears every phase while it runs.
+pub async fn import_keywords(
+    site: SiteId,
+    sector: Option<SectorId>,
+    path: &str,
+    on_progress: Callback<ImportProgress>,
+) -> Result<KeywordImportReport, ErrorDto> {
+    const CMD: &str = "keywords_import";
+    let bridge = |what: &str, e: JsValue| {
+        ErrorDto::new(
+            ErrorKind::Internal,
+            format!("cannot start the import ({what}): {e:?}"),
+        )
+    };
+    let args = to_js(CMD, &ImportArgs { site, sector, path })?;
+    let channel = Channel::new().map_err(|e| bridge("no IPC channel", e))?;
+    let listener = ProgressListener::new(move |message: JsValue| {
+        // A message this UI does not know (a newer core) is skipped, not fatal.
+        if let Ok(p) = serde_wasm_bindgen::from_value::<ImportProgress>(message) {
+            on_progress.emit(p);
+        }
+    });
+    channel.set_onmessage(listener.as_ref().unchecked_ref());
+    IMPORT_LISTENER.with(|slot| *slot.borrow_mut() = Some(listener));
+    // Tauri turns the channel into its id when it serialises the arguments (`toJSON`).
+    js_sys::Reflect::set(&args, &JsValue::from_str("onProgress"), &channel)
+        .map_err(|e| bridge("arguments", e))?;
+    call_js(CMD, args).await
+}
+
+/// Ask the running import to stop; `false` when none was running.
+pub async fn cancel_import() -> Result<bool, ErrorDto> {
+    call("keywords_import_cancel", &NoArgs {}).await
 }

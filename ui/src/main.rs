@@ -2,6 +2,7 @@
 //! after what the person did; all IPC goes through [`ipc`].
 
 mod app;
+mod format;
 mod ipc;
 mod pages;
 

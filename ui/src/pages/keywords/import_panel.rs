@@ -1,0 +1,133 @@
+//! The import panel: progress while a file imports, then what it did (or why it did nothing).
+
+use super::state::{was_cancelled, ImportPhase, KeywordsAction as A};
+use super::{Dispatch, Handlers};
+use crate::format::{count, plural};
+use folio_model::{ImportProgress, KeywordFormat, KeywordImportReport};
+use yew::prelude::*;
+
+pub fn view(phase: &ImportPhase, dispatch: &Dispatch, handlers: &Handlers) -> Html {
+    match phase {
+        ImportPhase::Idle => html! {},
+        ImportPhase::Picking => html! {
+            <div class="panel import-panel" id="import-picking" role="status">
+                <span class="muted">{"Choose a keyword export in the file dialog\u{2026}"}</span>
+            </div>
+        },
+        ImportPhase::Running {
+            file,
+            progress,
+            cancelling,
+        } => running(file, *progress, *cancelling, handlers),
+        ImportPhase::Finished(result) => {
+            let dismiss = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |_: MouseEvent| dispatch.dispatch(A::ImportDismissed))
+            };
+            let body = match result {
+                Ok(report) => summary(report),
+                Err(e) if was_cancelled(e) => html! {
+                    <p id="import-cancelled" class="muted">{"Nothing was imported; the keywords are as they were."}</p>
+                },
+                Err(e) => html! {
+                    <div id="import-error" class="error banner" role="alert">{&e.message}</div>
+                },
+            };
+            let (title, failed) = match result {
+                Ok(_) => ("Import finished", false),
+                Err(e) if was_cancelled(e) => ("Import cancelled", false),
+                Err(_) => ("Import failed", true),
+            };
+            html! {
+                <div class={classes!("panel", "import-panel", failed.then_some("failed"))}
+                    id="import-summary" role="status" aria-live="polite">
+                    <div class="panel-head">
+                        <h2>{title}</h2>
+                        <button id="import-dismiss" type="button" class="icon" onclick={dismiss}
+                            aria-label="Dismiss the import summary">{"\u{00d7}"}</button>
+                    </div>
+                    { body }
+                </div>
+            }
+        }
+    }
+}
+
+fn running(
+    file: &str,
+    progress: Option<ImportProgress>,
+    cancelling: bool,
+    handlers: &Handlers,
+) -> Html {
+    let (label, bar) = match progress {
+        None | Some(ImportProgress::Reading) => ("Reading the file\u{2026}".to_owned(), None),
+        Some(ImportProgress::Parsing) => {
+            ("Recognising the format and rows\u{2026}".to_owned(), None)
+        }
+        Some(ImportProgress::Writing { done, total }) => (
+            format!("Saving {} of {}", count(done), plural(total, "keyword")),
+            Some((done, total)),
+        ),
+    };
+    html! {
+        <div class="panel import-panel" id="import-progress" role="status" aria-live="polite">
+            <div class="panel-head">
+                <h2>{format!("Importing {file}")}</h2>
+                <button id="import-cancel" type="button" onclick={handlers.cancel_import.clone()}
+                    disabled={cancelling}>
+                    { if cancelling { "Cancelling\u{2026}" } else { "Cancel" } }
+                </button>
+            </div>
+            // Without a value the bar is indeterminate: reading and parsing have no count.
+            if let Some((done, total)) = bar {
+                <progress id="import-bar" max={total.max(1).to_string()} value={done.to_string()} aria-label="Import progress"></progress>
+            } else {
+                <progress id="import-bar" aria-label="Import progress"></progress>
+            }
+            <div id="import-phase" class="muted">{label}</div>
+        </div>
+    }
+}
+
+fn summary(report: &KeywordImportReport) -> Html {
+    let stat = |id: &'static str, label: &'static str, value: String| {
+        html! {
+            <div class="stat">
+                <dt>{label}</dt>
+                <dd id={id}>{value}</dd>
+            </div>
+        }
+    };
+    html! {
+        <>
+            <dl class="import-stats">
+                { stat("import-format", "Format", format_label(report.format).to_owned()) }
+                { stat("import-imported", "Imported", count(report.imported)) }
+                { stat("import-duplicates", "Duplicates", count(report.duplicates)) }
+                { stat("import-rejected-count", "Rejected", count(report.rejected.len() as u64)) }
+            </dl>
+            if !report.rejected.is_empty() {
+                <h3 class="rejected-title">{"Rejected lines"}</h3>
+                <ul id="import-rejected" class="rejected-list">
+                    { for report.rejected.iter().map(|r| html! {
+                        <li>
+                            <span class="line">{format!("Line {}", r.line)}</span>
+                            {" "}
+                            <span class="reason">{&r.reason}</span>
+                        </li>
+                    }) }
+                </ul>
+            }
+        </>
+    }
+}
+
+fn format_label(f: KeywordFormat) -> &'static str {
+    match f {
+        KeywordFormat::Semrush => "Semrush",
+        KeywordFormat::Ahrefs => "Ahrefs",
+        KeywordFormat::GoogleKeywordPlanner => "Google Keyword Planner",
+        KeywordFormat::SearchConsole => "Google Search Console",
+        KeywordFormat::Plain => "Plain list",
+    }
+}
