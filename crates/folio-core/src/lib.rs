@@ -3,16 +3,24 @@
 //! The desktop shell, the CLI and (later) the sync server call these operations and nothing else;
 //! they parse input, call one operation and map its [`CoreError`] to an [`folio_model::ErrorDto`].
 
+pub mod accounts;
+pub mod defaults;
 pub mod error;
 pub mod keyword_import;
 mod keyword_index;
 pub mod keywords;
 pub mod logging;
 pub mod paths;
+pub mod planner;
+pub mod prompts;
+pub mod seed_keywords;
+pub mod settings;
+pub mod site_settings;
 pub mod sites;
 pub mod store;
 pub mod text;
 pub mod write;
+pub mod writer;
 
 pub use error::CoreError;
 pub use store::Folio;

@@ -3,12 +3,27 @@
 //! This crate is compiled for the desktop core and for the wasm UI alike, so it must stay free of
 //! tokio, sqlx, reqwest and anything else that does not build for `wasm32-unknown-unknown`.
 
+pub mod account;
+pub mod ai_config;
 pub mod error;
 pub mod ids;
 pub mod keyword;
+pub mod planner;
+pub mod publishing;
+pub mod settings;
 pub mod site;
 pub mod status;
+pub mod writer;
 
+pub use account::{
+    Account, CreditBalance, Module, ModuleSettings, NewUser, Plan, PlanLimits, Role, Subscription,
+    SubscriptionId, SubscriptionStatus, User,
+};
+pub use ai_config::{
+    AiModel, AiOperation, AuthorProfile, AuthorProfileId, CreditCost, ImageDimensions,
+    ImageQuality, ImageSize, ImageStyle, ModelType, NewAuthorProfile, ProfileScope, PromptKind,
+    PromptSource, QualityTier, ResolvedPrompt,
+};
 pub use error::{ErrorDto, ErrorKind};
 pub use ids::{
     AccountId, ClusterId, ContentId, IdeaId, ImageId, ImportId, KeywordId, SectorId, SiteId,
@@ -19,8 +34,24 @@ pub use keyword::{
     KeywordPage, KeywordQuery, KeywordRow, KeywordSort, KeywordSortField, RejectedRow,
     MAX_KEYWORD_PAGE,
 };
+pub use planner::{
+    Cluster, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector, NewCluster,
+    NewIdea, OutlineSection, SeedKeyword,
+};
+pub use publishing::{
+    AutomationConfig, AutomationConfigUpdate, ConnectionStatus, IntegrationId, IntegrationSync,
+    Platform, PublishDay, PublishingSettings, PublishingSettingsUpdate, RemoteItem, SiteAccess,
+    SiteIntegration, SiteStructure, SyncStatus,
+};
+pub use settings::{
+    AiSettings, EffectiveSetting, Resolved, SettingKey, SettingSource, SettingValue,
+};
 pub use site::{NewSite, Sector, Site, SiteList, MAX_SECTORS_PER_SITE};
 pub use status::{
     transition, AutomationRunStatus, ClusterStatus, ContentStatus, IdeaStatus, ImageStatus,
     KeywordStatus, SiteStatus, Status, TaskStatus, TransitionError,
+};
+pub use writer::{
+    Content, ContentFilter, ContentSummary, ContentUpdate, Image, ImageResult, ImageType,
+    NewContent, NewImage, NewTask, SiteStatusChange, Task, TaskContent, TaxonomyType, Term,
 };

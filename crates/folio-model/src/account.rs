@@ -1,0 +1,343 @@
+//! The account scope: people, plans, subscriptions, credits and which modules are switched on.
+
+use crate::ids::{AccountId, UserId};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Declares a typed UUID id for records that only this part of the model knows about.
+macro_rules! record_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub uuid::Uuid);
+
+        impl $name {
+            pub fn as_uuid(&self) -> uuid::Uuid {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                uuid::Uuid::parse_str(s).map(Self)
+            }
+        }
+
+        impl From<uuid::Uuid> for $name {
+            fn from(u: uuid::Uuid) -> Self {
+                Self(u)
+            }
+        }
+    };
+}
+pub(crate) use record_id;
+
+record_id!(
+    /// A subscription of a server account to a plan.
+    SubscriptionId
+);
+
+/// A person's role in an account (the seed's four; `developer` and `system_bot` are server-only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Full control: people, billing, plans, sites, automation.
+    Owner,
+    Admin,
+    /// Creates and edits in the planner, writer and automation; no billing or team admin.
+    Editor,
+    /// Read-only.
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::Editor, Role::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// Owners and admins see every site; the others only the sites they were granted.
+    pub fn sees_all_sites(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown role {s:?}; use owner, admin, editor or viewer"))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: AccountId,
+    pub name: String,
+    /// The plan of a server account; a purely local account has none, and so no limits.
+    pub plan_id: Option<String>,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub account_id: AccountId,
+    /// Stored lowercase; unique across accounts.
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    pub role: Role,
+}
+
+/// A plan a server account subscribes to. Plans are shipped with the app (and by the server).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// A stable slug: `free`, `starter`, `growth`, `scale`.
+    pub id: String,
+    pub name: String,
+    /// Plan credits granted every period.
+    pub included_credits: u32,
+    pub max_sites: u32,
+    pub max_users: u32,
+    pub max_keywords: u32,
+    /// USD per month.
+    pub price_monthly: Decimal,
+    pub is_active: bool,
+}
+
+/// The hard limits an account's plan sets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanLimits {
+    pub plan_id: String,
+    pub plan_name: String,
+    pub included_credits: u32,
+    pub max_sites: u32,
+    pub max_users: u32,
+    pub max_keywords: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionStatus {
+    Active,
+    /// Renewal unpaid: plan credits are withheld until payment.
+    PastDue,
+    Canceled,
+}
+
+impl SubscriptionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubscriptionStatus::Active => "active",
+            SubscriptionStatus::PastDue => "past_due",
+            SubscriptionStatus::Canceled => "canceled",
+        }
+    }
+}
+
+impl FromStr for SubscriptionStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "active" => Ok(Self::Active),
+            "past_due" => Ok(Self::PastDue),
+            "canceled" => Ok(Self::Canceled),
+            other => Err(format!("unknown subscription status {other:?}")),
+        }
+    }
+}
+
+/// A server account's subscription, as the server reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    pub id: SubscriptionId,
+    pub account_id: AccountId,
+    pub plan_id: String,
+    pub status: SubscriptionStatus,
+    pub current_period_start: DateTime<Utc>,
+    pub current_period_end: DateTime<Utc>,
+}
+
+/// An account's credits in the two pools: plan credits are spent first and reset every period;
+/// bonus credits (bought packages) never expire.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditBalance {
+    pub plan_credits: Decimal,
+    pub bonus_credits: Decimal,
+    pub period_start: Option<DateTime<Utc>>,
+    pub period_end: Option<DateTime<Utc>>,
+}
+
+impl CreditBalance {
+    pub fn total(&self) -> Decimal {
+        self.plan_credits + self.bonus_credits
+    }
+}
+
+/// A switchable part of the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Module {
+    Planner,
+    Writer,
+    Automation,
+    Integration,
+    Publisher,
+    Linker,
+    Optimizer,
+}
+
+impl Module {
+    pub const ALL: [Module; 7] = [
+        Module::Planner,
+        Module::Writer,
+        Module::Automation,
+        Module::Integration,
+        Module::Publisher,
+        Module::Linker,
+        Module::Optimizer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Module::Planner => "planner",
+            Module::Writer => "writer",
+            Module::Automation => "automation",
+            Module::Integration => "integration",
+            Module::Publisher => "publisher",
+            Module::Linker => "linker",
+            Module::Optimizer => "optimizer",
+        }
+    }
+}
+
+impl FromStr for Module {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Module::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                let names: Vec<_> = Module::ALL.iter().map(|m| m.as_str()).collect();
+                format!("unknown module {s:?}; use one of {}", names.join(", "))
+            })
+    }
+}
+
+/// Which modules an account has switched on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleSettings {
+    pub planner: bool,
+    pub writer: bool,
+    pub automation: bool,
+    pub integration: bool,
+    pub publisher: bool,
+    pub linker: bool,
+    pub optimizer: bool,
+}
+
+impl Default for ModuleSettings {
+    /// The seed's defaults: linker and optimizer are not finished, so they start off.
+    fn default() -> Self {
+        Self {
+            planner: true,
+            writer: true,
+            automation: true,
+            integration: true,
+            publisher: true,
+            linker: false,
+            optimizer: false,
+        }
+    }
+}
+
+impl ModuleSettings {
+    pub fn is_enabled(&self, m: Module) -> bool {
+        match m {
+            Module::Planner => self.planner,
+            Module::Writer => self.writer,
+            Module::Automation => self.automation,
+            Module::Integration => self.integration,
+            Module::Publisher => self.publisher,
+            Module::Linker => self.linker,
+            Module::Optimizer => self.optimizer,
+        }
+    }
+
+    pub fn set(&mut self, m: Module, on: bool) {
+        let flag = match m {
+            Module::Planner => &mut self.planner,
+            Module::Writer => &mut self.writer,
+            Module::Automation => &mut self.automation,
+            Module::Integration => &mut self.integration,
+            Module::Publisher => &mut self.publisher,
+            Module::Linker => &mut self.linker,
+            Module::Optimizer => &mut self.optimizer,
+        };
+        *flag = on;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_defaults_follow_the_seed() {
+        let m = ModuleSettings::default();
+        for on in [
+            Module::Planner,
+            Module::Writer,
+            Module::Automation,
+            Module::Integration,
+            Module::Publisher,
+        ] {
+            assert!(m.is_enabled(on), "{on:?}");
+        }
+        assert!(!m.is_enabled(Module::Linker));
+        assert!(!m.is_enabled(Module::Optimizer));
+    }
+
+    #[test]
+    fn roles_parse_and_serialise_in_lowercase() {
+        assert_eq!(" Editor ".parse::<Role>(), Ok(Role::Editor));
+        assert!("developer".parse::<Role>().is_err());
+        assert_eq!(serde_json::to_string(&Role::Viewer).unwrap(), "\"viewer\"");
+    }
+}

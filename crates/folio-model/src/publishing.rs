@@ -1,0 +1,196 @@
+//! Per-site configuration for getting articles out: the publishing schedule, the automation
+//! run's limits and the WordPress connection (without its secret, which lives in the keychain).
+
+use crate::account::record_id;
+use crate::ai_config::choice_enum;
+use crate::ids::{SiteId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+record_id!(
+    /// A site's connection to its platform.
+    IntegrationId
+);
+
+choice_enum! {
+    PublishDay, "day (use mon, tue, wed, thu, fri, sat or sun)" {
+        Mon = "mon", Tue = "tue", Wed = "wed", Thu = "thu", Fri = "fri", Sat = "sat", Sun = "sun",
+    }
+}
+
+/// When and how much a site publishes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishingSettings {
+    pub site_id: SiteId,
+    /// Reviewed content is approved without a person.
+    pub auto_approval_enabled: bool,
+    /// Approved content is scheduled and published without a person.
+    pub auto_publish_enabled: bool,
+    pub daily_publish_limit: u32,
+    pub weekly_publish_limit: u32,
+    pub monthly_publish_limit: u32,
+    /// In week order.
+    pub publish_days: Vec<PublishDay>,
+    /// `HH:MM`, sorted.
+    pub publish_time_slots: Vec<String>,
+    /// IANA name (`Europe/Lisbon`) the days and slots are read in.
+    pub timezone: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Changes to publishing settings; `None` keeps a field. Numbers and names are checked by core so
+/// that a mistake gets a message about the field rather than a decoding error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishingSettingsUpdate {
+    #[serde(default)]
+    pub auto_approval_enabled: Option<bool>,
+    #[serde(default)]
+    pub auto_publish_enabled: Option<bool>,
+    #[serde(default)]
+    pub daily_publish_limit: Option<i64>,
+    #[serde(default)]
+    pub weekly_publish_limit: Option<i64>,
+    #[serde(default)]
+    pub monthly_publish_limit: Option<i64>,
+    #[serde(default)]
+    pub publish_days: Option<Vec<String>>,
+    #[serde(default)]
+    pub publish_time_slots: Option<Vec<String>>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+/// How an automation run of a site behaves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutomationConfig {
+    pub site_id: SiteId,
+    pub is_active: bool,
+    /// Keywords clustered per run.
+    pub clustering_limit: u32,
+    /// Clusters turned into ideas per run.
+    pub ideas_limit: u32,
+    /// Articles written per run.
+    pub content_limit: u32,
+    /// Images generated per run.
+    pub image_limit: u32,
+    /// Articles published per run.
+    pub publish_limit: u32,
+    pub delay_between_operations_secs: u32,
+    pub max_runtime_secs: u32,
+    pub auto_approve: bool,
+    pub auto_publish: bool,
+    pub stop_on_error: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutomationConfigUpdate {
+    #[serde(default)]
+    pub is_active: Option<bool>,
+    #[serde(default)]
+    pub clustering_limit: Option<i64>,
+    #[serde(default)]
+    pub ideas_limit: Option<i64>,
+    #[serde(default)]
+    pub content_limit: Option<i64>,
+    #[serde(default)]
+    pub image_limit: Option<i64>,
+    #[serde(default)]
+    pub publish_limit: Option<i64>,
+    #[serde(default)]
+    pub delay_between_operations_secs: Option<i64>,
+    #[serde(default)]
+    pub max_runtime_secs: Option<i64>,
+    #[serde(default)]
+    pub auto_approve: Option<bool>,
+    #[serde(default)]
+    pub auto_publish: Option<bool>,
+    #[serde(default)]
+    pub stop_on_error: Option<bool>,
+}
+
+choice_enum! {
+    Platform, "platform" { Wordpress = "wordpress" }
+}
+
+choice_enum! {
+    SyncStatus, "sync status" {
+        Pending = "pending", Syncing = "syncing", Completed = "completed", Error = "error",
+    }
+}
+
+choice_enum! {
+    ConnectionStatus, "connection status" {
+        /// No credentials stored yet.
+        NotConnected = "not_connected",
+        /// Credentials stored, not yet checked.
+        Configured = "configured",
+        /// Checked, and the site's structure fetched.
+        Connected = "connected",
+        Error = "error",
+    }
+}
+
+/// A category, tag or author as the remote site knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteItem {
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub slug: String,
+}
+
+/// What Folio caches of a remote site's structure.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteStructure {
+    #[serde(default)]
+    pub categories: Vec<RemoteItem>,
+    #[serde(default)]
+    pub tags: Vec<RemoteItem>,
+    #[serde(default)]
+    pub authors: Vec<RemoteItem>,
+    #[serde(default)]
+    pub post_types: Vec<String>,
+}
+
+/// A site's connection to its platform. Never holds a secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteIntegration {
+    pub id: IntegrationId,
+    pub site_id: SiteId,
+    pub platform: Platform,
+    /// The site's home URL (`https://example.com`).
+    pub external_site_url: String,
+    pub sync_enabled: bool,
+    pub sync_status: SyncStatus,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    pub sync_error: Option<String>,
+    pub connection_status: ConnectionStatus,
+    pub structure: SiteStructure,
+    pub structure_updated_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a sync or connection check found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationSync {
+    pub sync_status: SyncStatus,
+    #[serde(default)]
+    pub connection_status: Option<ConnectionStatus>,
+    /// Why it failed; required for `error`.
+    #[serde(default)]
+    pub sync_error: Option<String>,
+    /// The freshly fetched structure, when the sync fetched it.
+    #[serde(default)]
+    pub structure: Option<SiteStructure>,
+}
+
+/// A person granted access to a site (owners and admins see every site anyway).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteAccess {
+    pub site_id: SiteId,
+    pub user_id: UserId,
+    pub granted_at: DateTime<Utc>,
+}

@@ -1,0 +1,278 @@
+//! The writer: tasks, content (articles), their images and their categories and tags.
+
+use crate::ai_config::choice_enum;
+use crate::ids::{ClusterId, ContentId, IdeaId, ImageId, SectorId, SiteId, TaskId, TermId};
+use crate::planner::{ContentStructure, ContentType};
+use crate::status::{ContentStatus, ImageStatus, SiteStatus, TaskStatus};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A writing assignment: what to write, for which cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: TaskId,
+    pub site_id: SiteId,
+    pub sector_id: SectorId,
+    pub cluster_id: ClusterId,
+    pub idea_id: Option<IdeaId>,
+    pub title: String,
+    pub brief: String,
+    pub primary_keyword: String,
+    pub secondary_keywords: Vec<String>,
+    pub content_type: ContentType,
+    pub content_structure: ContentStructure,
+    pub target_word_count: Option<u32>,
+    pub status: TaskStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTask {
+    pub site: SiteId,
+    pub sector: SectorId,
+    /// Must be in the same site and sector.
+    pub cluster: ClusterId,
+    /// Must be an idea of the same cluster.
+    #[serde(default)]
+    pub idea: Option<IdeaId>,
+    pub title: String,
+    #[serde(default)]
+    pub brief: String,
+    #[serde(default)]
+    pub primary_keyword: String,
+    #[serde(default)]
+    pub secondary_keywords: Vec<String>,
+    #[serde(default)]
+    pub content_type: ContentType,
+    #[serde(default)]
+    pub content_structure: ContentStructure,
+    #[serde(default)]
+    pub target_word_count: Option<u32>,
+}
+
+impl NewTask {
+    pub fn new(
+        site: SiteId,
+        sector: SectorId,
+        cluster: ClusterId,
+        title: impl Into<String>,
+    ) -> Self {
+        Self {
+            site,
+            sector,
+            cluster,
+            idea: None,
+            title: title.into(),
+            brief: String::new(),
+            primary_keyword: String::new(),
+            secondary_keywords: Vec::new(),
+            content_type: ContentType::default(),
+            content_structure: ContentStructure::default(),
+            target_word_count: None,
+        }
+    }
+}
+
+/// An article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Content {
+    pub id: ContentId,
+    pub site_id: SiteId,
+    pub sector_id: SectorId,
+    pub task_id: Option<TaskId>,
+    pub cluster_id: Option<ClusterId>,
+    pub title: String,
+    /// The article body: HTML without an H1 (the title is separate) and without images.
+    pub body_html: String,
+    pub excerpt: String,
+    pub meta_title: String,
+    pub meta_description: String,
+    /// Unique in the site.
+    pub slug: String,
+    /// Words of the body's text.
+    pub word_count: u32,
+    pub content_type: ContentType,
+    pub content_structure: ContentStructure,
+    pub status: ContentStatus,
+    pub site_status: SiteStatus,
+    pub site_status_updated_at: Option<DateTime<Utc>>,
+    pub scheduled_publish_at: Option<DateTime<Utc>>,
+    /// The WordPress post id, once published.
+    pub external_id: Option<String>,
+    pub external_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An article as lists show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentSummary {
+    pub id: ContentId,
+    pub site_id: SiteId,
+    pub sector_id: SectorId,
+    pub title: String,
+    pub slug: String,
+    pub word_count: u32,
+    pub status: ContentStatus,
+    pub site_status: SiteStatus,
+    pub scheduled_publish_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A hand-written article. Without a sector it goes to the site's first sector.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewContent {
+    pub site: SiteId,
+    #[serde(default)]
+    pub sector: Option<SectorId>,
+    pub title: String,
+    #[serde(default)]
+    pub body_html: Option<String>,
+}
+
+/// The article written for a task (the writer's output); the task then counts as completed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskContent {
+    pub title: String,
+    pub body_html: String,
+    #[serde(default)]
+    pub excerpt: String,
+    #[serde(default)]
+    pub meta_title: String,
+    #[serde(default)]
+    pub meta_description: String,
+    /// Empty: derived from the title.
+    #[serde(default)]
+    pub slug: String,
+}
+
+/// Changes to an article; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentUpdate {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub body_html: Option<String>,
+    #[serde(default)]
+    pub excerpt: Option<String>,
+    #[serde(default)]
+    pub meta_title: Option<String>,
+    #[serde(default)]
+    pub meta_description: Option<String>,
+    /// An empty slug is derived from the title again.
+    #[serde(default)]
+    pub slug: Option<String>,
+}
+
+/// Which articles of a site to list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentFilter {
+    pub site: SiteId,
+    #[serde(default)]
+    pub sector: Option<SectorId>,
+    #[serde(default)]
+    pub status: Option<ContentStatus>,
+    #[serde(default)]
+    pub site_status: Option<SiteStatus>,
+}
+
+impl ContentFilter {
+    pub fn site(site: SiteId) -> Self {
+        Self {
+            site,
+            sector: None,
+            status: None,
+            site_status: None,
+        }
+    }
+}
+
+/// A change of where an article stands on its WordPress site.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteStatusChange {
+    pub to: SiteStatus,
+    /// Required for `scheduled`.
+    #[serde(default)]
+    pub scheduled_publish_at: Option<DateTime<Utc>>,
+    /// Required for `published`: the post id and its URL.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    #[serde(default)]
+    pub external_url: Option<String>,
+}
+
+choice_enum! {
+    ImageType, "image type" { Featured = "featured", InArticle = "in_article" }
+}
+
+/// An image of an article: a prompt until generated, then a file or a URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub id: ImageId,
+    pub content_id: ContentId,
+    pub image_type: ImageType,
+    pub url: Option<String>,
+    /// A file in the data directory, once downloaded.
+    pub local_path: Option<String>,
+    pub alt_text: String,
+    pub caption: String,
+    /// In-article images are placed in order of position (one per H2).
+    pub position: u32,
+    pub prompt: String,
+    /// Who generated it (`openai`, `runware`), once generated.
+    pub provider: Option<String>,
+    pub status: ImageStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Image {
+    pub fn is_featured(&self) -> bool {
+        self.image_type == ImageType::Featured
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewImage {
+    pub content: ContentId,
+    pub image_type: ImageType,
+    #[serde(default)]
+    pub position: u32,
+    #[serde(default)]
+    pub prompt: String,
+    #[serde(default)]
+    pub alt_text: String,
+    #[serde(default)]
+    pub caption: String,
+}
+
+/// The result of generating an image.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageResult {
+    pub to: ImageStatus,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub local_path: Option<String>,
+    #[serde(default)]
+    pub provider: Option<String>,
+}
+
+choice_enum! {
+    TaxonomyType, "taxonomy" { Category = "category", Tag = "tag" }
+}
+
+/// A category or tag of a site.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    pub id: TermId,
+    pub site_id: SiteId,
+    pub taxonomy: TaxonomyType,
+    pub name: String,
+    pub slug: String,
+    /// The WordPress term id, once known.
+    pub external_id: Option<i64>,
+}
