@@ -3,6 +3,7 @@
 //! Each subcommand parses its arguments, calls one folio-core operation and prints the result,
 //! as text for people or as JSON with `--json`.
 
+mod content_cmd;
 mod keyword_cmd;
 mod output;
 mod site_cmd;
@@ -36,6 +37,9 @@ enum Command {
     /// Keywords: import exports, list, filter and change them in bulk.
     #[command(subcommand)]
     Keywords(keyword_cmd::KeywordCommand),
+    /// Content: articles of a site.
+    #[command(subcommand)]
+    Content(content_cmd::ContentCommand),
 }
 
 impl Command {
@@ -43,6 +47,7 @@ impl Command {
         match self {
             Command::Site(c) => c.json(),
             Command::Keywords(c) => c.json(),
+            Command::Content(c) => c.json(),
         }
     }
 }
@@ -89,6 +94,7 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
     let result = match command {
         Command::Site(c) => site_cmd::run(&folio, c).await,
         Command::Keywords(c) => keyword_cmd::run(&folio, c).await,
+        Command::Content(c) => content_cmd::run(&folio, c).await,
     };
     folio.close().await;
     result

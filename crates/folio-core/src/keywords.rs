@@ -175,7 +175,7 @@ impl Folio {
         let now_s = now.to_rfc3339();
 
         let mut tx = self.begin_write().await?;
-        if let Some(max) = self.max_keywords(&mut tx).await? {
+        if let Some(max) = self.max_keywords().await? {
             let existing: (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM keywords k JOIN sites s ON s.id = k.site_id WHERE s.account_id = ?",
             )
@@ -212,7 +212,7 @@ impl Folio {
             done += batch.len() as u64;
             options.report(ImportProgress::Writing { done, total });
         }
-        if let Some(max) = self.max_keywords(&mut tx).await? {
+        if let Some(max) = self.max_keywords().await? {
             let after: (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM keywords k JOIN sites s ON s.id = k.site_id WHERE s.account_id = ?",
             )
@@ -259,19 +259,8 @@ impl Folio {
     }
 
     /// The account's keyword allowance: `None` for a purely local account (no plan, no limit).
-    async fn max_keywords(&self, tx: &mut crate::WriteTx) -> Result<Option<i64>, CoreError> {
-        let row: Option<(Option<i64>,)> = sqlx::query_as(
-            "SELECT p.max_keywords FROM accounts a JOIN plans p ON p.id = a.plan_id WHERE a.id = ?",
-        )
-        .bind(self.account_id.to_string())
-        .fetch_optional(tx.conn())
-        .await
-        .or_else(|e| match &e {
-            // Plans arrive with the domain-model migration; before it, every account is local.
-            sqlx::Error::Database(db) if db.message().contains("no such") => Ok(None),
-            _ => Err(e),
-        })?;
-        Ok(row.and_then(|(m,)| m))
+    async fn max_keywords(&self) -> Result<Option<i64>, CoreError> {
+        Ok(self.plan_limits().await?.map(|p| i64::from(p.max_keywords)))
     }
 
     /// One page of a site's keywords, filtered and sorted, with the total that match.

@@ -231,6 +231,21 @@ impl Folio {
             ),
         };
         let mut tx = self.begin_write().await?;
+        if let Some(plan) = self.plan_limits().await? {
+            let (count,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM sites WHERE account_id = ?")
+                    .bind(self.account_id.to_string())
+                    .fetch_one(tx.conn())
+                    .await?;
+            if count >= i64::from(plan.max_sites) {
+                return Err(CoreError::Limit(format!(
+                    "The {} plan allows {} site{}, and this account has {count}. Upgrade the plan or remove a site to add another",
+                    plan.plan_name,
+                    plan.max_sites,
+                    if plan.max_sites == 1 { "" } else { "s" }
+                )));
+            }
+        }
         let exists: Option<(String,)> =
             sqlx::query_as("SELECT id FROM sites WHERE account_id = ? AND name_key = ?")
                 .bind(self.account_id.to_string())

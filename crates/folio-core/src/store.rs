@@ -59,13 +59,16 @@ impl Folio {
             })?;
         MIGRATOR.run(&pool).await?;
         let account_id = ensure_local_account(&pool).await?;
-        tracing::info!(data_dir = %data_dir.display(), %account_id, "store opened");
-        Ok(Self {
+        let folio = Self {
             pool,
             account_id,
             data_dir: data_dir.to_path_buf(),
             keyword_index: Default::default(),
-        })
+        };
+        // Still under the open lock: the shipped defaults and the owner are written once.
+        folio.ensure_defaults().await?;
+        tracing::info!(data_dir = %data_dir.display(), %account_id, "store opened");
+        Ok(folio)
     }
 
     /// The account this device works in.

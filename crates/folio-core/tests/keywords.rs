@@ -375,3 +375,51 @@ async fn bulk_delete_and_status_changes() {
     assert_eq!(deleted, 1);
     assert_eq!(folio.list_keywords(&query(site)).await.unwrap().total, 1);
 }
+
+#[tokio::test]
+async fn a_plan_limits_keywords_and_sites() {
+    let (_dir, folio, site) = store().await;
+    let now = chrono::Utc::now();
+    folio
+        .apply_subscription(
+            "free",
+            folio_model::SubscriptionStatus::Active,
+            now,
+            now + chrono::Duration::days(30),
+        )
+        .await
+        .unwrap();
+    // Free: 100 keywords, 1 site.
+    let mut file = String::new();
+    for i in 0..150 {
+        file.push_str(&format!("plan keyword {i}\n"));
+    }
+    let opts = ImportOptions::default();
+    let err = folio
+        .import_keywords(site, None, file.into_bytes(), &opts)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(err.to_string().contains("allows 100 keywords"), "{err}");
+    assert_eq!(
+        folio.list_keywords(&query(site)).await.unwrap().total,
+        0,
+        "all or nothing"
+    );
+    let ok = folio
+        .import_keywords(site, None, b"one\ntwo\n".to_vec(), &opts)
+        .await
+        .unwrap();
+    assert_eq!(ok.imported, 2);
+
+    let err = folio
+        .create_site(&NewSite {
+            name: "Second".into(),
+            domain: "second.example".into(),
+            sectors: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(err.to_string().contains("allows 1 site"), "{err}");
+}

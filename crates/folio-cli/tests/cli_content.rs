@@ -1,0 +1,165 @@
+//! `folio content add/list`: the real binary on a temporary data directory.
+
+// Test helpers panic on purpose: a panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn folio(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("FOLIO_DATA_DIR")
+        .output()
+        .expect("run folio")
+}
+
+fn ok_json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "folio failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn hand_written_content_is_added_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = ok_json(&folio(
+        dir.path(),
+        &[
+            "site",
+            "add",
+            "--name",
+            "Garden",
+            "--domain",
+            "garden.example",
+            "--sector",
+            "Tools",
+            "--sector",
+            "Seeds",
+            "--json",
+        ],
+    ));
+    let site_id = site["id"].as_str().unwrap();
+    let seeds = site["sectors"][1]["id"].as_str().unwrap();
+    let body = dir.path().join("hoe.html");
+    std::fs::write(
+        &body,
+        "<h2>Why a hoe</h2><p>A sharp hoe saves an hour of weeding every week.</p><ul><li>Stirrup</li><li>Draw</li></ul>",
+    )
+    .unwrap();
+    let added = ok_json(&folio(
+        dir.path(),
+        &[
+            "content",
+            "add",
+            "--site",
+            site_id,
+            "--title",
+            "Choosing a Garden Hoe",
+            "--body-file",
+            body.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    assert_eq!(added["title"], "Choosing a Garden Hoe");
+    assert_eq!(added["slug"], "choosing-a-garden-hoe");
+    assert_eq!(added["word_count"], 15, "headings, paragraphs and list items");
+    assert_eq!(added["status"], "draft");
+    assert_eq!(added["site_status"], "not_published");
+    assert_eq!(
+        added["sector_id"], site["sectors"][0]["id"],
+        "the first sector by default"
+    );
+
+    let second = ok_json(&folio(
+        dir.path(),
+        &[
+            "content",
+            "add",
+            "--site",
+            site_id,
+            "--sector",
+            seeds,
+            "--title",
+            "Choosing a Garden Hoe",
+            "--json",
+        ],
+    ));
+    assert_eq!(second["sector_id"], seeds);
+    assert_ne!(second["slug"], added["slug"], "slugs are unique in a site");
+    assert_eq!(second["word_count"], 0);
+
+    let listed = ok_json(&folio(
+        dir.path(),
+        &["content", "list", "--site", site_id, "--json"],
+    ));
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["id"], second["id"], "newest first");
+
+    let out = folio(dir.path(), &["content", "list", "--site", site_id]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("ID") && text.contains("Choosing a Garden Hoe"),
+        "{text}"
+    );
+}
+
+#[test]
+fn bad_content_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = ok_json(&folio(
+        dir.path(),
+        &[
+            "site",
+            "add",
+            "--name",
+            "G",
+            "--domain",
+            "g.example",
+            "--json",
+        ],
+    ));
+    let site_id = site["id"].as_str().unwrap();
+    let out = folio(
+        dir.path(),
+        &["content", "add", "--site", site_id, "--title", "  "],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let missing = dir.path().join("missing.html");
+    let out = folio(
+        dir.path(),
+        &[
+            "content",
+            "add",
+            "--site",
+            site_id,
+            "--title",
+            "T",
+            "--body-file",
+            missing.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["error"]["field"], "file");
+    let other = "0192e7a4-0000-7000-8000-000000000000";
+    let out = folio(
+        dir.path(),
+        &["content", "add", "--site", other, "--title", "T"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not found"));
+    let listed = ok_json(&folio(
+        dir.path(),
+        &["content", "list", "--site", site_id, "--json"],
+    ));
+    assert_eq!(listed["items"].as_array().unwrap().len(), 0);
+}
