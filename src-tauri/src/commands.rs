@@ -5,7 +5,8 @@ use folio_core::keywords::ImportOptions;
 use folio_core::Folio;
 use folio_model::{
     ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport,
-    KeywordPage, KeywordQuery, NewSite, SectorId, Site, SiteId, SiteList,
+    KeywordPage, KeywordQuery, NewSite, PublishingSettings, PublishingSettingsUpdate, Sector,
+    SectorId, Site, SiteId, SiteList,
 };
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -122,4 +123,57 @@ pub async fn keywords_import_cancel(state: State<'_, AppState>) -> Result<bool, 
         }
         None => false,
     })
+}
+
+#[tauri::command]
+pub async fn site_get(state: State<'_, AppState>, site: SiteId) -> Result<Site, ErrorDto> {
+    Ok(folio(&state)?.get_site(site).await?)
+}
+
+#[tauri::command]
+pub async fn sector_add(
+    state: State<'_, AppState>,
+    site: SiteId,
+    name: String,
+) -> Result<Sector, ErrorDto> {
+    Ok(folio(&state)?.add_sector(site, &name).await?)
+}
+
+#[tauri::command]
+pub async fn sector_rename(
+    state: State<'_, AppState>,
+    site: SiteId,
+    sector: SectorId,
+    name: String,
+) -> Result<Sector, ErrorDto> {
+    Ok(folio(&state)?.rename_sector(site, sector, &name).await?)
+}
+
+/// Remove a sector; returns how many of its keywords went with it.
+#[tauri::command]
+pub async fn sector_remove(
+    state: State<'_, AppState>,
+    site: SiteId,
+    sector: SectorId,
+) -> Result<u64, ErrorDto> {
+    Ok(folio(&state)?.remove_sector(site, sector).await?)
+}
+
+#[tauri::command]
+pub async fn publishing_settings_get(
+    state: State<'_, AppState>,
+    site: SiteId,
+) -> Result<PublishingSettings, ErrorDto> {
+    Ok(folio(&state)?.site_publishing_settings(site).await?)
+}
+
+#[tauri::command]
+pub async fn publishing_settings_update(
+    state: State<'_, AppState>,
+    site: SiteId,
+    update: PublishingSettingsUpdate,
+) -> Result<PublishingSettings, ErrorDto> {
+    Ok(folio(&state)?
+        .update_publishing_settings(site, update)
+        .await?)
 }

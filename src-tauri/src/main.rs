@@ -51,6 +51,12 @@ fn main() -> ExitCode {
             commands::keywords_pick_file,
             commands::keywords_import,
             commands::keywords_import_cancel,
+            commands::site_get,
+            commands::sector_add,
+            commands::sector_rename,
+            commands::sector_remove,
+            commands::publishing_settings_get,
+            commands::publishing_settings_update,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -69,7 +69,10 @@ fn hand_written_content_is_added_and_listed() {
     ));
     assert_eq!(added["title"], "Choosing a Garden Hoe");
     assert_eq!(added["slug"], "choosing-a-garden-hoe");
-    assert_eq!(added["word_count"], 15, "headings, paragraphs and list items");
+    assert_eq!(
+        added["word_count"], 15,
+        "headings, paragraphs and list items"
+    );
     assert_eq!(added["status"], "draft");
     assert_eq!(added["site_status"], "not_published");
     assert_eq!(
