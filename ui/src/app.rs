@@ -5,7 +5,9 @@
 //! needed.
 
 use crate::pages::keywords::{KeywordsPage, PlannerChoice};
+use crate::pages::site_detail::SiteDetailPage;
 use crate::pages::sites::SitesPage;
+use folio_model::SiteId;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -13,38 +15,53 @@ use yew::prelude::*;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
     Sites,
+    /// One site's sectors and publishing settings: `#sites/<id>`.
+    Site(SiteId),
     Planner,
 }
 
 impl Route {
-    const ALL: [Route; 2] = [Route::Sites, Route::Planner];
+    /// The sidebar's entries.
+    const NAV: [Route; 2] = [Route::Sites, Route::Planner];
 
     /// Anything unknown (or no hash at all) opens Sites, the first step.
     pub fn from_hash(hash: &str) -> Route {
-        match hash.trim_start_matches('#') {
-            "planner" => Route::Planner,
-            _ => Route::Sites,
+        let path = hash.trim_start_matches('#');
+        if path == "planner" {
+            return Route::Planner;
+        }
+        path.strip_prefix("sites/")
+            .and_then(|id| id.parse().ok())
+            .map_or(Route::Sites, Route::Site)
+    }
+
+    pub fn hash(self) -> String {
+        match self {
+            Route::Sites => "#sites".to_owned(),
+            Route::Site(id) => format!("#sites/{id}"),
+            Route::Planner => "#planner".to_owned(),
         }
     }
 
-    fn hash(self) -> &'static str {
+    /// The sidebar entry a page belongs to: a site's page is part of Sites.
+    fn section(self) -> Route {
         match self {
-            Route::Sites => "#sites",
-            Route::Planner => "#planner",
+            Route::Site(_) => Route::Sites,
+            other => other,
         }
     }
 
     fn nav_id(self) -> &'static str {
-        match self {
-            Route::Sites => "nav-sites",
+        match self.section() {
             Route::Planner => "nav-planner",
+            _ => "nav-sites",
         }
     }
 
     fn label(self) -> &'static str {
-        match self {
-            Route::Sites => "Sites",
+        match self.section() {
             Route::Planner => "Planner",
+            _ => "Sites",
         }
     }
 }
@@ -88,6 +105,8 @@ pub fn app() -> Html {
 
     let page = match *route {
         Route::Sites => html! { <SitesPage /> },
+        // Keyed: opening another site starts its page afresh.
+        Route::Site(site) => html! { <SiteDetailPage key={site.to_string()} {site} /> },
         Route::Planner => {
             let remembered = *planner_choice.borrow();
             let on_choice = {
@@ -101,8 +120,8 @@ pub fn app() -> Html {
         <div class="shell">
             <nav class="sidebar" aria-label="Main">
                 <div class="brand">{"Folio"}</div>
-                { for Route::ALL.iter().map(|&r| {
-                    let active = r == *route;
+                { for Route::NAV.iter().map(|&r| {
+                    let active = r == route.section();
                     html! {
                         <a id={r.nav_id()} class={classes!("nav-item", active.then_some("active"))}
                             href={r.hash()} aria-current={active.then_some("page")}>{r.label()}</a>
@@ -125,8 +144,12 @@ mod tests {
         assert_eq!(Route::from_hash("#planner"), Route::Planner);
         assert_eq!(Route::from_hash(""), Route::Sites);
         assert_eq!(Route::from_hash("#nope"), Route::Sites);
-        for r in Route::ALL {
-            assert_eq!(Route::from_hash(r.hash()), r);
+        assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);
+        let id: SiteId = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".parse().unwrap();
+        let site = Route::Site(id);
+        for r in Route::NAV.into_iter().chain([site]) {
+            assert_eq!(Route::from_hash(&r.hash()), r);
         }
+        assert_eq!(site.section(), Route::Sites, "a site's page lights up Sites");
     }
 }

@@ -2,7 +2,8 @@
 
 use folio_model::{
     ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport,
-    KeywordPage, KeywordQuery, NewSite, SectorId, Site, SiteId, SiteList,
+    KeywordPage, KeywordQuery, NewSite, PublishingSettings, PublishingSettingsUpdate, Sector,
+    SectorId, Site, SiteId, SiteList,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -76,6 +77,70 @@ pub async fn list_sites() -> Result<SiteList, ErrorDto> {
 
 pub async fn create_site(input: &NewSite) -> Result<Site, ErrorDto> {
     call("site_create", &CreateSiteArgs { input }).await
+}
+
+#[derive(Serialize)]
+struct SiteArgs {
+    site: SiteId,
+}
+
+#[derive(Serialize)]
+struct SectorAddArgs<'a> {
+    site: SiteId,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct SectorRenameArgs<'a> {
+    site: SiteId,
+    sector: SectorId,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct SectorArgs {
+    site: SiteId,
+    sector: SectorId,
+}
+
+#[derive(Serialize)]
+struct PublishingUpdateArgs<'a> {
+    site: SiteId,
+    update: &'a PublishingSettingsUpdate,
+}
+
+pub async fn get_site(site: SiteId) -> Result<Site, ErrorDto> {
+    call("site_get", &SiteArgs { site }).await
+}
+
+pub async fn add_sector(site: SiteId, name: &str) -> Result<Sector, ErrorDto> {
+    call("sector_add", &SectorAddArgs { site, name }).await
+}
+
+pub async fn rename_sector(site: SiteId, sector: SectorId, name: &str) -> Result<Sector, ErrorDto> {
+    call("sector_rename", &SectorRenameArgs { site, sector, name }).await
+}
+
+/// Remove a sector; returns how many of its keywords were deleted with it.
+pub async fn remove_sector(site: SiteId, sector: SectorId) -> Result<u64, ErrorDto> {
+    call("sector_remove", &SectorArgs { site, sector }).await
+}
+
+/// A site's publishing settings (core stores its defaults on the first read).
+pub async fn publishing_settings(site: SiteId) -> Result<PublishingSettings, ErrorDto> {
+    call("publishing_settings_get", &SiteArgs { site }).await
+}
+
+/// Change the fields of `update` that are `Some`; `None` keeps a field.
+pub async fn update_publishing_settings(
+    site: SiteId,
+    update: &PublishingSettingsUpdate,
+) -> Result<PublishingSettings, ErrorDto> {
+    call(
+        "publishing_settings_update",
+        &PublishingUpdateArgs { site, update },
+    )
+    .await
 }
 
 #[derive(Serialize)]

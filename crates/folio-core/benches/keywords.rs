@@ -324,6 +324,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ms(percentile(&all, 0.5)),
         ms(percentile(&all, 0.95))
     );
+
+    // After a bulk change in this process the index is updated, not reloaded.
+    let page = folio.list_keywords(&shapes[0].1).await?;
+    let mut some = base_filter.clone();
+    some.ids = Some(page.items.iter().take(10).map(|k| k.id).collect());
+    let t = Instant::now();
+    folio
+        .bulk_keywords(
+            &some,
+            &folio_model::KeywordBulkAction::SetStatus {
+                status: KeywordStatus::Used,
+            },
+        )
+        .await
+        .err(); // new → used is refused: measures the selection and checks alone
+    let refused = t.elapsed();
+    let t = Instant::now();
+    folio
+        .bulk_keywords(&some, &folio_model::KeywordBulkAction::Delete)
+        .await?;
+    let deleted = t.elapsed();
+    let t = Instant::now();
+    folio.list_keywords(&shapes[0].1).await?;
+    println!(
+        "bulk: refused status change {:.1} ms; delete 10 of {rows} {:.1} ms; next list {:.1} ms",
+        ms(refused),
+        ms(deleted),
+        ms(t.elapsed())
+    );
     folio.close().await;
     Ok(())
 }

@@ -30,8 +30,9 @@ pub(crate) struct Entry {
     pub id: KeywordId,
     /// Index into [`SiteKeywords::sectors`].
     pub sector: u16,
-    pub keyword: Box<str>,
-    pub key: Box<str>,
+    // shared, so an index updated after a write copies pointers, not 100k strings
+    pub keyword: Arc<str>,
+    pub key: Arc<str>,
     pub volume: Option<i64>,
     pub difficulty: Option<i32>,
     pub cpc_micros: Option<i64>,
@@ -63,7 +64,7 @@ pub(crate) struct SiteKeywords {
     /// In creation order.
     pub entries: Vec<Entry>,
     /// Every word of every keyword, sorted, with the entries that contain it (ascending).
-    words: Vec<(Box<str>, Vec<u32>)>,
+    words: Arc<Vec<(Box<str>, Vec<u32>)>>,
     /// Per field of [`ORDERED_FIELDS`], every entry in ascending order with unknown values at
     /// the end, and where the unknown ones start: a page of any sort is then a walk, not a sort.
     /// Computed on first use, so a reload after a write does not pay for six sorts.
@@ -102,8 +103,50 @@ impl SiteKeywords {
             version,
             sectors,
             entries,
-            words,
+            words: Arc::new(words),
             orders: Default::default(),
+        }
+    }
+
+    /// This index after a bulk change core has just committed, at `version`: cheaper than
+    /// reloading 100k keywords after every delete or status change.
+    pub fn with_change(&self, version: i64, change: &Change) -> Self {
+        match change {
+            Change::Deleted(rids) => {
+                // Positions shift: the word index and the orders are rebuilt from the rows.
+                let kept = self
+                    .entries
+                    .iter()
+                    .filter(|e| !rids.contains(&e.rid))
+                    .cloned()
+                    .collect();
+                Self::build(version, self.sectors.clone(), kept)
+            }
+            Change::Updated(updates) => {
+                let mut entries = self.entries.clone();
+                for e in entries.iter_mut() {
+                    if let Some((status, cluster)) = updates.get(&e.rid) {
+                        e.status = *status;
+                        e.cluster = *cluster;
+                    }
+                }
+                // Positions and words are unchanged; only the status order may be stale.
+                let orders: [OnceLock<(Vec<u32>, usize)>; 6] = Default::default();
+                for (slot, field) in ORDERED_FIELDS.iter().enumerate() {
+                    if *field != KeywordSortField::Status {
+                        if let Some(order) = self.orders[slot].get() {
+                            let _ = orders[slot].set(order.clone());
+                        }
+                    }
+                }
+                Self {
+                    version,
+                    sectors: self.sectors.clone(),
+                    entries,
+                    words: self.words.clone(),
+                    orders,
+                }
+            }
         }
     }
 
@@ -342,6 +385,13 @@ pub(crate) fn search_terms(input: &str) -> Vec<String> {
     words_of(&key).map(str::to_owned).collect()
 }
 
+/// A bulk change: what core writes to the store and applies to a loaded index alike.
+pub(crate) enum Change {
+    Deleted(std::collections::HashSet<i64>),
+    /// The new status and cluster of each changed keyword, by `rid`.
+    Updated(HashMap<i64, (KeywordStatus, Option<ClusterId>)>),
+}
+
 /// The cache of loaded sites, shared by every clone of a [`crate::Folio`].
 #[derive(Default)]
 pub(crate) struct KeywordIndexes {
@@ -399,6 +449,15 @@ impl KeywordIndexes {
         sites.insert(0, (site, loaded.clone()));
         sites.truncate(CACHED_SITES);
         Ok(loaded)
+    }
+
+    /// Replace a site's index with one the caller derived from the store's state at its version.
+    pub fn put(&self, site: SiteId, keywords: SiteKeywords) {
+        if let Ok(mut sites) = self.sites.lock() {
+            sites.retain(|(s, _)| *s != site);
+            sites.insert(0, (site, Arc::new(keywords)));
+            sites.truncate(CACHED_SITES);
+        }
     }
 
     fn cached(&self, site: SiteId, version: i64) -> Option<Arc<SiteKeywords>> {
@@ -491,8 +550,8 @@ async fn load(pool: &SqlitePool, site: SiteId, version: i64) -> Result<SiteKeywo
                 Some(c) => Some(ClusterId::from_str(c).map_err(|_| corrupt("cluster id", c))?),
                 None => None,
             },
-            keyword: r.keyword.into_boxed_str(),
-            key: r.key.into_boxed_str(),
+            keyword: Arc::from(r.keyword),
+            key: Arc::from(r.key),
         });
     }
     Ok(SiteKeywords::build(version, sectors, entries))

@@ -9,7 +9,7 @@
 //! site's keyword version in the same transaction so that index reloads.
 
 use crate::keyword_import::{parse_keyword_file, ParsedImport, ParsedKeyword};
-use crate::keyword_index::{Entry, SiteKeywords};
+use crate::keyword_index::{Change, Entry, SiteKeywords};
 use crate::{CoreError, Entity, Folio, WriteTx};
 use chrono::Utc;
 use folio_model::{
@@ -20,6 +20,7 @@ use folio_model::{
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use sqlx::{QueryBuilder, Sqlite};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
@@ -317,30 +318,26 @@ impl Folio {
             .into_iter()
             .map(|i| &index.entries[i as usize])
             .collect();
-        let changed = match action {
-            KeywordBulkAction::Delete => {
-                let rids: Vec<i64> = selected.iter().map(|e| e.rid).collect();
-                update_rids(
-                    &mut tx,
-                    |q| {
-                        q.push("DELETE FROM keywords");
-                    },
-                    &rids,
-                )
-                .await?
-            }
+        let change = match action {
+            KeywordBulkAction::Delete => Change::Deleted(selected.iter().map(|e| e.rid).collect()),
             KeywordBulkAction::SetStatus { status } => {
-                bulk_set_status(&mut tx, &selected, *status).await?
+                Change::Updated(set_status(&selected, *status)?)
             }
             KeywordBulkAction::AssignCluster { cluster } => {
-                bulk_assign(&mut tx, &index, &selected, filter.site, *cluster).await?
+                Change::Updated(assign(&mut tx, &index, &selected, filter.site, *cluster).await?)
             }
         };
+        let changed = write_change(&mut tx, &change).await?;
         if changed > 0 {
             bump_version(&mut tx, filter.site).await?;
         }
         tx.touch_many(Entity::Keyword, changed as usize);
         tx.commit().await?;
+        if changed > 0 {
+            // The store is now at the next version, exactly this index plus the change.
+            self.keyword_index
+                .put(filter.site, index.with_change(index.version + 1, &change));
+        }
         Ok(changed)
     }
 
@@ -431,11 +428,10 @@ pub(crate) async fn bump_version(tx: &mut WriteTx, site: SiteId) -> Result<(), C
     Ok(())
 }
 
-async fn bulk_set_status(
-    tx: &mut WriteTx,
-    selected: &[&Entry],
-    to: KeywordStatus,
-) -> Result<u64, CoreError> {
+/// The new status and cluster of every selected keyword that changes, or why none may.
+type Updates = HashMap<i64, (KeywordStatus, Option<ClusterId>)>;
+
+fn set_status(selected: &[&Entry], to: KeywordStatus) -> Result<Updates, CoreError> {
     if to == KeywordStatus::Mapped {
         return Err(CoreError::invalid(
             "status",
@@ -453,34 +449,28 @@ async fn bulk_set_status(
             }
         }
     }
-    let rids: Vec<i64> = selected
+    Ok(selected
         .iter()
         .filter(|k| k.status != to)
-        .map(|k| k.rid)
-        .collect();
-    // new means "ready for clustering": it leaves its cluster
-    let statement = match to {
-        KeywordStatus::New => "UPDATE keywords SET status = 'new', cluster_id = NULL",
-        KeywordStatus::Mapped => "UPDATE keywords SET status = 'mapped'",
-        KeywordStatus::Used => "UPDATE keywords SET status = 'used'",
-    };
-    update_rids(
-        tx,
-        |q| {
-            q.push(statement);
-        },
-        &rids,
-    )
-    .await
+        // new means "ready for clustering": it leaves its cluster
+        .map(|k| {
+            let cluster = if to == KeywordStatus::New {
+                None
+            } else {
+                k.cluster
+            };
+            (k.rid, (to, cluster))
+        })
+        .collect())
 }
 
-async fn bulk_assign(
+async fn assign(
     tx: &mut WriteTx,
     index: &SiteKeywords,
     selected: &[&Entry],
     site: SiteId,
     cluster: Option<ClusterId>,
-) -> Result<u64, CoreError> {
+) -> Result<Updates, CoreError> {
     let Some(cluster) = cluster else {
         let used = selected
             .iter()
@@ -492,19 +482,11 @@ async fn bulk_assign(
                 format!("{used} of the selected keywords are used by content ideas and must stay in their cluster; nothing was changed"),
             ));
         }
-        let rids: Vec<i64> = selected
+        return Ok(selected
             .iter()
             .filter(|k| k.cluster.is_some())
-            .map(|k| k.rid)
-            .collect();
-        return update_rids(
-            tx,
-            |q| {
-                q.push("UPDATE keywords SET cluster_id = NULL, status = 'new'");
-            },
-            &rids,
-        )
-        .await;
+            .map(|k| (k.rid, (KeywordStatus::New, None)))
+            .collect());
     };
     let owner: Option<(String, String)> =
         sqlx::query_as("SELECT site_id, sector_id FROM clusters WHERE id = ?")
@@ -531,17 +513,52 @@ async fn bulk_assign(
             format!("{foreign} of the selected keywords are in another sector than the cluster; a keyword can only join a cluster of its own sector. Nothing was changed"),
         ));
     }
-    let rids: Vec<i64> = selected
+    Ok(selected
         .iter()
         .filter(|k| k.cluster != Some(cluster))
-        .map(|k| k.rid)
-        .collect();
-    let head = |q: &mut QueryBuilder<'static, Sqlite>| {
-        q.push("UPDATE keywords SET cluster_id = ")
-            .push_bind(cluster.to_string())
-            .push(", status = CASE WHEN status = 'new' THEN 'mapped' ELSE status END");
-    };
-    update_rids(tx, head, &rids).await
+        .map(|k| {
+            let status = match k.status {
+                KeywordStatus::New => KeywordStatus::Mapped,
+                other => other,
+            };
+            (k.rid, (status, Some(cluster)))
+        })
+        .collect())
+}
+
+/// Write a change to the store; returns how many keywords it touched.
+async fn write_change(tx: &mut WriteTx, change: &Change) -> Result<u64, CoreError> {
+    match change {
+        Change::Deleted(rids) => {
+            let rids: Vec<i64> = rids.iter().copied().collect();
+            update_rids(
+                tx,
+                |q| {
+                    q.push("DELETE FROM keywords");
+                },
+                &rids,
+            )
+            .await
+        }
+        Change::Updated(updates) => {
+            // One UPDATE per distinct (status, cluster), however many keywords share it.
+            let mut groups: HashMap<(KeywordStatus, Option<ClusterId>), Vec<i64>> = HashMap::new();
+            for (rid, value) in updates {
+                groups.entry(*value).or_default().push(*rid);
+            }
+            let mut changed = 0;
+            for ((status, cluster), rids) in groups {
+                let head = |q: &mut QueryBuilder<'static, Sqlite>| {
+                    q.push("UPDATE keywords SET status = ")
+                        .push_bind(status.as_str())
+                        .push(", cluster_id = ")
+                        .push_bind(cluster.map(|c| c.to_string()));
+                };
+                changed += update_rids(tx, head, &rids).await?;
+            }
+            Ok(changed)
+        }
+    }
 }
 
 fn keyword_limit(max: i64, existing: i64, adding: u64) -> CoreError {

@@ -423,3 +423,137 @@ async fn a_plan_limits_keywords_and_sites() {
     assert_eq!(err.kind(), ErrorKind::Limit);
     assert!(err.to_string().contains("allows 1 site"), "{err}");
 }
+
+/// Every field of every keyword of a site, as a fresh process would load them.
+async fn everything(folio: &Folio, site: SiteId) -> Vec<folio_model::KeywordRow> {
+    let mut q = query(site);
+    q.limit = 1000;
+    q.sort = KeywordSort {
+        field: KeywordSortField::Created,
+        descending: false,
+    };
+    folio.list_keywords(&q).await.unwrap().items
+}
+
+#[tokio::test]
+async fn clusters_and_the_index_after_bulk_changes_match_a_fresh_load() {
+    let (dir, folio, site) = store().await;
+    imported(&folio, site).await;
+    let sector = folio.resolve_sector(site, None).await.unwrap();
+    let cluster = folio
+        .create_cluster(folio_model::NewCluster::new(site, sector, "Garden hoes"))
+        .await
+        .unwrap();
+    // Another sector's cluster cannot take these keywords.
+    let seeds = folio.list_sites().await.unwrap().items[0].sectors[1].id;
+    let elsewhere = folio
+        .create_cluster(folio_model::NewCluster::new(site, seeds, "Seeds"))
+        .await
+        .unwrap();
+
+    let mut hoes = KeywordFilter::site(site);
+    hoes.search = Some("garden hoe".into());
+    let err = folio
+        .bulk_keywords(
+            &hoes,
+            &KeywordBulkAction::AssignCluster {
+                cluster: Some(elsewhere.id),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("another sector"), "{err}");
+
+    let assigned = folio
+        .bulk_keywords(
+            &hoes,
+            &KeywordBulkAction::AssignCluster {
+                cluster: Some(cluster.id),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(assigned, 3);
+    let mut in_cluster = query(site);
+    in_cluster.filter.cluster = Some(cluster.id);
+    let page = folio.list_keywords(&in_cluster).await.unwrap();
+    assert_eq!(page.total, 3);
+    assert!(page.items.iter().all(|k| k.status == KeywordStatus::Mapped));
+
+    // mapped → used is legal; used keywords cannot leave their cluster.
+    let mut first = KeywordFilter::site(site);
+    first.ids = Some(vec![page.items[0].id]);
+    folio
+        .bulk_keywords(
+            &first,
+            &KeywordBulkAction::SetStatus {
+                status: KeywordStatus::Used,
+            },
+        )
+        .await
+        .unwrap();
+    let err = folio
+        .bulk_keywords(&hoes, &KeywordBulkAction::AssignCluster { cluster: None })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("used by content ideas"), "{err}");
+    // mapped → new leaves the cluster
+    let mut second = KeywordFilter::site(site);
+    second.ids = Some(vec![page.items[1].id]);
+    folio
+        .bulk_keywords(
+            &second,
+            &KeywordBulkAction::SetStatus {
+                status: KeywordStatus::New,
+            },
+        )
+        .await
+        .unwrap();
+    let mut stirrup = KeywordFilter::site(site);
+    stirrup.search = Some("stirrup".into());
+    folio
+        .bulk_keywords(&stirrup, &KeywordBulkAction::Delete)
+        .await
+        .unwrap();
+
+    let here = everything(&folio, site).await;
+    assert_eq!(here.len(), 3);
+    assert_eq!(
+        folio.list_keywords(&in_cluster).await.unwrap().total,
+        2,
+        "one left the cluster"
+    );
+    // A second process loads the store from scratch: it must see exactly what this one shows.
+    let fresh = Folio::open(dir.path()).await.unwrap();
+    assert_eq!(everything(&fresh, site).await, here);
+    let mut by_status = query(site);
+    by_status.sort = KeywordSort {
+        field: KeywordSortField::Status,
+        descending: true,
+    };
+    assert_eq!(
+        folio.list_keywords(&by_status).await.unwrap(),
+        fresh.list_keywords(&by_status).await.unwrap()
+    );
+}
+
+#[tokio::test]
+async fn another_process_writing_is_seen_at_the_next_query() {
+    let (dir, app, site) = store().await;
+    imported(&app, site).await;
+    assert_eq!(app.list_keywords(&query(site)).await.unwrap().total, 4);
+    // The CLI imports into the same directory while the app has the site's index loaded.
+    let cli = Folio::open(dir.path()).await.unwrap();
+    cli.import_keywords(
+        site,
+        None,
+        b"trowel\nhand trowel\n".to_vec(),
+        &ImportOptions::default(),
+    )
+    .await
+    .unwrap();
+    let mut q = query(site);
+    q.filter.search = Some("trowel".into());
+    assert_eq!(app.list_keywords(&q).await.unwrap().total, 2);
+    assert_eq!(app.list_keywords(&query(site)).await.unwrap().total, 6);
+}
