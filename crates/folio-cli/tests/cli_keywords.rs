@@ -3,29 +3,11 @@
 // Test helpers panic on purpose: a panic is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/run_folio.rs"]
+mod run_folio;
+
+use run_folio::{folio, ok_json};
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn folio(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_folio"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("FOLIO_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run folio")
-}
-
-fn ok_json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "folio failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
 
 /// A data dir with one site; returns (dir, site id, first sector id).
 fn with_site() -> (tempfile::TempDir, String, String) {

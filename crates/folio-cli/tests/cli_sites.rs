@@ -3,33 +3,16 @@
 // Test helpers panic on purpose: a panic is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/run_folio.rs"]
+mod run_folio;
+
+use run_folio::{folio, ok_json};
 use serde_json::Value;
-use std::process::{Command, Output};
-
-fn folio(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_folio"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("FOLIO_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run folio")
-}
-
-fn stdout_json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "folio failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
 
 #[test]
 fn add_and_list_with_json() {
     let dir = tempfile::tempdir().unwrap();
-    let added = stdout_json(&folio(
+    let added = ok_json(&folio(
         dir.path(),
         &[
             "site",
@@ -57,7 +40,7 @@ fn add_and_list_with_json() {
     assert!(added["sectors"][0]["id"].as_str().unwrap().len() == 36);
     let id = added["id"].as_str().unwrap().to_owned();
 
-    let listed = stdout_json(&folio(dir.path(), &["site", "list", "--json"]));
+    let listed = ok_json(&folio(dir.path(), &["site", "list", "--json"]));
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["id"], id.as_str());
@@ -133,7 +116,7 @@ fn bad_input_exits_non_zero_with_the_core_message() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at most 5 sectors"));
 
-    let listed = stdout_json(&folio(dir.path(), &["site", "list", "--json"]));
+    let listed = ok_json(&folio(dir.path(), &["site", "list", "--json"]));
     assert_eq!(
         listed["items"].as_array().unwrap().len(),
         0,

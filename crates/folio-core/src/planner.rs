@@ -375,16 +375,13 @@ impl Folio {
     ) -> Result<Vec<Cluster>, CoreError> {
         let mut conn = self.pool.acquire().await?;
         check_scope(&mut conn, &self.account_id.to_string(), site, sector).await?;
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {CLUSTER_COLUMNS} FROM clusters WHERE site_id = "
-        ));
-        q.push_bind(site.to_string());
-        if let Some(sector) = sector {
-            q.push(" AND sector_id = ").push_bind(sector.to_string());
-        }
-        if let Some(status) = status {
-            q.push(" AND status = ").push_bind(status.as_str());
-        }
+        let mut q = scoped_list(
+            CLUSTER_COLUMNS,
+            "clusters",
+            site,
+            sector,
+            status.map(|s| ("status", s.as_str())),
+        );
         q.push(" ORDER BY created_at DESC, id DESC");
         let rows: Vec<ClusterRow> = q.build_query_as().fetch_all(&mut *conn).await?;
         rows.into_iter().map(ClusterRow::into_cluster).collect()
@@ -520,15 +517,13 @@ impl Folio {
     ) -> Result<Vec<ContentIdea>, CoreError> {
         let mut conn = self.pool.acquire().await?;
         check_scope(&mut conn, &self.account_id.to_string(), site, sector).await?;
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("SELECT {IDEA_COLUMNS} FROM ideas WHERE site_id = "));
-        q.push_bind(site.to_string());
-        if let Some(sector) = sector {
-            q.push(" AND sector_id = ").push_bind(sector.to_string());
-        }
-        if let Some(status) = status {
-            q.push(" AND status = ").push_bind(status.as_str());
-        }
+        let mut q = scoped_list(
+            IDEA_COLUMNS,
+            "ideas",
+            site,
+            sector,
+            status.map(|s| ("status", s.as_str())),
+        );
         q.push(" ORDER BY created_at DESC, id DESC");
         let rows: Vec<IdeaRow> = q.build_query_as().fetch_all(&mut *conn).await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -551,6 +546,26 @@ impl Folio {
         tx.commit().await?;
         Ok(idea)
     }
+}
+
+/// `SELECT <columns> FROM <table>` narrowed to a site, optionally a sector and a status, newest
+/// first: the list query of every site+sector table. Call [`check_scope`] first.
+pub(crate) fn scoped_list(
+    columns: &str,
+    table: &str,
+    site: SiteId,
+    sector: Option<SectorId>,
+    status: Option<(&str, &'static str)>,
+) -> QueryBuilder<'static, Sqlite> {
+    let mut q = QueryBuilder::new(format!("SELECT {columns} FROM {table} WHERE site_id = "));
+    q.push_bind(site.to_string());
+    if let Some(sector) = sector {
+        q.push(" AND sector_id = ").push_bind(sector.to_string());
+    }
+    if let Some((column, value)) = status {
+        q.push(format_args!(" AND {column} = ")).push_bind(value);
+    }
+    q
 }
 
 /// The site is the account's and, when given, the sector is the site's.

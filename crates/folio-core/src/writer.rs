@@ -20,7 +20,7 @@ use folio_model::{
     NewContent, NewImage, NewTask, SectorId, SiteId, SiteStatus, SiteStatusChange, Status, Task,
     TaskContent, TaskId, TaskStatus, TaxonomyType, Term, TermId,
 };
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::SqliteConnection;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
@@ -422,15 +422,13 @@ impl Folio {
     ) -> Result<Vec<Task>, CoreError> {
         let mut conn = self.pool.acquire().await?;
         check_scope(&mut conn, &self.account_id.to_string(), site, sector).await?;
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("SELECT {TASK_COLUMNS} FROM tasks WHERE site_id = "));
-        q.push_bind(site.to_string());
-        if let Some(sector) = sector {
-            q.push(" AND sector_id = ").push_bind(sector.to_string());
-        }
-        if let Some(status) = status {
-            q.push(" AND status = ").push_bind(status.as_str());
-        }
+        let mut q = crate::planner::scoped_list(
+            TASK_COLUMNS,
+            "tasks",
+            site,
+            sector,
+            status.map(|s| ("status", s.as_str())),
+        );
         q.push(" ORDER BY created_at DESC, id DESC");
         let rows: Vec<TaskRow> = q.build_query_as().fetch_all(&mut *conn).await?;
         rows.into_iter().map(TaskRow::into_task).collect()
@@ -766,15 +764,13 @@ impl Folio {
         check_scope(&mut conn, &self.account_id.to_string(), f.site, f.sector).await?;
         // the body is not needed for a list; leave it out of the read
         let columns = CONTENT_COLUMNS.replace("body_html", "'' AS body_html");
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("SELECT {columns} FROM content WHERE site_id = "));
-        q.push_bind(f.site.to_string());
-        if let Some(sector) = f.sector {
-            q.push(" AND sector_id = ").push_bind(sector.to_string());
-        }
-        if let Some(status) = f.status {
-            q.push(" AND status = ").push_bind(status.as_str());
-        }
+        let mut q = crate::planner::scoped_list(
+            &columns,
+            "content",
+            f.site,
+            f.sector,
+            f.status.map(|s| ("status", s.as_str())),
+        );
         if let Some(status) = f.site_status {
             q.push(" AND site_status = ").push_bind(status.as_str());
         }
