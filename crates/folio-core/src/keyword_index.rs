@@ -404,21 +404,6 @@ impl std::fmt::Debug for KeywordIndexes {
     }
 }
 
-/// One keyword as the loading query packs it (a JSON array per keyword).
-type LoadRow = (
-    i64,            // rid
-    String,         // id
-    String,         // sector_id
-    String,         // keyword
-    String,         // key
-    Option<i64>,    // volume
-    Option<i32>,    // difficulty
-    Option<i64>,    // cpc_micros
-    Option<String>, // intent
-    String,         // status
-    Option<String>, // cluster_id
-);
-
 /// The version of a site's keywords in the store (0 before the first write).
 pub(crate) async fn stored_version<'e, E>(db: E, site: SiteId) -> Result<i64, CoreError>
 where
@@ -500,37 +485,12 @@ async fn load(pool: &SqlitePool, site: SiteId, version: i64) -> Result<SiteKeywo
     .bind(site.to_string())
     .fetch_one(pool)
     .await?;
-    let rows: Vec<LoadRow> = serde_json::from_str(&packed)
+    // Each keyword is a JSON array in the column order above; serde reads it into `Row`.
+    let rows: Vec<Row> = serde_json::from_str(&packed)
         .map_err(|e| CoreError::Corrupt(format!("keywords of site {site}: {e}")))?;
     drop(packed);
     let mut entries = Vec::with_capacity(rows.len());
-    for (
-        rid,
-        id,
-        sector_id,
-        keyword,
-        key,
-        volume,
-        difficulty,
-        cpc_micros,
-        intent,
-        status,
-        cluster_id,
-    ) in rows
-    {
-        let r = Row {
-            rid,
-            id,
-            sector_id,
-            keyword,
-            key,
-            volume,
-            difficulty,
-            cpc_micros,
-            intent,
-            status,
-            cluster_id,
-        };
+    for r in rows {
         let sector = *sector_pos
             .get(&r.sector_id)
             .ok_or_else(|| corrupt("keyword sector", &r.sector_id))?;
@@ -557,7 +517,8 @@ async fn load(pool: &SqlitePool, site: SiteId, version: i64) -> Result<SiteKeywo
     Ok(SiteKeywords::build(version, sectors, entries))
 }
 
-/// A loaded keyword before its ids and enums are parsed.
+/// A loaded keyword before its ids and enums are parsed (fields in the query's column order).
+#[derive(serde::Deserialize)]
 struct Row {
     rid: i64,
     id: String,

@@ -123,15 +123,7 @@ pub(crate) async fn sector_or_first(
 
 // ---- sites and sectors ----------------------------------------------------------------------
 
-#[derive(sqlx::FromRow)]
-struct SiteRow {
-    id: String,
-    account_id: String,
-    name: String,
-    domain: String,
-    is_active: bool,
-    created_at: DateTime<Utc>,
-}
+use crate::sites::SiteRow;
 
 #[derive(sqlx::FromRow)]
 struct SectorRow {

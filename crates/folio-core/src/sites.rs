@@ -194,14 +194,15 @@ fn check_domain_name(d: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A `sites` row as stored.
 #[derive(sqlx::FromRow)]
-struct SiteRow {
-    id: String,
-    account_id: String,
-    name: String,
-    domain: String,
-    is_active: bool,
-    created_at: DateTime<Utc>,
+pub(crate) struct SiteRow {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub domain: String,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
