@@ -1,0 +1,1 @@
+//! Folio's sync server (being written).
