@@ -2,9 +2,12 @@
 //!
 //! - [`doc_id`]: the names of the bounded documents an account's data lives in (DESIGN §3).
 //! - [`frame`]: the binary frames client and server exchange over the WebSocket.
+//! - [`doc_store`]: documents and per-peer sync states in SQLite.
 
 pub mod doc_id;
+pub mod doc_store;
 pub mod frame;
 
 pub use doc_id::{DocId, DocKind, KEYWORD_BUCKETS};
+pub use doc_store::{DocStoreError, Saved, StoredDoc};
 pub use frame::{Frame, FrameError, Refusal, MAX_FRAME_BYTES};
