@@ -22,7 +22,7 @@ async fn db(dir: &std::path::Path, name: &str) -> SqlitePool {
         )
         .await
         .unwrap();
-    doc_store::ensure_tables(&mut *pool.acquire().await.unwrap())
+    doc_store::ensure_tables(&mut pool.acquire().await.unwrap())
         .await
         .unwrap();
     pool
