@@ -281,3 +281,62 @@ pub async fn screenshot(client: &Client, name: &str) -> Result<PathBuf> {
     std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
     Ok(path)
 }
+
+/// The DOM property `name` (`value`, `checked`, `disabled`…) of every element matching `css`, in
+/// document order; a missing property reads as an empty string.
+pub async fn props(client: &Client, css: &str, name: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for el in client.find_all(Locator::Css(css)).await? {
+        out.push(el.prop(name).await?.unwrap_or_default());
+    }
+    Ok(out)
+}
+
+/// Wait until the DOM property `name` of every element matching `css` satisfies `ok` (see
+/// [`props`]); return them. Use it for what typing changes: an input's `value` is a property, not
+/// text.
+pub async fn wait_for_props(
+    client: &Client,
+    css: &str,
+    name: &str,
+    what: &str,
+    ok: impl Fn(&[String]) -> bool,
+) -> Result<Vec<String>> {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        let last = props(client, css, name).await.unwrap_or_default();
+        if ok(&last) {
+            return Ok(last);
+        }
+        if Instant::now() > deadline {
+            bail!("timed out waiting for {what} ({css} .{name}); last: {last:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Wait until nothing matches `css` (a closed dialog, a cleared error).
+pub async fn wait_gone(client: &Client, css: &str, what: &str) -> Result<()> {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        if client.find_all(Locator::Css(css)).await?.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("timed out waiting for {what} ({css}) to go away");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Type into the element matching `css` without clearing it first; `text` may hold WebDriver
+/// keys such as `fantoccini::key::Key::Enter` (as a `char`).
+pub async fn send_keys(client: &Client, css: &str, text: &str) -> Result<()> {
+    client
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("finding {css}"))?
+        .send_keys(text)
+        .await?;
+    Ok(())
+}

@@ -150,6 +150,10 @@ mod tests {
         for r in Route::NAV.into_iter().chain([site]) {
             assert_eq!(Route::from_hash(&r.hash()), r);
         }
-        assert_eq!(site.section(), Route::Sites, "a site's page lights up Sites");
+        assert_eq!(
+            site.section(),
+            Route::Sites,
+            "a site's page lights up Sites"
+        );
     }
 }

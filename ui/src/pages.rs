@@ -1,4 +1,5 @@
 //! One module per page.
 
 pub mod keywords;
+pub mod site_detail;
 pub mod sites;

@@ -1,5 +1,6 @@
 //! Sites: the list of sites and the form that adds one.
 
+use crate::app::Route;
 use crate::ipc;
 use folio_model::{ErrorDto, NewSite, Site, SiteList};
 use std::rc::Rc;
@@ -177,6 +178,9 @@ pub fn sites_page() -> Html {
             <div class="columns">
                 <div class="panel">
                     <h2>{"Your sites"}</h2>
+                    if !state.sites.is_empty() {
+                        <p class="help list-help">{"Open a site to edit its sectors and publishing schedule."}</p>
+                    }
                     { site_list(&state) }
                 </div>
                 <form id="site-form" class="panel form" onsubmit={on_submit} novalidate=true>
@@ -211,13 +215,16 @@ fn site_list(state: &SitesState) -> Html {
         <ul id="site-list" class="site-list">
             { for state.sites.iter().map(|site| {
                 let fresh = state.last_added.as_deref() == Some(site.id.to_string().as_str());
+                // The whole row is a link to the site's page: a click anywhere, or Tab and Enter.
                 html! {
                     <li class={classes!("site-row", fresh.then_some("fresh"))} data-site-id={site.id.to_string()}>
-                        <div class="site-name">{&site.name}</div>
-                        <div class="site-domain">{&site.domain}</div>
-                        <div class="site-sectors">
-                            { for site.sectors.iter().map(|s| html! { <span class="chip">{&s.name}</span> }) }
-                        </div>
+                        <a class="site-link" href={Route::Site(site.id).hash()}>
+                            <div class="site-name">{&site.name}</div>
+                            <div class="site-domain">{&site.domain}</div>
+                            <div class="site-sectors">
+                                { for site.sectors.iter().map(|s| html! { <span class="chip">{&s.name}</span> }) }
+                            </div>
+                        </a>
                     </li>
                 }
             }) }
