@@ -319,26 +319,9 @@ impl Folio {
 
 // ---- publishing settings --------------------------------------------------------------------
 
-/// The seed's publishing defaults.
+/// The seed's publishing defaults (kept in folio-model so the UI shows the same ones).
 pub fn default_publishing_settings(site: SiteId, at: DateTime<Utc>) -> PublishingSettings {
-    PublishingSettings {
-        site_id: site,
-        auto_approval_enabled: true,
-        auto_publish_enabled: true,
-        daily_publish_limit: 3,
-        weekly_publish_limit: 15,
-        monthly_publish_limit: 50,
-        publish_days: vec![
-            PublishDay::Mon,
-            PublishDay::Tue,
-            PublishDay::Wed,
-            PublishDay::Thu,
-            PublishDay::Fri,
-        ],
-        publish_time_slots: vec!["09:00".into(), "14:00".into(), "18:00".into()],
-        timezone: "UTC".into(),
-        updated_at: at,
-    }
+    PublishingSettings::seed_defaults(site, at)
 }
 
 const TZ_AREAS: &[&str] = &[

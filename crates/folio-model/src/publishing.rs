@@ -40,6 +40,31 @@ pub struct PublishingSettings {
     pub updated_at: DateTime<Utc>,
 }
 
+impl PublishingSettings {
+    /// The seed's defaults: auto-approve and auto-publish on, 3 a day / 15 a week / 50 a month,
+    /// Monday to Friday at 09:00, 14:00 and 18:00, in UTC until the site says otherwise.
+    pub fn seed_defaults(site: SiteId, at: DateTime<Utc>) -> Self {
+        Self {
+            site_id: site,
+            auto_approval_enabled: true,
+            auto_publish_enabled: true,
+            daily_publish_limit: 3,
+            weekly_publish_limit: 15,
+            monthly_publish_limit: 50,
+            publish_days: vec![
+                PublishDay::Mon,
+                PublishDay::Tue,
+                PublishDay::Wed,
+                PublishDay::Thu,
+                PublishDay::Fri,
+            ],
+            publish_time_slots: vec!["09:00".into(), "14:00".into(), "18:00".into()],
+            timezone: "UTC".into(),
+            updated_at: at,
+        }
+    }
+}
+
 /// Changes to publishing settings; `None` keeps a field. Numbers and names are checked by core so
 /// that a mistake gets a message about the field rather than a decoding error.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

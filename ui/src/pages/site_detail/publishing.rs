@@ -606,24 +606,8 @@ mod tests {
     use PublishingAction as A;
 
     fn defaults() -> PublishingSettings {
-        PublishingSettings {
-            site_id: "00000000-0000-7000-8000-000000000001".parse().unwrap(),
-            auto_approval_enabled: true,
-            auto_publish_enabled: true,
-            daily_publish_limit: 3,
-            weekly_publish_limit: 15,
-            monthly_publish_limit: 50,
-            publish_days: vec![
-                PublishDay::Mon,
-                PublishDay::Tue,
-                PublishDay::Wed,
-                PublishDay::Thu,
-                PublishDay::Fri,
-            ],
-            publish_time_slots: vec!["09:00".into(), "14:00".into(), "18:00".into()],
-            timezone: "UTC".into(),
-            updated_at: Default::default(),
-        }
+        let site = "00000000-0000-7000-8000-000000000001".parse().unwrap();
+        PublishingSettings::seed_defaults(site, Default::default())
     }
 
     fn loaded() -> PublishingState {
