@@ -1,1 +1,125 @@
-fn main() {}
+//! `folio-server`: the sync server binary. Prints `listening on http://ADDR` once bound (tests
+//! start it on port 0 and read the address from that line) and stops cleanly on Ctrl-C or
+//! SIGTERM.
+
+use clap::{Parser, ValueEnum};
+use folio_server::config::{DEFAULT_DATA_DIR, DEFAULT_LISTEN};
+use folio_server::{DatabaseUrl, PlanId, ServerConfig};
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "folio-server", version, about = "Folio's sync server")]
+struct Cli {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, env = "FOLIO_SERVER_LISTEN", default_value = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+
+    /// Database URL: sqlite:PATH (default: sqlite:<data dir>/folio-server.db); postgres://… arrives
+    /// with scale mode.
+    #[arg(long, env = "FOLIO_SERVER_DATABASE")]
+    database: Option<String>,
+
+    /// Where the default SQLite database lives.
+    #[arg(long, env = "FOLIO_SERVER_DATA", default_value = DEFAULT_DATA_DIR)]
+    data_dir: PathBuf,
+
+    /// The plan new accounts start on.
+    #[arg(long, env = "FOLIO_SERVER_DEFAULT_PLAN", value_enum, default_value_t = Plan::Growth)]
+    default_plan: Plan,
+
+    /// The address people reach this server at, used in emailed links (default: the bound one).
+    #[arg(long, env = "FOLIO_SERVER_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Plan {
+    Free,
+    Starter,
+    Growth,
+    Scale,
+}
+
+impl From<Plan> for PlanId {
+    fn from(p: Plan) -> Self {
+        match p {
+            Plan::Free => PlanId::Free,
+            Plan::Starter => PlanId::Starter,
+            Plan::Growth => PlanId::Growth,
+            Plan::Scale => PlanId::Scale,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        // Colour only for a person at a terminal; log files and pipes get plain text.
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), folio_server::ServerError> {
+    let database = match cli.database {
+        Some(url) => url.parse::<DatabaseUrl>()?,
+        None => DatabaseUrl::in_data_dir(&cli.data_dir),
+    };
+    let mut config = ServerConfig::new(database);
+    config.listen = cli.listen;
+    config.default_plan = cli.default_plan.into();
+    config.public_url = cli.public_url;
+    let server = folio_server::serve(config).await?;
+    println!("listening on {}", server.url());
+    // stdout may be a pipe (tests read it); make sure the line leaves now.
+    let _ = std::io::stdout().flush();
+    server.run_until(stop_signal()).await
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what `kill PID` and service managers send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot watch for SIGTERM; stop with Ctrl-C");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

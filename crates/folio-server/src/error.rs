@@ -1,0 +1,154 @@
+//! The server's error type. Every failure a client can cause maps to one kind and one HTTP status;
+//! messages say what is wrong and what to do, and never contain a secret, a hash or another
+//! account's data.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// Input rejected by a rule; `field` names the input it is about.
+    #[error("{message}")]
+    Validation {
+        field: &'static str,
+        message: String,
+    },
+
+    /// No credentials, or credentials that are wrong, expired or revoked.
+    #[error("{0}")]
+    Unauthenticated(String),
+
+    /// Authenticated, but the role or the site grants do not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// Also the answer for anything that belongs to another account, so ids cannot be probed.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+
+    #[error("{message}")]
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
+
+    /// A plan limit (sites, users, keywords) would be exceeded.
+    #[error("{0}")]
+    Limit(String),
+
+    /// A bad command line or configuration (for example an unsupported database URL).
+    #[error("{0}")]
+    Config(String),
+
+    #[error("cannot create the data directory {path}: {source}. Choose another with --data-dir or FOLIO_SERVER_DATA")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("cannot open the database {url}: {source}")]
+    Open {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    #[error("cannot upgrade the server database schema: {0}. If this database was written by a newer folio-server, run that version")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+
+    #[error("cannot listen on {addr}: {source}. Pick a free address with --listen")]
+    Bind {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("database error: {0}")]
+    Storage(#[from] sqlx::Error),
+
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ServerError {
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn conflict(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The machine-readable kind in `{"error": {"kind", …}}`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Validation { .. } => "validation",
+            Self::Unauthenticated(_) => "unauthenticated",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict { .. } => "conflict",
+            Self::Limit(_) => "limit",
+            Self::Config(_) | Self::DataDir { .. } | Self::Bind { .. } => "config",
+            Self::Open { .. } | Self::Migrate(_) | Self::Storage(_) | Self::Corrupt(_) => "storage",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Validation { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Limit(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::Validation { field, .. } | Self::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        // Server-side failures are logged in full here and answered with a generic message:
+        // SQL errors can quote values, and a client can do nothing with them anyway.
+        let message = if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+            "the server could not complete the request; try again, and tell the operator if it keeps failing".to_owned()
+        } else {
+            self.to_string()
+        };
+        let mut error = serde_json::json!({ "kind": self.kind(), "message": message });
+        if let Some(field) = self.field() {
+            error["field"] = field.into();
+        }
+        let mut response =
+            (status, axum::Json(serde_json::json!({ "error": error }))).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;

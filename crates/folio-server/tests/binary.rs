@@ -1,0 +1,155 @@
+//! The real `folio-server` binary: starts on port 0, prints its address, answers /health, logs no
+//! secret except the one emailed link, and stops cleanly on SIGTERM.
+
+// Test helpers panic on purpose: a panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "Binary-Test-Passphrase-9d2e";
+
+fn start(data_dir: &std::path::Path, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_folio-server"))
+        .args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .args(extra)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The address from the `listening on http://…` line.
+fn read_address(child: &mut Child) -> String {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(url) = line.strip_prefix("listening on ") {
+                let _ = tx.send(url.to_owned());
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("the server did not print its address")
+}
+
+fn collect_stderr(child: &mut Child) -> mpsc::Receiver<String> {
+    let mut stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut all = String::new();
+        let _ = stderr.read_to_string(&mut all);
+        let _ = tx.send(all);
+    });
+    rx
+}
+
+fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not stop within 30 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[tokio::test]
+async fn the_binary_serves_health_logs_no_secrets_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = start(dir.path(), &[]);
+    let stderr = collect_stderr(&mut child);
+    let base = read_address(&mut child);
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    assert!(!base.ends_with(":0"), "{base}");
+
+    let http = reqwest::Client::new();
+    let health: Value = http
+        .get(format!("{base}/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+
+    // One real flow, so there are secrets the log could leak.
+    let tokens: Value = http
+        .post(format!("{base}/v1/auth/register"))
+        .json(&json!({"email": "ann@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let resp = http
+        .post(format!("{base}/v1/auth/password-reset"))
+        .json(&json!({"email": "ann@example.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), reqwest::StatusCode::ACCEPTED);
+    // The reset mail is sent in the background; give it a moment before stopping.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let pid = child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let status = wait_for_exit(&mut child);
+    assert!(status.success(), "exit status {status:?}");
+
+    let log = stderr.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(log.contains("folio-server started"), "{log}");
+    assert!(!log.contains(PASSWORD), "the password was logged:\n{log}");
+    for key in ["access_token", "refresh_token"] {
+        let token = tokens[key].as_str().unwrap();
+        assert!(!log.contains(token), "{key} was logged:\n{log}");
+    }
+    // The reset token appears in exactly one line: the logged "email".
+    let with_token: Vec<&str> = log.lines().filter(|l| l.contains("fpr_")).collect();
+    assert_eq!(with_token.len(), 1, "{log}");
+    assert!(
+        with_token[0].contains("folio_server::mail"),
+        "{}",
+        with_token[0]
+    );
+    assert!(with_token[0].contains("ann@example.com"));
+    assert!(dir.path().join("folio-server.db").exists());
+}
+
+#[test]
+fn a_postgres_url_is_refused_with_a_clear_message_and_no_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_folio-server"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            "postgres://folio:hunter2-secret@db.example/folio",
+        ])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("PostgreSQL support arrives with scale mode"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}

@@ -1,0 +1,229 @@
+//! A real server in-process on 127.0.0.1:0 with a temporary SQLite file, and a small JSON client.
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use folio_server::mail::{MailKind, Outbox};
+use folio_server::{
+    DatabaseUrl, PasswordHashing, PlanId, RunningServer, ServerConfig, TokenLifetimes,
+};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Long enough to pass the rules, and recognisable when scanning the database for it.
+pub const PASSWORD: &str = "Correct-Horse-7f3a9c-Battery";
+
+pub struct TestServer {
+    pub server: RunningServer,
+    pub dir: tempfile::TempDir,
+    pub outbox: Outbox,
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Login {
+    pub email: String,
+    pub account_id: String,
+    pub user_id: String,
+    pub role: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl Login {
+    pub fn from_tokens(email: &str, v: &Value) -> Self {
+        Self {
+            email: email.to_owned(),
+            account_id: v["account_id"].as_str().unwrap().to_owned(),
+            user_id: v["user_id"].as_str().unwrap().to_owned(),
+            role: v["role"].as_str().unwrap().to_owned(),
+            access: v["access_token"].as_str().unwrap().to_owned(),
+            refresh: v["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(PlanId::Growth, TokenLifetimes::default()).await
+    }
+
+    pub async fn start_with(plan: PlanId, lifetimes: TokenLifetimes) -> Self {
+        // Server logs go to the test's captured output (shown when a test fails).
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "folio_server=info".into()),
+            )
+            .with_test_writer()
+            .try_init();
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::new();
+        let mut config = ServerConfig::new(DatabaseUrl::in_data_dir(dir.path()));
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        config.default_plan = plan;
+        config.password_hashing = PasswordHashing::InsecureFastForTests;
+        config.token_lifetimes = lifetimes;
+        config.mailer = folio_server::mail::Mailer::Outbox(outbox.clone());
+        let server = folio_server::serve(config).await.unwrap();
+        let base = server.url();
+        Self {
+            server,
+            dir,
+            outbox,
+            http: reqwest::Client::new(),
+            base,
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("folio-server.db")
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn register(&self, email: &str) -> Login {
+        let (status, v) = self
+            .post(
+                "/v1/auth/register",
+                None,
+                json!({"email": email, "password": PASSWORD, "account_name": format!("{email}'s")}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        Login::from_tokens(email, &v)
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> (StatusCode, Value) {
+        self.post(
+            "/v1/auth/login",
+            None,
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Invite `email` with `role` into `by`'s account and accept it; the new member's login.
+    pub async fn invite_and_accept(&self, by: &Login, email: &str, role: &str) -> Login {
+        let (status, v) = self
+            .post(
+                "/v1/account/invites",
+                Some(&by.access),
+                json!({"email": email, "role": role}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let token = self.outbox.last_to(email, MailKind::Invite).unwrap().token;
+        let (status, v) = self
+            .post(
+                "/v1/invites/accept",
+                None,
+                json!({"token": token, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        Login::from_tokens(email, &v)
+    }
+
+    pub async fn add_site(&self, by: &Login, name: &str) -> String {
+        let id = uuid::Uuid::now_v7().to_string();
+        let (status, v) = self
+            .post(
+                "/v1/sites",
+                Some(&by.access),
+                json!({"site_id": id, "name": name}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        id
+    }
+
+    /// Register `doc_id` (`site_id` only needed for `article/…`); returns the id.
+    pub async fn add_doc(&self, by: &Login, doc_id: &str, site: Option<&str>) -> String {
+        let mut body = json!({"doc_id": doc_id});
+        if let Some(s) = site {
+            body["site_id"] = s.into();
+        }
+        let (status, v) = self.post("/v1/docs", Some(&by.access), body).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        doc_id.to_owned()
+    }
+
+    /// The ids of the documents `who` is shown by GET /v1/docs.
+    pub async fn visible_docs(&self, who: &Login) -> Vec<String> {
+        let (status, v) = self.get("/v1/docs", &who.access).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        let mut ids: Vec<String> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["doc_id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Wait for a background email (password reset mail is sent off the request path).
+    pub async fn wait_for_mail(&self, to: &str, kind: MailKind) -> folio_server::mail::Mail {
+        for _ in 0..200 {
+            if let Some(m) = self.outbox.last_to(to, kind) {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no {kind:?} mail to {to}");
+    }
+}
+
+/// A fresh `article/{id}` document id.
+pub fn article() -> String {
+    format!("article/{}", uuid::Uuid::now_v7())
+}
+
+/// A document id as the sync socket will see it.
+pub fn doc(id: &str) -> folio_sync::DocId {
+    id.parse().unwrap()
+}
+
+/// The `{"error": {"kind", "message"}}` shape, with the expected kind.
+pub fn assert_error(v: &Value, kind: &str) {
+    assert_eq!(v["error"]["kind"], kind, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{v}"
+    );
+}
