@@ -322,17 +322,8 @@ fn confirm_message(name: &str, keywords: Option<u64>) -> String {
 fn count_query(site: SiteId, sector: SectorId) -> KeywordQuery {
     KeywordQuery {
         filter: KeywordFilter {
-            site,
             sector: Some(sector),
-            status: None,
-            cluster: None,
-            intent: None,
-            min_volume: None,
-            max_volume: None,
-            min_difficulty: None,
-            max_difficulty: None,
-            search: None,
-            ids: None,
+            ..KeywordFilter::site(site)
         },
         sort: KeywordSort::default(),
         limit: 1,
