@@ -172,21 +172,16 @@ impl Folio {
         let import_id = ImportId(Uuid::now_v7());
         let (site_s, sector_s, import_s) =
             (site.to_string(), sector.to_string(), import_id.to_string());
-        let now = Utc::now();
-        let now_s = now.to_rfc3339();
+        let now_s = Utc::now().to_rfc3339();
 
         let mut tx = self.begin_write().await?;
-        if let Some(max) = self.max_keywords().await? {
-            let existing: (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM keywords k JOIN sites s ON s.id = k.site_id WHERE s.account_id = ?",
-            )
-            .bind(self.account_id.to_string())
-            .fetch_one(tx.conn())
-            .await?;
-            // Duplicates of existing keywords would not count, but are unknown until inserted;
-            // checking after the insert below keeps the rule exact.
-            if existing.0 >= max {
-                return Err(keyword_limit(max, existing.0, total));
+        let max = self.max_keywords().await?;
+        // Only an account already at its limit is stopped before writing: how many rows are
+        // duplicates of existing keywords is known after the insert, checked below.
+        if let Some(max) = max {
+            let existing = self.account_keyword_count(&mut tx).await?;
+            if existing >= max {
+                return Err(keyword_limit(max, existing, total));
             }
         }
         sqlx::query(
@@ -213,15 +208,10 @@ impl Folio {
             done += batch.len() as u64;
             options.report(ImportProgress::Writing { done, total });
         }
-        if let Some(max) = self.max_keywords().await? {
-            let after: (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM keywords k JOIN sites s ON s.id = k.site_id WHERE s.account_id = ?",
-            )
-            .bind(self.account_id.to_string())
-            .fetch_one(tx.conn())
-            .await?;
-            if after.0 > max {
-                return Err(keyword_limit(max, after.0 - inserted as i64, inserted));
+        if let Some(max) = max {
+            let after = self.account_keyword_count(&mut tx).await?;
+            if after > max {
+                return Err(keyword_limit(max, after - inserted as i64, inserted));
             }
         }
         let duplicates = parsed.duplicates_in_file as u64 + (total - inserted);
@@ -257,6 +247,16 @@ impl Folio {
             duplicates,
             rejected,
         })
+    }
+
+    async fn account_keyword_count(&self, tx: &mut WriteTx) -> Result<i64, CoreError> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM keywords k JOIN sites s ON s.id = k.site_id WHERE s.account_id = ?",
+        )
+        .bind(self.account_id.to_string())
+        .fetch_one(tx.conn())
+        .await?;
+        Ok(n)
     }
 
     /// The account's keyword allowance: `None` for a purely local account (no plan, no limit).
