@@ -41,7 +41,8 @@ pub fn router(state: AppState) -> Router {
         .route("/sites/{site_id}/grants/{user_id}", delete(revoke_grant))
         .route("/docs", post(register_doc).get(list_docs))
         // Document ids contain `/` (`site/{id}/plan`, docs/sync.md).
-        .route("/docs/{*doc_id}", get(get_doc));
+        .route("/docs/{*doc_id}", get(get_doc))
+        .route("/sync", get(crate::relay::sync_socket));
     Router::new()
         .route("/health", get(health))
         .nest("/v1", v1)

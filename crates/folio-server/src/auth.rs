@@ -22,6 +22,8 @@ use uuid::Uuid;
 pub struct AppState {
     pub store: ServerStore,
     pub settings: Arc<Settings>,
+    /// The sync socket's shared documents (`GET /v1/sync`).
+    pub relay: Arc<crate::relay::Relay>,
 }
 
 pub struct Settings {

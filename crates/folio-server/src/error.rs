@@ -151,4 +151,15 @@ impl IntoResponse for ServerError {
     }
 }
 
+impl From<folio_sync::DocStoreError> for ServerError {
+    fn from(e: folio_sync::DocStoreError) -> Self {
+        match e {
+            folio_sync::DocStoreError::Sql(e) => Self::Storage(e),
+            corrupt @ folio_sync::DocStoreError::Corrupt { .. } => {
+                Self::Corrupt(corrupt.to_string())
+            }
+        }
+    }
+}
+
 pub type Result<T, E = ServerError> = std::result::Result<T, E>;

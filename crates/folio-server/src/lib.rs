@@ -1,9 +1,9 @@
-//! Folio's sync server: accounts and people, authorization, and (next) the document relay.
+//! Folio's sync server: accounts and people, authorization, and the document relay.
 //!
 //! DESIGN §3 makes this server the authorization point — Automerge has no access control — so
 //! the pieces here are: who you are ([`auth`]), what you may touch ([`authz`]), and the server's
 //! own records ([`store`]): accounts, people, sites, grants and the document → account map every
-//! sync connection is checked against.
+//! sync connection is checked against — and the relay itself ([`relay`], `GET /v1/sync`).
 //!
 //! [`serve`] starts a server in-process (the binary and the tests both use it).
 
@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod mail;
 pub mod model;
+pub mod relay;
 pub mod secrets;
 pub mod store;
 
@@ -37,6 +38,7 @@ const PURGE_EVERY: Duration = Duration::from_secs(600);
 pub struct RunningServer {
     addr: SocketAddr,
     store: ServerStore,
+    relay: Arc<relay::Relay>,
     shutdown: Option<oneshot::Sender<()>>,
     serve_task: JoinHandle<std::io::Result<()>>,
     purge_task: JoinHandle<()>,
@@ -68,8 +70,10 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    let relay = Arc::new(relay::Relay::new());
     let state = AppState {
         store: store.clone(),
+        relay: relay.clone(),
         settings: Arc::new(Settings {
             hashing: config.password_hashing,
             lifetimes: config.token_lifetimes,
@@ -109,6 +113,7 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
     Ok(RunningServer {
         addr,
         store,
+        relay,
         shutdown: Some(shutdown),
         serve_task,
         purge_task,
@@ -132,6 +137,8 @@ impl RunningServer {
 
     /// Stop accepting connections, let requests in flight finish, and close the database.
     pub async fn shutdown(mut self) -> Result<(), ServerError> {
+        // Sync sockets are upgraded out of the HTTP server's reach: close them first.
+        self.relay.close();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

@@ -19,6 +19,7 @@ use crate::model::{parse_doc_kind, Account, Doc, Grant, Invite, Plan, Principal,
 use crate::ServerError;
 use chrono::{DateTime, Utc};
 use folio_model::{AccountId, Role, SiteId, UserId};
+use folio_sync::doc_store::{self, StoredDoc};
 use folio_sync::DocId;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -120,6 +121,8 @@ impl ServerStore {
                         source,
                     })?;
                 SQLITE_MIGRATOR.run(&pool).await?;
+                // Document contents and sync states: folio-sync owns that schema (docs/sync.md).
+                doc_store::ensure_tables(&mut *pool.acquire().await?).await?;
                 Ok(Self {
                     backend: Backend::Sqlite(pool),
                 })
@@ -949,6 +952,40 @@ impl ServerStore {
             })
         })
         .transpose()
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Document contents (the sync relay)
+    //
+    // Chunks are keyed by document id. An id is the primary key of `docs`, which binds it to one
+    // account for good (documents never move or get deleted), and the relay reads a document only
+    // after that row said the caller's account may — so every document's storage is its account's.
+
+    /// A document's contents as last saved; `None` if nothing was ever synced to it.
+    pub async fn load_doc(&self, doc: &DocId) -> Result<Option<StoredDoc>> {
+        Ok(doc_store::load(&mut *self.pool().acquire().await?, doc).await?)
+    }
+
+    /// The kept sync state of (document, peer); fresh if none.
+    pub async fn sync_state(&self, doc: &DocId, peer: &str) -> Result<automerge::sync::State> {
+        Ok(doc_store::sync_state(&mut *self.pool().acquire().await?, doc, peer).await?)
+    }
+
+    /// Save what changed in `stored` and the sync state with `peer`, in one transaction: once
+    /// this returns, what the peer sent survives a restart.
+    pub async fn save_doc(
+        &self,
+        stored: &mut StoredDoc,
+        peer: &str,
+        state: &automerge::sync::State,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        // `save` marks the document saved as it goes; if the commit then fails the caller drops
+        // its copy and reloads from storage (see relay.rs), so nothing is counted twice.
+        doc_store::save(&mut tx, stored).await?;
+        doc_store::save_sync_state(&mut tx, &stored.id, peer, state).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     // -----------------------------------------------------------------------------------------

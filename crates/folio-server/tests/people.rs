@@ -3,6 +3,7 @@
 // Test helpers panic on purpose: a panic is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/server.rs"]
 mod support;
 
 use folio_server::mail::MailKind;

@@ -60,13 +60,36 @@ impl TestServer {
             .try_init();
         let dir = tempfile::tempdir().unwrap();
         let outbox = Outbox::new();
-        let mut config = ServerConfig::new(DatabaseUrl::in_data_dir(dir.path()));
-        config.listen = "127.0.0.1:0".parse().unwrap();
-        config.default_plan = plan;
-        config.password_hashing = PasswordHashing::InsecureFastForTests;
-        config.token_lifetimes = lifetimes;
-        config.mailer = folio_server::mail::Mailer::Outbox(outbox.clone());
-        let server = folio_server::serve(config).await.unwrap();
+        let server = folio_server::serve(config(dir.path(), plan, lifetimes, &outbox))
+            .await
+            .unwrap();
+        let base = server.url();
+        Self {
+            server,
+            dir,
+            outbox,
+            http: reqwest::Client::new(),
+            base,
+        }
+    }
+
+    /// Stop the server and start a new one on the same database (on a new port).
+    pub async fn restart(self) -> Self {
+        let Self {
+            server,
+            dir,
+            outbox,
+            ..
+        } = self;
+        server.shutdown().await.unwrap();
+        let server = folio_server::serve(config(
+            dir.path(),
+            PlanId::Growth,
+            TokenLifetimes::default(),
+            &outbox,
+        ))
+        .await
+        .unwrap();
         let base = server.url();
         Self {
             server,
@@ -205,6 +228,21 @@ impl TestServer {
         }
         panic!("no {kind:?} mail to {to}");
     }
+}
+
+fn config(
+    dir: &std::path::Path,
+    plan: PlanId,
+    lifetimes: TokenLifetimes,
+    outbox: &Outbox,
+) -> ServerConfig {
+    let mut config = ServerConfig::new(DatabaseUrl::in_data_dir(dir));
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.default_plan = plan;
+    config.password_hashing = PasswordHashing::InsecureFastForTests;
+    config.token_lifetimes = lifetimes;
+    config.mailer = folio_server::mail::Mailer::Outbox(outbox.clone());
+    config
 }
 
 /// A fresh `article/{id}` document id.

@@ -1,0 +1,487 @@
+//! The sync relay: `GET /v1/sync`, a WebSocket carrying [`folio_sync::Frame`]s.
+//!
+//! - The upgrade is authenticated with the API's bearer access token (401 before any upgrade) and
+//!   names the device (`?device=`, 1–64 of `[A-Za-z0-9_-]`). Sync states are kept per
+//!   (document, user + device), so an idle reconnect is two short messages.
+//! - Every `Subscribe` and `Sync` frame — and every change pushed to the client — is checked
+//!   against the `docs` table and the user's grants at that moment ([`authz::doc_access`]):
+//!   unregistered or another account's → `NotFound`; no grant → `Forbidden`; a subscription whose
+//!   access went away → `Revoked` and dropped; a `Sync` carrying changes from a user who may not
+//!   write → `ReadOnly`, nothing applied. The socket never creates documents.
+//! - The server holds one in-memory copy of each document in use, shared by every connection
+//!   behind a tokio mutex and loaded from storage on first use. An incoming sync message is
+//!   applied, then the document and the connection's sync state are saved in one transaction,
+//!   and only then answered — so a restart loses nothing that was acknowledged. The other
+//!   connections subscribed to the document are woken through a per-document broadcast channel
+//!   and each generates its own message from its own sync state.
+//! - A frame that does not decode, a text message, or a frame a client never sends gets
+//!   `Frame::Error` and the connection is closed. Messages over [`MAX_FRAME_BYTES`] are refused
+//!   by the WebSocket layer.
+
+use crate::api::Auth;
+use crate::auth::AppState;
+use crate::authz::{self, Access};
+use crate::model::Principal;
+use crate::store::ServerStore;
+use crate::ServerError;
+use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
+use automerge::AutoCommit;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::ws::{
+    rejection::WebSocketUpgradeRejection, Message, WebSocket, WebSocketUpgrade,
+};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use folio_sync::{DocId, Frame, Refusal, StoredDoc, MAX_FRAME_BYTES};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex as StdMutex};
+use tokio::sync::{broadcast, mpsc, watch, Mutex};
+use tokio::task::JoinHandle;
+
+/// Change notifications a slow connection may fall behind by before it is told "lagged" (which
+/// it treats as one more change: it generates from its own state either way).
+const CHANGED_CAPACITY: usize = 16;
+const NOTIFY_CAPACITY: usize = 64;
+
+/// The documents in use and the connections' shared switch-off. One per server.
+pub struct Relay {
+    docs: StdMutex<HashMap<DocId, Arc<DocSlot>>>,
+    next_conn: AtomicU64,
+    closing: watch::Sender<bool>,
+}
+
+/// One document in use: the server's copy and who to tell when it changed.
+struct DocSlot {
+    id: DocId,
+    /// `None` until first used, and again after a failed save (reload from storage).
+    doc: Mutex<Option<StoredDoc>>,
+    /// Carries the id of the connection whose message changed the document.
+    changed: broadcast::Sender<u64>,
+}
+
+impl Default for Relay {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Relay {
+    pub fn new() -> Self {
+        Self {
+            docs: StdMutex::new(HashMap::new()),
+            next_conn: AtomicU64::new(1),
+            closing: watch::channel(false).0,
+        }
+    }
+
+    /// Close every open sync connection (server shutdown). Upgraded sockets are not part of the
+    /// HTTP server's graceful shutdown, so they are told here.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    fn slot(&self, doc: &DocId) -> Arc<DocSlot> {
+        let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        docs.entry(*doc)
+            .or_insert_with(|| {
+                Arc::new(DocSlot {
+                    id: *doc,
+                    doc: Mutex::new(None),
+                    changed: broadcast::channel(CHANGED_CAPACITY).0,
+                })
+            })
+            .clone()
+    }
+
+    /// A connection is done with `slot`: forget the document once nobody holds it. Slots are only
+    /// handed out under this lock, so a count of one here means no one else can have it.
+    fn release(&self, slot: Arc<DocSlot>) {
+        let mut docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        let id = slot.id;
+        drop(slot);
+        if docs.get(&id).is_some_and(|s| Arc::strong_count(s) == 1) {
+            docs.remove(&id);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SyncParams {
+    device: Option<String>,
+}
+
+fn valid_device(device: &str) -> bool {
+    (1..=64).contains(&device.len())
+        && device
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `GET /v1/sync?device=ID` with `Authorization: Bearer <access token>`.
+pub async fn sync_socket(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    params: Result<Query<SyncParams>, QueryRejection>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, ServerError> {
+    let device = params
+        .ok()
+        .and_then(|Query(p)| p.device)
+        .filter(|d| valid_device(d))
+        .ok_or_else(|| {
+            ServerError::invalid(
+                "device",
+                "name this device with ?device=ID: 1 to 64 letters, digits, '-' or '_'",
+            )
+        })?;
+    let upgrade = upgrade.map_err(|rejection| {
+        ServerError::invalid(
+            "upgrade",
+            format!(
+                "this route is a WebSocket; connect with a WebSocket client ({})",
+                rejection.body_text()
+            ),
+        )
+    })?;
+    let store = state.store.clone();
+    let relay = state.relay.clone();
+    Ok(upgrade
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| run(socket, store, relay, principal, device))
+        .into_response())
+}
+
+struct Sub {
+    slot: Arc<DocSlot>,
+    state: SyncState,
+    forward: JoinHandle<()>,
+}
+
+struct Conn {
+    id: u64,
+    principal: Principal,
+    /// Sync states are kept under this name: the user and the device, so two users can never
+    /// share one.
+    peer: String,
+    store: ServerStore,
+    relay: Arc<Relay>,
+    subs: HashMap<DocId, Sub>,
+    notify: mpsc::Sender<DocId>,
+}
+
+/// What went wrong with a connection: sent as `Frame::Error`, then the socket is closed.
+struct Fatal(String);
+
+impl From<ServerError> for Fatal {
+    fn from(e: ServerError) -> Self {
+        tracing::error!(error = %e, "sync connection failed");
+        Fatal("the server could not complete this sync; reconnect, and tell the operator if it keeps failing".into())
+    }
+}
+
+async fn run(
+    mut socket: WebSocket,
+    store: ServerStore,
+    relay: Arc<Relay>,
+    principal: Principal,
+    device: String,
+) {
+    let (notify, mut notified) = mpsc::channel(NOTIFY_CAPACITY);
+    let mut closing = relay.closing.subscribe();
+    let mut conn = Conn {
+        id: relay.next_conn.fetch_add(1, Ordering::Relaxed),
+        peer: format!("{}:{device}", principal.user_id),
+        principal,
+        store,
+        relay,
+        subs: HashMap::new(),
+        notify,
+    };
+    tracing::info!(user = %conn.principal.user_id, %device, conn = conn.id, "sync connected");
+    loop {
+        let outcome = tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Binary(bytes))) => conn.on_frame(&bytes).await,
+                Some(Ok(Message::Text(_))) => Err(Fatal("send frames as binary WebSocket messages".into())),
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(Vec::new()),
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+            },
+            Some(doc) = notified.recv() => conn.on_changed(doc).await,
+            () = async {
+                // Dropped at once: a watch guard must not live across an await.
+                let _ = closing.wait_for(|closing| *closing).await;
+            } => break,
+        };
+        match outcome {
+            Ok(frames) => {
+                if send_all(&mut socket, frames).await.is_err() {
+                    break;
+                }
+            }
+            Err(Fatal(message)) => {
+                let _ = send_all(&mut socket, vec![Frame::Error { message }]).await;
+                break;
+            }
+        }
+    }
+    let _ = socket.send(Message::Close(None)).await;
+    conn.unsubscribe_all();
+    tracing::info!(conn = conn.id, "sync disconnected");
+}
+
+async fn send_all(socket: &mut WebSocket, frames: Vec<Frame>) -> Result<(), axum::Error> {
+    for frame in frames {
+        socket.send(Message::Binary(frame.encode().into())).await?;
+    }
+    Ok(())
+}
+
+/// Load the server's copy of a document on first use.
+async fn loaded<'a>(
+    store: &ServerStore,
+    slot: &'a DocSlot,
+) -> Result<tokio::sync::MutexGuard<'a, Option<StoredDoc>>, ServerError> {
+    let mut guard = slot.doc.lock().await;
+    if guard.is_none() {
+        let stored = match store.load_doc(&slot.id).await? {
+            Some(stored) => stored,
+            None => StoredDoc::new(slot.id, AutoCommit::new()),
+        };
+        *guard = Some(stored);
+    }
+    Ok(guard)
+}
+
+fn missing() -> ServerError {
+    ServerError::Internal("a loaded document went missing".into())
+}
+
+fn refused(doc: DocId, reason: Refusal) -> Vec<Frame> {
+    vec![Frame::Refused { doc, reason }]
+}
+
+impl Conn {
+    async fn on_frame(&mut self, bytes: &[u8]) -> Result<Vec<Frame>, Fatal> {
+        let frame = Frame::decode(bytes).map_err(|e| Fatal(format!("bad frame: {e}")))?;
+        match frame {
+            Frame::Subscribe { docs } => {
+                let mut out = Vec::new();
+                for doc in docs {
+                    out.extend(self.on_subscribe(doc).await?);
+                }
+                Ok(out)
+            }
+            Frame::Sync { doc, message } => self.on_sync(doc, &message).await,
+            Frame::Refused { .. } | Frame::Available { .. } | Frame::Error { .. } => {
+                Err(Fatal("clients send only Subscribe and Sync frames".into()))
+            }
+        }
+    }
+
+    /// What this user may do with `doc` right now, or why not at all.
+    async fn access(&self, doc: &DocId) -> Result<Result<Access, Refusal>, ServerError> {
+        let Some(facts) = self
+            .store
+            .doc_access_facts(self.principal.user_id, doc)
+            .await?
+        else {
+            return Ok(Err(Refusal::NotFound));
+        };
+        if facts.doc.account_id != facts.user_account {
+            return Ok(Err(Refusal::NotFound));
+        }
+        Ok(
+            match authz::doc_access(
+                facts.role,
+                facts.user_account,
+                facts.doc,
+                facts.site_granted,
+            ) {
+                Access::None => Err(Refusal::Forbidden),
+                access => Ok(access),
+            },
+        )
+    }
+
+    /// A refusal for `doc`; a subscription that loses access is dropped as `Revoked`.
+    fn refuse(&mut self, doc: DocId, reason: Refusal) -> Vec<Frame> {
+        if self.unsubscribe(&doc) {
+            refused(doc, Refusal::Revoked)
+        } else {
+            refused(doc, reason)
+        }
+    }
+
+    async fn on_subscribe(&mut self, doc: DocId) -> Result<Vec<Frame>, Fatal> {
+        if let Err(reason) = self.access(&doc).await? {
+            return Ok(self.refuse(doc, reason));
+        }
+        self.subscribe(doc).await?;
+        Ok(self.generate(doc).await?.into_iter().collect())
+    }
+
+    async fn subscribe(&mut self, doc: DocId) -> Result<(), ServerError> {
+        if self.subs.contains_key(&doc) {
+            return Ok(());
+        }
+        let state = self.store.sync_state(&doc, &self.peer).await?;
+        let slot = self.relay.slot(&doc);
+        let mut changes = slot.changed.subscribe();
+        let notify = self.notify.clone();
+        let me = self.id;
+        let forward = tokio::spawn(async move {
+            loop {
+                match changes.recv().await {
+                    Ok(from) if from == me => {}
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                        if notify.send(doc).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        });
+        self.subs.insert(
+            doc,
+            Sub {
+                slot,
+                state,
+                forward,
+            },
+        );
+        Ok(())
+    }
+
+    /// Whether `doc` was subscribed.
+    fn unsubscribe(&mut self, doc: &DocId) -> bool {
+        match self.subs.remove(doc) {
+            Some(sub) => {
+                sub.forward.abort();
+                self.relay.release(sub.slot);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn unsubscribe_all(&mut self) {
+        let docs: Vec<DocId> = self.subs.keys().copied().collect();
+        for doc in docs {
+            self.unsubscribe(&doc);
+        }
+    }
+
+    /// The next message for this connection's peer, if there is anything to say.
+    async fn generate(&mut self, doc: DocId) -> Result<Option<Frame>, ServerError> {
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return Ok(None);
+        };
+        let mut guard = loaded(&self.store, &sub.slot).await?;
+        let stored = guard.as_mut().ok_or_else(missing)?;
+        let frame = stored
+            .doc
+            .sync()
+            .generate_sync_message(&mut sub.state)
+            .map(|m| Frame::Sync {
+                doc,
+                message: m.encode(),
+            });
+        Ok(frame)
+    }
+
+    async fn on_sync(&mut self, doc: DocId, bytes: &[u8]) -> Result<Vec<Frame>, Fatal> {
+        let access = match self.access(&doc).await? {
+            Ok(access) => access,
+            Err(reason) => return Ok(self.refuse(doc, reason)),
+        };
+        // Automerge's decoder sees untrusted bytes: a panic in it must not take the task down
+        // with a document lock held.
+        let message = std::panic::catch_unwind(|| SyncMessage::decode(bytes))
+            .map_err(|_| Fatal(format!("the sync message for {doc} does not decode")))?
+            .map_err(|e| Fatal(format!("the sync message for {doc} does not decode: {e}")))?;
+        if !message.changes.is_empty() && !access.can_write() {
+            // Nothing is applied, and the sync state does not learn of the message either.
+            return Ok(refused(doc, Refusal::ReadOnly));
+        }
+        self.subscribe(doc).await?;
+        let Some(sub) = self.subs.get_mut(&doc) else {
+            return Err(missing().into());
+        };
+        let mut guard = loaded(&self.store, &sub.slot).await?;
+        let stored = guard.as_mut().ok_or_else(missing)?;
+        let before = stored.doc.get_heads();
+        let received = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            stored
+                .doc
+                .sync()
+                .receive_sync_message(&mut sub.state, message)
+        }));
+        match received {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                // Part of it may be applied in memory: start again from storage.
+                *guard = None;
+                return Err(Fatal(format!(
+                    "the sync message for {doc} was refused: {e}"
+                )));
+            }
+            Err(_) => {
+                *guard = None;
+                return Err(Fatal(format!("the sync message for {doc} was refused")));
+            }
+        }
+        let changed = stored.doc.get_heads() != before;
+        if let Err(e) = self.store.save_doc(stored, &self.peer, &sub.state).await {
+            // Not saved, so not acknowledged: drop the copy; the peer re-sends on reconnect.
+            *guard = None;
+            return Err(e.into());
+        }
+        let reply = stored
+            .doc
+            .sync()
+            .generate_sync_message(&mut sub.state)
+            .map(|m| Frame::Sync {
+                doc,
+                message: m.encode(),
+            });
+        drop(guard);
+        if changed {
+            // No receivers is fine: nobody else is subscribed.
+            let _ = sub.slot.changed.send(self.id);
+        }
+        Ok(reply.into_iter().collect())
+    }
+
+    /// Another connection changed `doc`: tell this peer, if it may still see it.
+    async fn on_changed(&mut self, doc: DocId) -> Result<Vec<Frame>, Fatal> {
+        if !self.subs.contains_key(&doc) {
+            return Ok(Vec::new());
+        }
+        match self.access(&doc).await? {
+            Ok(access) if access.can_read() => Ok(self.generate(doc).await?.into_iter().collect()),
+            Ok(_) => Ok(self.refuse(doc, Refusal::Forbidden)),
+            Err(reason) => Ok(self.refuse(doc, reason)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_device;
+
+    #[test]
+    fn device_ids() {
+        assert!(valid_device("laptop-1_A"));
+        assert!(valid_device(&"x".repeat(64)));
+        assert!(!valid_device(""));
+        assert!(!valid_device(&"x".repeat(65)));
+        assert!(!valid_device("my laptop"));
+        assert!(!valid_device("é"));
+        assert!(!valid_device("a/b"));
+    }
+}

@@ -1,0 +1,636 @@
+//! The sync relay (`GET /v1/sync`) against a real server on 127.0.0.1:0, with clients made of
+//! tokio-tungstenite and Automerge: devices converge through it, it survives a restart, it keeps
+//! accounts apart, viewers cannot write, a revoked grant stops the next frame, and hostile bytes
+//! do not hurt it.
+
+// Test helpers panic on purpose: a panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/server.rs"]
+mod support;
+
+use automerge::sync::{Message as SyncMessage, State, SyncDoc};
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ChangeHash, ObjType, ReadDoc, ROOT};
+use folio_sync::{DocId, Frame, Refusal};
+use futures_util::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::Duration;
+use support::{doc, Login, TestServer};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long a side waits for the other before the exchange counts as finished.
+const QUIET: Duration = Duration::from_millis(250);
+
+async fn connect(
+    t: &TestServer,
+    token: Option<&str>,
+    device: Option<&str>,
+) -> Result<Ws, tungstenite::Error> {
+    let mut url = format!("{}/v1/sync", t.base.replace("http://", "ws://"));
+    if let Some(d) = device {
+        url.push_str(&format!("?device={d}"));
+    }
+    let mut req = url.into_client_request().unwrap();
+    if let Some(tok) = token {
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {tok}").parse().unwrap());
+    }
+    tokio_tungstenite::connect_async(req)
+        .await
+        .map(|(ws, _)| ws)
+}
+
+/// The HTTP status a refused upgrade got.
+async fn refused_status(t: &TestServer, token: Option<&str>, device: Option<&str>) -> u16 {
+    match connect(t, token, device).await {
+        Err(tungstenite::Error::Http(resp)) => resp.status().as_u16(),
+        Ok(_) => panic!("the upgrade was accepted"),
+        Err(e) => panic!("unexpected error {e}"),
+    }
+}
+
+/// One device: its connection, its copy of one document, and its sync state with the server.
+struct Device {
+    ws: Ws,
+    id: DocId,
+    doc: AutoCommit,
+    state: State,
+    /// Bytes of frames sent and received.
+    bytes: usize,
+    refusals: Vec<Refusal>,
+}
+
+impl Device {
+    async fn connect(
+        t: &TestServer,
+        who: &Login,
+        device: &str,
+        id: DocId,
+        doc: AutoCommit,
+    ) -> Self {
+        Self::with_state(t, who, device, id, doc, State::new()).await
+    }
+
+    async fn with_state(
+        t: &TestServer,
+        who: &Login,
+        device: &str,
+        id: DocId,
+        doc: AutoCommit,
+        state: State,
+    ) -> Self {
+        let ws = connect(t, Some(&who.access), Some(device)).await.unwrap();
+        Self {
+            ws,
+            id,
+            doc,
+            state,
+            bytes: 0,
+            refusals: Vec::new(),
+        }
+    }
+
+    async fn send(&mut self, frame: Frame) {
+        let bytes = frame.encode();
+        self.bytes += bytes.len();
+        self.ws.send(Message::Binary(bytes.into())).await.unwrap();
+    }
+
+    /// The next frame, or `None` if the server is quiet for `wait` or closed the socket.
+    async fn recv(&mut self, wait: Duration) -> Option<Frame> {
+        loop {
+            match tokio::time::timeout(wait, self.ws.next()).await {
+                Err(_) | Ok(None) | Ok(Some(Ok(Message::Close(_)))) => return None,
+                Ok(Some(Ok(Message::Binary(b)))) => {
+                    self.bytes += b.len();
+                    return Some(Frame::decode(&b).unwrap());
+                }
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(e))) => panic!("socket error: {e}"),
+            }
+        }
+    }
+
+    async fn subscribe(&mut self) {
+        self.send(Frame::Subscribe {
+            docs: vec![self.id],
+        })
+        .await;
+    }
+
+    fn handle(&mut self, frame: Frame) {
+        match frame {
+            Frame::Sync { doc, message } if doc == self.id => {
+                let m = SyncMessage::decode(&message).unwrap();
+                self.doc
+                    .sync()
+                    .receive_sync_message(&mut self.state, m)
+                    .unwrap();
+            }
+            Frame::Refused { doc, reason } if doc == self.id => self.refusals.push(reason),
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+
+    /// Whether the server has said it holds exactly our heads.
+    fn converged(&mut self) -> bool {
+        let mut ours = self.doc.get_heads();
+        ours.sort();
+        let mut theirs = self.state.their_heads.clone().unwrap_or_default();
+        theirs.sort();
+        !self.state.in_flight && theirs == ours
+    }
+
+    /// Exchange messages until neither side has anything more to say. A quiet spell ends it
+    /// once the peers agree; before that (a slow, loaded machine) it keeps listening for up to
+    /// five seconds, so timing alone never ends a sync early. (A refused peer never agrees and
+    /// ends on the timeout.)
+    async fn sync(&mut self) {
+        let give_up = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let mut active = false;
+            let next = self.doc.sync().generate_sync_message(&mut self.state);
+            if let Some(m) = next {
+                self.send(Frame::Sync {
+                    doc: self.id,
+                    message: m.encode(),
+                })
+                .await;
+                active = true;
+            }
+            match self.recv(QUIET).await {
+                Some(frame) => self.handle(frame),
+                None if !active && (self.converged() || tokio::time::Instant::now() > give_up) => {
+                    return
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Only listen (send nothing) until `done` holds, for at most five seconds.
+    async fn listen_until(&mut self, done: impl Fn(&AutoCommit) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while !done(&self.doc) {
+            assert!(tokio::time::Instant::now() < deadline, "nothing arrived");
+            if let Some(frame) = self.recv(QUIET).await {
+                self.handle(frame);
+            }
+        }
+    }
+
+    async fn expect_refusal(&mut self) -> Refusal {
+        let frame = self.recv(Duration::from_secs(5)).await.expect("no answer");
+        match frame {
+            Frame::Refused { doc, reason } if doc == self.id => reason,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+}
+
+fn get_str(doc: &AutoCommit, key: &str) -> Option<String> {
+    doc.get(ROOT, key)
+        .unwrap()
+        .and_then(|(v, _)| v.into_string().ok())
+}
+
+fn body_text(doc: &AutoCommit) -> String {
+    let (_, body) = doc.get(ROOT, "body").unwrap().unwrap();
+    doc.text(&body).unwrap()
+}
+
+/// The server's stored heads of a document (empty if it holds nothing).
+async fn server_heads(t: &TestServer, id: &DocId) -> Vec<ChangeHash> {
+    match t.server.store().load_doc(id).await.unwrap() {
+        Some(mut stored) => stored.doc.get_heads(),
+        None => Vec::new(),
+    }
+}
+
+/// A sync message from `doc` that carries its changes (what a device sends once it knows the
+/// other side lacks them): made against a blank local peer.
+fn message_with_changes(doc: &mut AutoCommit) -> Vec<u8> {
+    let (mut mine, mut theirs, mut blank) = (State::new(), State::new(), AutoCommit::new());
+    loop {
+        let m = doc.sync().generate_sync_message(&mut mine).unwrap();
+        if !m.changes.is_empty() {
+            return m.encode();
+        }
+        blank.sync().receive_sync_message(&mut theirs, m).unwrap();
+        if let Some(reply) = blank.sync().generate_sync_message(&mut theirs) {
+            doc.sync().receive_sync_message(&mut mine, reply).unwrap();
+        }
+    }
+}
+
+async fn site_doc(t: &TestServer, owner: &Login) -> (String, DocId) {
+    let site = t.add_site(owner, "Garden").await;
+    let id = t.add_doc(owner, &format!("site/{site}"), None).await;
+    (site, doc(&id))
+}
+
+#[tokio::test]
+async fn two_devices_converge_through_the_relay_and_changes_are_pushed() {
+    let t = TestServer::start().await;
+    let a = t.register("alice@example.com").await;
+    let (site, id) = site_doc(&t, &a).await;
+    // The second device registers the same document: already there, 200.
+    let (status, v) = t
+        .post(
+            "/v1/docs",
+            Some(&a.access),
+            json!({"doc_id": id.to_string()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v} {site}");
+
+    // Both devices hold a common starting point, then edit offline.
+    let mut base = AutoCommit::new();
+    let body = base.put_object(ROOT, "body", ObjType::Text).unwrap();
+    base.splice_text(&body, 0, 0, "Hello world").unwrap();
+    base.commit();
+    let mut doc_a = base.fork();
+    let mut doc_b = base.fork();
+    doc_a.put(ROOT, "from_a", "laptop").unwrap();
+    doc_a.splice_text(&body, 0, 0, "A: ").unwrap();
+    doc_a.commit();
+    doc_b.put(ROOT, "from_b", "phone").unwrap();
+    doc_b.splice_text(&body, 11, 0, " (B)").unwrap();
+    doc_b.commit();
+
+    let mut dev_a = Device::connect(&t, &a, "laptop", id, doc_a).await;
+    let mut dev_b = Device::connect(&t, &a, "phone", id, doc_b).await;
+    dev_a.subscribe().await;
+    dev_b.subscribe().await;
+    for _ in 0..6 {
+        dev_a.sync().await;
+        dev_b.sync().await;
+        if dev_a.doc.get_heads() == dev_b.doc.get_heads() {
+            break;
+        }
+    }
+    assert_eq!(dev_a.doc.get_heads(), dev_b.doc.get_heads());
+    for d in [&dev_a.doc, &dev_b.doc] {
+        assert_eq!(get_str(d, "from_a").as_deref(), Some("laptop"));
+        assert_eq!(get_str(d, "from_b").as_deref(), Some("phone"));
+        assert_eq!(body_text(d), "A: Hello world (B)");
+    }
+    assert_eq!(server_heads(&t, &id).await, dev_a.doc.get_heads());
+    assert!(dev_a.refusals.is_empty() && dev_b.refusals.is_empty());
+
+    // A later edit on A reaches B without B sending anything first.
+    dev_a.doc.put(ROOT, "late", "news").unwrap();
+    dev_a.doc.commit();
+    dev_a.sync().await;
+    dev_b
+        .listen_until(|d| get_str(d, "late").as_deref() == Some("news"))
+        .await;
+    assert_eq!(dev_b.doc.get_heads(), dev_a.doc.get_heads());
+}
+
+#[tokio::test]
+async fn a_restart_between_syncs_loses_nothing_and_an_idle_reconnect_is_cheap() {
+    let t = TestServer::start().await;
+    let a = t.register("alice@example.com").await;
+    let (_, id) = site_doc(&t, &a).await;
+    let mut doc_a = AutoCommit::new();
+    // A long history, so that describing it from scratch costs something.
+    for i in 0..300 {
+        doc_a.put(ROOT, format!("k{i}"), i as i64).unwrap();
+        doc_a.commit();
+    }
+    let mut dev_a = Device::connect(&t, &a, "laptop", id, doc_a).await;
+    dev_a.subscribe().await;
+    dev_a.sync().await;
+    let heads = dev_a.doc.get_heads();
+    assert_eq!(server_heads(&t, &id).await, heads);
+    // The device keeps its sync state the way doc_store does: encoded.
+    let kept = dev_a.state.encode();
+    let doc_a = dev_a.doc.clone();
+    drop(dev_a);
+
+    let t = t.restart().await;
+
+    // Another device gets everything from the restarted server.
+    let mut dev_b = Device::connect(&t, &a, "phone", id, AutoCommit::new()).await;
+    dev_b.subscribe().await;
+    dev_b.sync().await;
+    assert_eq!(dev_b.doc.get_heads(), heads);
+    assert_eq!(
+        dev_b.doc.get(ROOT, "k299").unwrap().unwrap().0.as_i64(),
+        Some(299)
+    );
+    drop(dev_b);
+
+    // A comes back with nothing new: both sides kept their states, so it is two short messages.
+    let state = State::decode(&kept).unwrap();
+    let mut dev_a = Device::with_state(&t, &a, "laptop", id, doc_a.clone(), state).await;
+    dev_a.subscribe().await;
+    dev_a.sync().await;
+    // The same reconnect from a device that kept no state, for comparison.
+    let mut fresh = Device::connect(&t, &a, "tablet", id, doc_a).await;
+    fresh.subscribe().await;
+    fresh.sync().await;
+    eprintln!(
+        "idle reconnect after restart: {} bytes with kept states, {} without",
+        dev_a.bytes, fresh.bytes
+    );
+    assert_eq!(dev_a.doc.get_heads(), heads);
+    assert!(
+        dev_a.bytes * 2 < fresh.bytes,
+        "{} vs {}",
+        dev_a.bytes,
+        fresh.bytes
+    );
+    assert!(dev_a.bytes < 400, "{} bytes", dev_a.bytes);
+}
+
+#[tokio::test]
+async fn accounts_never_reach_each_others_documents() {
+    let t = TestServer::start().await;
+    let a = t.register("alice@a.example").await;
+    let b = t.register("bob@b.example").await;
+    let (_, id) = site_doc(&t, &a).await;
+    let mut doc_a = AutoCommit::new();
+    doc_a.put(ROOT, "secret", "A's").unwrap();
+    doc_a.commit();
+    let mut dev_a = Device::connect(&t, &a, "laptop", id, doc_a).await;
+    dev_a.subscribe().await;
+    dev_a.sync().await;
+    let before = server_heads(&t, &id).await;
+    assert_eq!(before, dev_a.doc.get_heads());
+
+    // B subscribes to A's document: not found.
+    let mut doc_b = AutoCommit::new();
+    doc_b.put(ROOT, "secret", "B was here").unwrap();
+    doc_b.commit();
+    let message = message_with_changes(&mut doc_b);
+    let mut dev_b = Device::connect(&t, &b, "laptop", id, doc_b).await;
+    dev_b.subscribe().await;
+    assert_eq!(dev_b.expect_refusal().await, Refusal::NotFound);
+    // B pushes changes into it: not found, nothing applied, nothing leaked.
+    dev_b.send(Frame::Sync { doc: id, message }).await;
+    assert_eq!(dev_b.expect_refusal().await, Refusal::NotFound);
+    assert!(dev_b.recv(QUIET).await.is_none());
+    assert_eq!(get_str(&dev_b.doc, "secret").as_deref(), Some("B was here"));
+    assert_eq!(server_heads(&t, &id).await, before);
+    // And A, still connected, was sent nothing.
+    assert!(dev_a.recv(QUIET).await.is_none());
+
+    // An id nobody registered is not found either (and is not created).
+    let unknown = doc(&format!("site/{}", uuid::Uuid::now_v7()));
+    dev_b.id = unknown;
+    dev_b.subscribe().await;
+    assert_eq!(dev_b.expect_refusal().await, Refusal::NotFound);
+    assert!(t.server.store().doc(&unknown).await.unwrap().is_none());
+    assert!(server_heads(&t, &unknown).await.is_empty());
+
+    // The upgrade itself: no token, a bad token, a bad device.
+    assert_eq!(refused_status(&t, None, Some("laptop")).await, 401);
+    assert_eq!(
+        refused_status(&t, Some("fat_nonsense"), Some("laptop")).await,
+        401
+    );
+    assert_eq!(
+        refused_status(&t, Some(&a.refresh), Some("laptop")).await,
+        401
+    );
+    assert_eq!(refused_status(&t, Some(&a.access), None).await, 400);
+    assert_eq!(
+        refused_status(&t, Some(&a.access), Some("my%20laptop")).await,
+        400
+    );
+    let long = "x".repeat(65);
+    assert_eq!(refused_status(&t, Some(&a.access), Some(&long)).await, 400);
+}
+
+#[tokio::test]
+async fn viewers_receive_but_never_write() {
+    let t = TestServer::start().await;
+    let a = t.register("alice@example.com").await;
+    let v = t.invite_and_accept(&a, "vera@example.com", "viewer").await;
+    let w = t.invite_and_accept(&a, "walt@example.com", "viewer").await;
+    let (site, id) = site_doc(&t, &a).await;
+    let (status, body) = t
+        .post(
+            &format!("/v1/sites/{site}/grants"),
+            Some(&a.access),
+            json!({"email": v.email}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let mut doc_a = AutoCommit::new();
+    doc_a.put(ROOT, "title", "Owner's").unwrap();
+    doc_a.commit();
+    let mut dev_a = Device::connect(&t, &a, "laptop", id, doc_a).await;
+    dev_a.subscribe().await;
+    dev_a.sync().await;
+
+    // A viewer without a grant for the site: forbidden.
+    let mut dev_w = Device::connect(&t, &w, "laptop", id, AutoCommit::new()).await;
+    dev_w.subscribe().await;
+    assert_eq!(dev_w.expect_refusal().await, Refusal::Forbidden);
+
+    // The granted viewer reads.
+    let mut dev_v = Device::connect(&t, &v, "laptop", id, AutoCommit::new()).await;
+    dev_v.subscribe().await;
+    dev_v.sync().await;
+    assert_eq!(get_str(&dev_v.doc, "title").as_deref(), Some("Owner's"));
+    assert!(dev_v.refusals.is_empty());
+
+    // …but what the viewer writes is refused and not applied.
+    let before = server_heads(&t, &id).await;
+    dev_v.doc.put(ROOT, "title", "Viewer's").unwrap();
+    dev_v.doc.commit();
+    let m = dev_v
+        .doc
+        .sync()
+        .generate_sync_message(&mut dev_v.state)
+        .unwrap();
+    assert!(!m.changes.is_empty());
+    dev_v
+        .send(Frame::Sync {
+            doc: id,
+            message: m.encode(),
+        })
+        .await;
+    assert_eq!(dev_v.expect_refusal().await, Refusal::ReadOnly);
+    assert_eq!(server_heads(&t, &id).await, before);
+    dev_a.sync().await;
+    assert_eq!(get_str(&dev_a.doc, "title").as_deref(), Some("Owner's"));
+
+    // The viewer still receives the owner's changes.
+    dev_a.doc.put(ROOT, "more", "from the owner").unwrap();
+    dev_a.doc.commit();
+    dev_a.sync().await;
+    dev_v
+        .listen_until(|d| get_str(d, "more").as_deref() == Some("from the owner"))
+        .await;
+    let reloaded = t.server.store().load_doc(&id).await.unwrap().unwrap();
+    assert_eq!(get_str(&reloaded.doc, "title").as_deref(), Some("Owner's"));
+}
+
+#[tokio::test]
+async fn a_revoked_grant_stops_the_next_frame() {
+    let t = TestServer::start().await;
+    let a = t.register("alice@example.com").await;
+    let e = t.invite_and_accept(&a, "ed@example.com", "editor").await;
+    let (site, id) = site_doc(&t, &a).await;
+    let (status, body) = t
+        .post(
+            &format!("/v1/sites/{site}/grants"),
+            Some(&a.access),
+            json!({"email": e.email}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let mut dev_e = Device::connect(&t, &e, "laptop", id, AutoCommit::new()).await;
+    dev_e.doc.put(ROOT, "draft", "one").unwrap();
+    dev_e.doc.commit();
+    dev_e.subscribe().await;
+    dev_e.sync().await;
+    assert!(dev_e.refusals.is_empty());
+    let synced = server_heads(&t, &id).await;
+    assert_eq!(synced, dev_e.doc.get_heads());
+
+    let (status, body) = t
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/v1/sites/{site}/grants/{}", e.user_id),
+            Some(&a.access),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
+    dev_e.doc.put(ROOT, "draft", "two").unwrap();
+    dev_e.doc.commit();
+    let m = dev_e
+        .doc
+        .sync()
+        .generate_sync_message(&mut dev_e.state)
+        .unwrap();
+    dev_e
+        .send(Frame::Sync {
+            doc: id,
+            message: m.encode(),
+        })
+        .await;
+    assert_eq!(dev_e.expect_refusal().await, Refusal::Revoked);
+    assert_eq!(server_heads(&t, &id).await, synced);
+    // Dropped from the subscription: subscribing again is plainly forbidden.
+    dev_e.subscribe().await;
+    assert_eq!(dev_e.expect_refusal().await, Refusal::Forbidden);
+}
+
+/// xorshift64*: deterministic bytes for the hostile-input test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+#[tokio::test]
+async fn malformed_frames_never_hurt_the_server() {
+    let t = TestServer::start().await;
+    let a = t.register("alice@example.com").await;
+    let (_, id) = site_doc(&t, &a).await;
+    let mut doc_a = AutoCommit::new();
+    doc_a.put(ROOT, "title", "kept").unwrap();
+    doc_a.commit();
+    let mut dev_a = Device::connect(&t, &a, "laptop", id, doc_a).await;
+    dev_a.subscribe().await;
+    dev_a.sync().await;
+    let heads = dev_a.doc.get_heads();
+    drop(dev_a);
+
+    let id_text = id.to_string();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut errors = 0;
+    for i in 0..300 {
+        let len = (rng.next() % 200) as usize;
+        let message = match i % 4 {
+            // Pure noise.
+            0 => rng.bytes(len),
+            // The right version, any type, noise after.
+            1 => [vec![1, (rng.next() % 8) as u8], rng.bytes(len)].concat(),
+            // A well-formed Sync frame for a real document whose Automerge message is noise.
+            2 => {
+                let noise = rng.bytes(len);
+                let mut f = vec![1, 2];
+                f.extend_from_slice(&(id_text.len() as u16).to_be_bytes());
+                f.extend_from_slice(id_text.as_bytes());
+                f.extend_from_slice(&(noise.len() as u32).to_be_bytes());
+                f.extend_from_slice(&noise);
+                f
+            }
+            // A real frame with bits flipped.
+            _ => {
+                let mut f = Frame::Subscribe { docs: vec![id] }.encode();
+                let at = (rng.next() as usize) % f.len();
+                f[at] ^= 1 << (rng.next() % 8);
+                f
+            }
+        };
+        let mut ws = connect(&t, Some(&a.access), Some("fuzz")).await.unwrap();
+        ws.send(Message::Binary(message.into())).await.unwrap();
+        // Whatever that was, this one is surely bad: the connection must end with an Error.
+        let _ = ws.send(Message::Binary(vec![0xFF].into())).await;
+        let mut last = None;
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+                Err(_) => panic!("message {i}: the server neither answered nor closed"),
+                Ok(Some(Ok(Message::Binary(b)))) => last = Some(Frame::decode(&b).unwrap()),
+                Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => break,
+                Ok(Some(Ok(_))) => {}
+            }
+        }
+        match last {
+            Some(Frame::Error { .. }) => errors += 1,
+            other => panic!("message {i}: the connection ended with {other:?}"),
+        }
+    }
+    assert_eq!(errors, 300);
+
+    // A text message is an error too.
+    let mut ws = connect(&t, Some(&a.access), Some("fuzz")).await.unwrap();
+    ws.send(Message::Text("subscribe me".into())).await.unwrap();
+    let frame = match ws.next().await {
+        Some(Ok(Message::Binary(b))) => Frame::decode(&b).unwrap(),
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(frame, Frame::Error { .. }), "{frame:?}");
+
+    // The server is fine: health answers, the document is intact, and a good client syncs.
+    let resp = t
+        .http
+        .get(format!("{}/health", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(server_heads(&t, &id).await, heads);
+    let mut dev_b = Device::connect(&t, &a, "phone", id, AutoCommit::new()).await;
+    dev_b.subscribe().await;
+    dev_b.sync().await;
+    assert_eq!(dev_b.doc.get_heads(), heads);
+    assert_eq!(get_str(&dev_b.doc, "title").as_deref(), Some("kept"));
+}
