@@ -256,6 +256,17 @@ async fn loaded<'a>(
     Ok(guard)
 }
 
+/// What the peer behind `state` should hear next about `doc`, if anything.
+fn next_message(doc: DocId, stored: &mut AutoCommit, state: &mut SyncState) -> Option<Frame> {
+    stored
+        .sync()
+        .generate_sync_message(state)
+        .map(|m| Frame::Sync {
+            doc,
+            message: m.encode(),
+        })
+}
+
 fn missing() -> ServerError {
     ServerError::Internal("a loaded document went missing".into())
 }
@@ -383,15 +394,7 @@ impl Conn {
         };
         let mut guard = loaded(&self.store, &sub.slot).await?;
         let stored = guard.as_mut().ok_or_else(missing)?;
-        let frame = stored
-            .doc
-            .sync()
-            .generate_sync_message(&mut sub.state)
-            .map(|m| Frame::Sync {
-                doc,
-                message: m.encode(),
-            });
-        Ok(frame)
+        Ok(next_message(doc, &mut stored.doc, &mut sub.state))
     }
 
     async fn on_sync(&mut self, doc: DocId, bytes: &[u8]) -> Result<Vec<Frame>, Fatal> {
@@ -441,14 +444,7 @@ impl Conn {
             *guard = None;
             return Err(e.into());
         }
-        let reply = stored
-            .doc
-            .sync()
-            .generate_sync_message(&mut sub.state)
-            .map(|m| Frame::Sync {
-                doc,
-                message: m.encode(),
-            });
+        let reply = next_message(doc, &mut stored.doc, &mut sub.state);
         drop(guard);
         if changed {
             // No receivers is fine: nobody else is subscribed.

@@ -19,6 +19,8 @@ pub struct TestServer {
     pub outbox: Outbox,
     pub http: reqwest::Client,
     pub base: String,
+    plan: PlanId,
+    lifetimes: TokenLifetimes,
 }
 
 #[derive(Clone, Debug)]
@@ -58,8 +60,30 @@ impl TestServer {
             )
             .with_test_writer()
             .try_init();
-        let dir = tempfile::tempdir().unwrap();
-        let outbox = Outbox::new();
+        Self::serve_in(tempfile::tempdir().unwrap(), Outbox::new(), plan, lifetimes).await
+    }
+
+    /// Stop the server and start a new one on the same database (on a new port), with the same
+    /// plan and token lifetimes.
+    pub async fn restart(self) -> Self {
+        let Self {
+            server,
+            dir,
+            outbox,
+            plan,
+            lifetimes,
+            ..
+        } = self;
+        server.shutdown().await.unwrap();
+        Self::serve_in(dir, outbox, plan, lifetimes).await
+    }
+
+    async fn serve_in(
+        dir: tempfile::TempDir,
+        outbox: Outbox,
+        plan: PlanId,
+        lifetimes: TokenLifetimes,
+    ) -> Self {
         let server = folio_server::serve(config(dir.path(), plan, lifetimes, &outbox))
             .await
             .unwrap();
@@ -70,33 +94,8 @@ impl TestServer {
             outbox,
             http: reqwest::Client::new(),
             base,
-        }
-    }
-
-    /// Stop the server and start a new one on the same database (on a new port).
-    pub async fn restart(self) -> Self {
-        let Self {
-            server,
-            dir,
-            outbox,
-            ..
-        } = self;
-        server.shutdown().await.unwrap();
-        let server = folio_server::serve(config(
-            dir.path(),
-            PlanId::Growth,
-            TokenLifetimes::default(),
-            &outbox,
-        ))
-        .await
-        .unwrap();
-        let base = server.url();
-        Self {
-            server,
-            dir,
-            outbox,
-            http: reqwest::Client::new(),
-            base,
+            plan,
+            lifetimes,
         }
     }
 
