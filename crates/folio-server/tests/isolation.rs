@@ -25,12 +25,7 @@ async fn account_b_cannot_reach_account_a_on_any_route() {
     let a = t.register("alice@a.example").await;
     let a_ed = t.invite_and_accept(&a, "ed@a.example", "editor").await;
     let a_site = t.add_site(&a, "A-Secret-Site").await;
-    t.post(
-        &format!("/v1/sites/{a_site}/grants"),
-        Some(&a.access),
-        json!({"email": "ed@a.example"}),
-    )
-    .await;
+    t.grant(&a, &a_site, "ed@a.example").await;
     let a_account_doc = t
         .add_doc(&a, &format!("account/{}", a.account_id), None)
         .await;
@@ -271,14 +266,7 @@ async fn editors_and_viewers_see_only_granted_sites_and_a_revoked_grant_applies_
 
     // Grant Garden to both.
     for email in ["ed@example.com", "vi@example.com"] {
-        let (status, v) = t
-            .post(
-                &format!("/v1/sites/{garden}/grants"),
-                Some(&owner.access),
-                json!({"email": email}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{v}");
+        t.grant(&owner, &garden, email).await;
     }
     let (status, _) = t
         .post(

@@ -418,14 +418,7 @@ async fn viewers_receive_but_never_write() {
     let v = t.invite_and_accept(&a, "vera@example.com", "viewer").await;
     let w = t.invite_and_accept(&a, "walt@example.com", "viewer").await;
     let (site, id) = site_doc(&t, &a).await;
-    let (status, body) = t
-        .post(
-            &format!("/v1/sites/{site}/grants"),
-            Some(&a.access),
-            json!({"email": v.email}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    t.grant(&a, &site, &v.email).await;
 
     let mut doc_a = AutoCommit::new();
     doc_a.put(ROOT, "title", "Owner's").unwrap();
@@ -484,14 +477,7 @@ async fn a_revoked_grant_stops_the_next_frame() {
     let a = t.register("alice@example.com").await;
     let e = t.invite_and_accept(&a, "ed@example.com", "editor").await;
     let (site, id) = site_doc(&t, &a).await;
-    let (status, body) = t
-        .post(
-            &format!("/v1/sites/{site}/grants"),
-            Some(&a.access),
-            json!({"email": e.email}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    t.grant(&a, &site, &e.email).await;
 
     let mut dev_e = Device::connect(&t, &e, "laptop", id, AutoCommit::new()).await;
     dev_e.doc.put(ROOT, "draft", "one").unwrap();

@@ -179,6 +179,18 @@ impl TestServer {
         Login::from_tokens(email, &v)
     }
 
+    /// `by` grants `email` access to `site`; the grant must be new.
+    pub async fn grant(&self, by: &Login, site: &str, email: &str) {
+        let (status, v) = self
+            .post(
+                &format!("/v1/sites/{site}/grants"),
+                Some(&by.access),
+                json!({"email": email}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+
     pub async fn add_site(&self, by: &Login, name: &str) -> String {
         let id = uuid::Uuid::now_v7().to_string();
         let (status, v) = self
