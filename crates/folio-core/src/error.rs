@@ -66,6 +66,13 @@ pub enum CoreError {
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
 
+    #[error(transparent)]
+    Document(#[from] folio_sync::DocStoreError),
+
+    /// Talking to the sync server failed; the message says what to do.
+    #[error("{0}")]
+    Sync(String),
+
     #[error("cannot set up logging: {0}")]
     Logging(String),
 
@@ -89,9 +96,12 @@ impl CoreError {
             Self::Import(_) | Self::ReadFile { .. } => ErrorKind::Validation,
             Self::Limit(_) => ErrorKind::Limit,
             Self::Cancelled => ErrorKind::Cancelled,
-            Self::Open { .. } | Self::Migrate(_) | Self::Storage(_) | Self::Corrupt(_) => {
-                ErrorKind::Storage
-            }
+            Self::Open { .. }
+            | Self::Migrate(_)
+            | Self::Storage(_)
+            | Self::Corrupt(_)
+            | Self::Document(_) => ErrorKind::Storage,
+            Self::Sync(_) => ErrorKind::Sync,
             Self::DataDir { .. } | Self::NoDataDir | Self::Logging(_) | Self::Internal(_) => {
                 ErrorKind::Internal
             }

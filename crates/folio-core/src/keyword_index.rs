@@ -436,6 +436,13 @@ impl KeywordIndexes {
         Ok(loaded)
     }
 
+    /// Forget every cached index (after the projection was rebuilt).
+    pub fn clear(&self) {
+        if let Ok(mut sites) = self.sites.lock() {
+            sites.clear();
+        }
+    }
+
     /// Replace a site's index with one the caller derived from the store's state at its version.
     pub fn put(&self, site: SiteId, keywords: SiteKeywords) {
         if let Ok(mut sites) = self.sites.lock() {

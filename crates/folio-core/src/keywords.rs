@@ -208,6 +208,32 @@ impl Folio {
             done += batch.len() as u64;
             options.report(ImportProgress::Writing { done, total });
         }
+        {
+            // The document side of the import: one compact batch per keyword bucket.
+            let rows = parsed
+                .rows
+                .iter()
+                .map(|k| {
+                    crate::keyword_docs::BatchRow(
+                        k.keyword.clone(),
+                        (k.key != k.keyword).then(|| k.key.clone()),
+                        k.volume,
+                        k.difficulty.map(i64::from),
+                        k.cpc.and_then(cpc_to_micros),
+                        k.intent.map(|i| i.as_str().to_string()),
+                        None,
+                    )
+                })
+                .collect();
+            let batch = crate::keyword_docs::Batch {
+                site: site.0,
+                sector: sector.0,
+                import: Some(import_id.0),
+                rows,
+            };
+            let (conn, docs) = tx.parts();
+            crate::keyword_docs::write_batches(conn, docs, &import_s, batch).await?;
+        }
         if let Some(max) = max {
             let after = self.account_keyword_count(&mut tx).await?;
             if after > max {
@@ -589,8 +615,9 @@ fn keyword_insert<'a>(
     let mut q = QueryBuilder::<Sqlite>::new(
         "INSERT INTO keywords (id, site_id, sector_id, keyword, key, volume, difficulty, cpc_micros, intent, status, import_id) ",
     );
+    let sector_uuid = Uuid::from_str(sector).unwrap_or_default();
     q.push_values(batch, |mut b, k| {
-        b.push_bind(Uuid::now_v7().to_string())
+        b.push_bind(crate::keyword_docs::keyword_id(sector_uuid, &k.key).to_string())
             .push_bind(site)
             .push_bind(sector)
             .push_bind(k.keyword.as_str())

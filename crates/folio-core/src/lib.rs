@@ -6,12 +6,15 @@
 pub mod accounts;
 pub mod defaults;
 pub mod error;
+pub mod keyword_docs;
 pub mod keyword_import;
 mod keyword_index;
 pub mod keywords;
 pub mod logging;
+mod mirror;
 pub mod paths;
 pub mod planner;
+pub mod projection;
 pub mod prompts;
 pub mod seed_keywords;
 pub mod settings;

@@ -58,6 +58,11 @@ impl Folio {
                 source,
             })?;
         MIGRATOR.run(&pool).await?;
+        {
+            let mut conn = pool.acquire().await?;
+            folio_sync::doc_store::ensure_tables(&mut conn).await?;
+            crate::mirror::install_triggers(&mut conn).await?;
+        }
         let account_id = ensure_local_account(&pool).await?;
         let folio = Self {
             pool,
@@ -67,8 +72,19 @@ impl Folio {
         };
         // Still under the open lock: the shipped defaults and the owner are written once.
         folio.ensure_defaults().await?;
+        folio.seed_documents().await?;
         tracing::info!(data_dir = %data_dir.display(), %account_id, "store opened");
         Ok(folio)
+    }
+
+    /// Rows from before documents existed go into documents once.
+    async fn seed_documents(&self) -> Result<(), CoreError> {
+        let mut tx = self.begin_write().await?;
+        let (conn, docs) = tx.parts();
+        if crate::mirror::seed(conn, docs).await? {
+            tx.commit().await?;
+        }
+        Ok(())
     }
 
     /// The account this device works in.

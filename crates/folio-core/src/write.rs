@@ -1,7 +1,7 @@
 //! The one write path. Every mutation of authored data goes through a [`WriteTx`]: an
-//! `IMMEDIATE` SQLite transaction (so the app and the CLI never dead-lock upgrading a read lock)
-//! that also records which records it touched. The local-first layer hooks in here: at commit it
-//! turns the touched records into document changes in the same transaction.
+//! `IMMEDIATE` SQLite transaction (so the app and the CLI never dead-lock upgrading a read lock).
+//! At commit the rows it changed become changes of their Automerge documents, which are saved in
+//! the same transaction ([`crate::mirror`]): rows and documents commit together or not at all.
 
 use crate::{CoreError, Folio};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
@@ -32,6 +32,7 @@ pub struct WriteTx {
     touched: Vec<(Entity, Uuid)>,
     /// Bulk changes (imports, bulk status changes) are recorded as a count, not row by row.
     bulk: Vec<(Entity, usize)>,
+    pub(crate) docs: crate::mirror::OpenDocs,
 }
 
 impl WriteTx {
@@ -51,10 +52,17 @@ impl WriteTx {
         }
     }
 
-    pub async fn commit(self) -> Result<(), CoreError> {
+    /// The connection and the documents this write keeps open, for writing to both.
+    pub(crate) fn parts(&mut self) -> (&mut SqliteConnection, &mut crate::mirror::OpenDocs) {
+        (&mut self.tx, &mut self.docs)
+    }
+
+    pub async fn commit(mut self) -> Result<(), CoreError> {
         let (touched, bulk) = (self.touched.len(), self.bulk.len());
+        let records = crate::mirror::flush(&mut self.tx, &mut self.docs).await?;
+        let docs = self.docs.save_all(&mut self.tx).await?;
         self.tx.commit().await?;
-        tracing::debug!(touched, bulk, "write committed");
+        tracing::debug!(touched, bulk, records, docs, "write committed");
         Ok(())
     }
 }
@@ -67,6 +75,7 @@ impl Folio {
             tx,
             touched: Vec::new(),
             bulk: Vec::new(),
+            docs: Default::default(),
         })
     }
 }

@@ -18,6 +18,10 @@ pub enum ErrorKind {
     Cancelled,
     /// The local store could not be read or written.
     Storage,
+    /// The sync server could not be reached or refused the request.
+    Sync,
+    /// The sync server did not accept the credentials (log in again).
+    Unauthenticated,
     /// Anything else; the message says what.
     Internal,
 }
