@@ -42,6 +42,8 @@ pub struct RunningServer {
     shutdown: Option<oneshot::Sender<()>>,
     serve_task: JoinHandle<std::io::Result<()>>,
     purge_task: JoinHandle<()>,
+    /// Scale mode only: hands other instances' saves to the relay.
+    fanout_task: Option<JoinHandle<()>>,
 }
 
 /// Open the database (migrating it), bind the listener and start serving. Returns once the
@@ -71,6 +73,18 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
         .trim_end_matches('/')
         .to_owned();
     let relay = Arc::new(relay::Relay::new());
+    // Listening starts before the first request is accepted, so no save is missed.
+    let fanout_task = store.remote_changes().await?.map(|mut changes| {
+        let relay = relay.clone();
+        tokio::spawn(async move {
+            while let Some(change) = changes.next().await {
+                match change {
+                    store::RemoteChange::Doc(doc) => relay.changed_elsewhere(&doc).await,
+                    store::RemoteChange::Missed => relay.changed_anywhere().await,
+                }
+            }
+        })
+    });
     let state = AppState {
         store: store.clone(),
         relay: relay.clone(),
@@ -109,7 +123,7 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
             }
         }
     });
-    tracing::info!(%addr, database = %config.database, default_plan = %config.default_plan, "folio-server started");
+    tracing::info!(%addr, database = %config.database, backend = store.backend_name(), default_plan = %config.default_plan, "folio-server started");
     Ok(RunningServer {
         addr,
         store,
@@ -117,6 +131,7 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
         shutdown: Some(shutdown),
         serve_task,
         purge_task,
+        fanout_task,
     })
 }
 
@@ -157,6 +172,9 @@ impl RunningServer {
 
     async fn finish(self) -> Result<(), ServerError> {
         self.purge_task.abort();
+        if let Some(task) = &self.fanout_task {
+            task.abort();
+        }
         let served = self
             .serve_task
             .await

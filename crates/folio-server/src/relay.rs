@@ -14,6 +14,9 @@
 //!   and only then answered — so a restart loses nothing that was acknowledged. The other
 //!   connections subscribed to the document are woken through a per-document broadcast channel
 //!   and each generates its own message from its own sync state.
+//! - Scale mode (PostgreSQL, several instances): a save is also announced to the other instances
+//!   (`store::RemoteChanges`); each drops its copy of that document and wakes its subscribers
+//!   just as for a local save ([`Relay::changed_elsewhere`]), so they reload it from the database.
 //! - A frame that does not decode, a text message, or a frame a client never sends gets
 //!   `Frame::Error` and the connection is closed. Messages over [`MAX_FRAME_BYTES`] are refused
 //!   by the WebSocket layer.
@@ -22,7 +25,7 @@ use crate::api::Auth;
 use crate::auth::AppState;
 use crate::authz::{self, Access};
 use crate::model::Principal;
-use crate::store::ServerStore;
+use crate::store::{LoadedDoc, ServerStore};
 use crate::ServerError;
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::AutoCommit;
@@ -32,7 +35,7 @@ use axum::extract::ws::{
 };
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use folio_sync::{DocId, Frame, Refusal, StoredDoc, MAX_FRAME_BYTES};
+use folio_sync::{DocId, Frame, Refusal, MAX_FRAME_BYTES};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -45,6 +48,9 @@ use tokio::task::JoinHandle;
 /// it treats as one more change: it generates from its own state either way).
 const CHANGED_CAPACITY: usize = 16;
 const NOTIFY_CAPACITY: usize = 64;
+/// The "connection" that changed a document when another server instance did; real connection
+/// ids start at 1.
+const ELSEWHERE: u64 = 0;
 
 /// The documents in use and the connections' shared switch-off. One per server.
 pub struct Relay {
@@ -57,7 +63,7 @@ pub struct Relay {
 struct DocSlot {
     id: DocId,
     /// `None` until first used, and again after a failed save (reload from storage).
-    doc: Mutex<Option<StoredDoc>>,
+    doc: Mutex<Option<LoadedDoc>>,
     /// Carries the id of the connection whose message changed the document.
     changed: broadcast::Sender<u64>,
 }
@@ -94,6 +100,44 @@ impl Relay {
                 })
             })
             .clone()
+    }
+
+    /// Another server instance saved `doc` (scale mode): drop this instance's copy, which is now
+    /// stale, and wake its subscribers as a local save does; each reloads it from the database
+    /// and sends its peer what it lacks.
+    pub async fn changed_elsewhere(&self, doc: &DocId) {
+        let slot = self
+            .docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(doc)
+            .cloned();
+        if let Some(slot) = slot {
+            self.refresh(slot).await;
+        }
+    }
+
+    /// Changes from other instances may have been missed (their listener reconnected): treat
+    /// every document in use as changed.
+    pub async fn changed_anywhere(&self) {
+        let slots: Vec<Arc<DocSlot>> = self
+            .docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for slot in slots {
+            self.refresh(slot).await;
+        }
+    }
+
+    async fn refresh(&self, slot: Arc<DocSlot>) {
+        // Everything in the copy is saved (a save that fails drops it), so dropping loses nothing.
+        *slot.doc.lock().await = None;
+        // No receivers is fine: the last subscriber just left.
+        let _ = slot.changed.send(ELSEWHERE);
+        self.release(slot);
     }
 
     /// A connection is done with `slot`: forget the document once nobody holds it. Slots are only
@@ -244,12 +288,12 @@ async fn send_all(socket: &mut WebSocket, frames: Vec<Frame>) -> Result<(), axum
 async fn loaded<'a>(
     store: &ServerStore,
     slot: &'a DocSlot,
-) -> Result<tokio::sync::MutexGuard<'a, Option<StoredDoc>>, ServerError> {
+) -> Result<tokio::sync::MutexGuard<'a, Option<LoadedDoc>>, ServerError> {
     let mut guard = slot.doc.lock().await;
     if guard.is_none() {
         let stored = match store.load_doc(&slot.id).await? {
             Some(stored) => stored,
-            None => StoredDoc::new(slot.id, AutoCommit::new()),
+            None => store.new_doc(slot.id),
         };
         *guard = Some(stored);
     }

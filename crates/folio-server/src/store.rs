@@ -1,35 +1,36 @@
-//! The server's database. [`ServerStore`] is the only thing the HTTP routes (and, next, the sync
-//! socket) see: it speaks in accounts, people, sites and documents, and no SQL or driver type
-//! leaves this module.
+//! The server's database. [`ServerStore`] is the only thing the HTTP routes and the sync socket
+//! see: it speaks in accounts, people, sites and documents, and no SQL or driver type leaves this
+//! module.
 //!
-//! Today the backend is SQLite. PostgreSQL (scale mode) becomes a second `Backend` variant with
-//! its own `migrations/postgres/`: the queries here are already written in the subset both
-//! accept — `$N` placeholders (sqlx-sqlite binds them by number), TEXT ids, BIGINT epoch
-//! milliseconds, nullable timestamps instead of booleans, `ON CONFLICT … DO NOTHING`. Every
-//! check-then-write on an account runs in a write transaction ([`ServerStore::begin_write`]) and
-//! first bumps the account row ([`lock_account`]); on SQLite the first already serialises
-//! writers, on Postgres the second (a row lock) will.
+//! Two backends: SQLite (embedded, the default) and PostgreSQL (scale mode: several server
+//! instances share one database). Each has its own migrations (`migrations/sqlite/`,
+//! `migrations/postgres/`) and its own document-content storage, but the account, people and
+//! document-registry queries are written once (`store/queries.rs`) in the subset both accept —
+//! `$N` placeholders (sqlx-sqlite binds them by number), TEXT ids, BIGINT epoch milliseconds,
+//! nullable timestamps instead of booleans, `ON CONFLICT … DO NOTHING` — and compiled once per
+//! driver. Every check-then-write on an account runs in a write transaction (`begin_write`) and
+//! first bumps the account row (`lock_account`); on SQLite the first already serialises
+//! writers, on PostgreSQL the second (a row lock) does.
 //!
 //! Checks that involve a rule (who may change whose role, plan limits, the last owner) run inside
 //! the same transaction as the write they guard, so two concurrent requests cannot both pass.
 
-use crate::authz::{self, DocPlacement};
+mod postgres;
+mod sqlite;
+
+pub use postgres::{RemoteChange, RemoteChanges, CHANGES_CHANNEL};
+
+use crate::authz::DocPlacement;
 use crate::config::{DatabaseUrl, PlanId};
 use crate::model::{parse_doc_kind, Account, Doc, Grant, Invite, Plan, Principal, Site, User};
 use crate::ServerError;
+use automerge::{AutoCommit, ChangeHash};
 use chrono::{DateTime, Utc};
 use folio_model::{AccountId, Role, SiteId, UserId};
-use folio_sync::doc_store::{self, StoredDoc};
-use folio_sync::DocId;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqliteConnection, SqlitePool};
+use folio_sync::{DocId, StoredDoc};
 use std::collections::HashSet;
 use std::fmt::Display;
 use std::str::FromStr;
-use std::time::Duration;
-use uuid::Uuid;
-
-static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 type Result<T, E = ServerError> = std::result::Result<T, E>;
 
@@ -41,7 +42,35 @@ pub struct ServerStore {
 
 #[derive(Clone, Debug)]
 enum Backend {
-    Sqlite(SqlitePool),
+    Sqlite(sqlx::SqlitePool),
+    Postgres(postgres::PgBackend),
+}
+
+/// Call the backend's copy of a `queries.rs` function with the pool as its first argument.
+macro_rules! on_backend {
+    ($store:expr, $f:ident($($arg:expr),* $(,)?)) => {
+        match &$store.backend {
+            Backend::Sqlite(pool) => sqlite::$f(pool, $($arg),*).await,
+            Backend::Postgres(pg) => postgres::$f(&pg.pool, $($arg),*).await,
+        }
+    };
+}
+
+/// A document as the sync relay holds it: its contents, and what of them is already stored
+/// (so a save writes only what came after).
+pub struct LoadedDoc {
+    pub id: DocId,
+    pub doc: AutoCommit,
+    saved: Saved,
+}
+
+enum Saved {
+    /// folio-sync's own record of what is stored. Its `doc` is an empty stand-in: the contents
+    /// live in [`LoadedDoc::doc`] so both backends hand the relay the same type, and they are
+    /// lent to it only for the length of a save.
+    Sqlite(StoredDoc),
+    /// The heads at the last load or save.
+    Postgres(Vec<ChangeHash>),
 }
 
 /// The hashes and expiry times of a fresh access + refresh token pair. The store never sees the
@@ -75,7 +104,7 @@ pub enum RefreshOutcome {
     Invalid,
 }
 
-/// The facts [`authz::doc_access`] needs, read in one query.
+/// The facts [`crate::authz::doc_access`] needs, read in one query.
 #[derive(Clone, Copy, Debug)]
 pub struct AccessFacts {
     pub user_account: AccountId,
@@ -91,868 +120,188 @@ pub(crate) fn now_ms() -> i64 {
 impl ServerStore {
     /// Open (creating if needed) the database and bring its schema up to date.
     pub async fn open(url: &DatabaseUrl) -> Result<Self> {
-        match url {
-            DatabaseUrl::Postgres(_) => Err(ServerError::Config(format!(
-                "{url}: PostgreSQL support arrives with scale mode; until then use the embedded \
-                 SQLite database (--database sqlite:PATH, or leave --database out)"
-            ))),
-            DatabaseUrl::Sqlite(path) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|source| ServerError::DataDir {
-                        path: dir.to_path_buf(),
-                        source,
-                    })?;
-                }
-                let options = SqliteConnectOptions::new()
-                    .filename(path)
-                    .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    // Cascades (a removed user's sessions and grants) depend on it.
-                    .foreign_keys(true)
-                    // Writers queue behind the single SQLite write lock rather than fail.
-                    .busy_timeout(Duration::from_secs(10));
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(8)
-                    .connect_with(options)
-                    .await
-                    .map_err(|source| ServerError::Open {
-                        url: url.to_string(),
-                        source,
-                    })?;
-                SQLITE_MIGRATOR.run(&pool).await?;
-                // Document contents and sync states: folio-sync owns that schema (docs/sync.md).
-                doc_store::ensure_tables(&mut *pool.acquire().await?).await?;
-                Ok(Self {
-                    backend: Backend::Sqlite(pool),
-                })
-            }
-        }
+        let backend = match url {
+            DatabaseUrl::Sqlite(path) => Backend::Sqlite(sqlite::open(url, path).await?),
+            DatabaseUrl::Postgres(raw) => Backend::Postgres(postgres::open(url, raw).await?),
+        };
+        Ok(Self { backend })
     }
 
-    fn pool(&self) -> &SqlitePool {
-        match &self.backend {
-            Backend::Sqlite(pool) => pool,
+    /// Which backend this is, for logs: `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
         }
-    }
-
-    /// A transaction that holds the write lock from its first statement. SQLite's default
-    /// (deferred) transaction reads a snapshot and fails with "database is locked" — without
-    /// waiting — if another writer commits before it upgrades to write; taking the lock up front
-    /// makes it queue behind the busy timeout instead. (Postgres will use a plain BEGIN plus the
-    /// account row lock.)
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool().begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// Wait for queries in flight and close the database (SQLite checkpoints its WAL).
     pub async fn close(&self) {
-        self.pool().close().await;
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Plans and accounts
-
-    pub async fn plan(&self, plan_id: &str) -> Result<Plan> {
-        plan_by_id(&mut *self.pool().acquire().await?, plan_id).await
-    }
-
-    /// A new account with its owner and the owner's first login, in one transaction.
-    pub async fn create_account(
-        &self,
-        new: NewAccount,
-        tokens: &SessionTokens,
-    ) -> Result<(Account, User, String)> {
-        let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-            .bind(&new.email)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(email_taken(&new.email));
+        match &self.backend {
+            Backend::Sqlite(pool) => pool.close().await,
+            Backend::Postgres(pg) => pg.pool.close().await,
         }
-        let account_taken: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM accounts WHERE id = $1")
-                .bind(new.account_id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if account_taken.is_some() {
-            return Err(ServerError::conflict(
-                "account_id",
-                "this account id is already registered; register without account_id to get a new one",
-            ));
+    }
+
+    /// Documents saved by other server instances on the same database, as they happen: `Some`
+    /// only for PostgreSQL (an embedded SQLite database has one server). Listening has begun
+    /// when this returns, so nothing saved afterwards is missed.
+    pub async fn remote_changes(&self) -> Result<Option<RemoteChanges>> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(None),
+            Backend::Postgres(pg) => Ok(Some(RemoteChanges::start(pg).await?)),
         }
-        sqlx::query("INSERT INTO accounts (id, name, plan_id, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(new.account_id.to_string())
-            .bind(&new.name)
-            .bind(new.plan.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        insert_user(
-            &mut tx,
-            new.owner_id,
-            new.account_id,
-            &new.email,
-            &new.password_hash,
-            Role::Owner,
-            now,
-        )
-        .await?;
-        let session_id = insert_session(&mut tx, new.owner_id, tokens, now).await?;
-        tx.commit().await?;
-        let account = Account {
-            id: new.account_id,
-            name: new.name,
-            plan_id: new.plan.as_str().to_owned(),
-            created_at: time(now)?,
-        };
-        let user = User {
-            id: new.owner_id,
-            account_id: new.account_id,
-            email: new.email,
-            role: Role::Owner,
-            created_at: time(now)?,
-        };
-        Ok((account, user, session_id))
     }
 
-    pub async fn account(&self, account_id: AccountId) -> Result<(Account, Plan)> {
-        let row: Option<AccountRow> =
-            sqlx::query_as("SELECT id, name, plan_id, created_at FROM accounts WHERE id = $1")
-                .bind(account_id.to_string())
-                .fetch_optional(self.pool())
-                .await?;
-        let account = row
-            .ok_or(ServerError::NotFound("account"))?
-            .into_account()?;
-        let plan = self.plan(&account.plan_id).await?;
-        Ok((account, plan))
-    }
-
-    pub async fn users(&self, account_id: AccountId) -> Result<Vec<User>> {
-        let rows: Vec<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 ORDER BY created_at, id"
-        ))
-        .bind(account_id.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        rows.into_iter().map(UserRow::into_user).collect()
-    }
-
-    pub async fn site_count(&self, account_id: AccountId) -> Result<i64> {
-        count(
-            &mut *self.pool().acquire().await?,
-            "SELECT COUNT(*) FROM sites WHERE account_id = $1",
-            &account_id.to_string(),
-        )
-        .await
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Logins
-
-    /// The user with this (normalised) email and their password hash.
-    pub async fn credentials(&self, email: &str) -> Result<Option<(User, String)>> {
-        let row: Option<CredentialRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
-        ))
-        .bind(email)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| Ok((r.user.into_user()?, r.password_hash)))
-            .transpose()
-    }
-
-    pub async fn user(&self, user_id: UserId) -> Result<Option<User>> {
-        let row: Option<UserRow> =
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-                .bind(user_id.to_string())
-                .fetch_optional(self.pool())
-                .await?;
-        row.map(UserRow::into_user).transpose()
-    }
-
-    pub async fn create_session(&self, user_id: UserId, tokens: &SessionTokens) -> Result<String> {
-        let mut tx = self.begin_write().await?;
-        let id = insert_session(&mut tx, user_id, tokens, now_ms()).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// The caller behind an access token, if the token is known, unexpired and its login is
-    /// live. Role and account are read now, not when the token was issued.
-    pub async fn authenticate(&self, access_hash: &str) -> Result<Option<Principal>> {
-        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
-            "SELECT u.id, u.account_id, u.role, u.email, s.id
-               FROM access_tokens a
-               JOIN sessions s ON s.id = a.session_id
-               JOIN users u ON u.id = s.user_id
-              WHERE a.token_hash = $1 AND a.expires_at > $2 AND s.revoked_at IS NULL",
-        )
-        .bind(access_hash)
-        .bind(now_ms())
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|(user, account, role, email, session)| {
-            Ok(Principal {
-                user_id: parse_id("user id", &user)?,
-                account_id: parse_id("account id", &account)?,
-                role: parse_role(&role)?,
-                email,
-                session_id: session,
-            })
-        })
-        .transpose()
-    }
-
-    /// Spend a refresh token and issue its successor in the same login. A token that was already
-    /// spent revokes the login (reuse means a copy exists), and the revocation is committed.
-    pub async fn rotate_refresh(
-        &self,
-        refresh_hash: &str,
-        next: &SessionTokens,
-    ) -> Result<RefreshOutcome> {
-        let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        let row: Option<RefreshRow> = sqlx::query_as(
-            "SELECT r.session_id, s.user_id, r.expires_at, r.used_at, s.revoked_at
-               FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
-              WHERE r.token_hash = $1",
-        )
-        .bind(refresh_hash)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(RefreshRow {
-            session_id,
-            user_id,
-            expires_at,
-            used_at,
-            revoked_at,
-        }) = row
-        else {
-            return Ok(RefreshOutcome::Invalid);
-        };
-        let user_id: UserId = parse_id("user id", &user_id)?;
-        if revoked_at.is_some() || expires_at <= now {
-            return Ok(RefreshOutcome::Invalid);
+        pub async fn plan(&self, plan_id: &str) -> Result<Plan> {
+            on_backend!(self, plan(plan_id))
         }
-        // The conditional update is the real check: of two concurrent uses only one spends it.
-        let spent = used_at.is_none()
-            && sqlx::query(
-                "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-            )
-            .bind(now)
-            .bind(refresh_hash)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-        if !spent {
-            revoke_session_in(&mut tx, &session_id, "refresh token reused", now).await?;
-            tx.commit().await?;
-            return Ok(RefreshOutcome::Reused {
-                user_id,
-                session_id,
-            });
+
+        /// A new account with its owner and the owner's first login, in one transaction.
+        pub async fn create_account(&self, new: NewAccount, tokens: &SessionTokens) -> Result<(Account, User, String)> {
+            on_backend!(self, create_account(new, tokens))
         }
-        insert_tokens(&mut tx, &session_id, next).await?;
-        tx.commit().await?;
-        Ok(RefreshOutcome::Rotated { user_id })
-    }
 
-    pub async fn revoke_session(&self, session_id: &str, reason: &str) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        revoke_session_in(&mut tx, session_id, reason, now_ms()).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Password reset
-
-    pub async fn create_password_reset(
-        &self,
-        user_id: UserId,
-        token_hash: &str,
-        expires_at: i64,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO password_reset_tokens (token_hash, user_id, created_at, expires_at)
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(token_hash)
-        .bind(user_id.to_string())
-        .bind(now_ms())
-        .bind(expires_at)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// Spend a reset token: set the new password, spend the user's other reset tokens and log out
-    /// every session (whoever knew the old password is out). `None` when the token is unknown,
-    /// spent or expired.
-    pub async fn reset_password(
-        &self,
-        token_hash: &str,
-        new_password_hash: &str,
-    ) -> Result<Option<UserId>> {
-        let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        let row: Option<(String,)> = sqlx::query_as(
-            "SELECT user_id FROM password_reset_tokens
-              WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((user_id,)) = row else {
-            return Ok(None);
-        };
-        sqlx::query(
-            "UPDATE password_reset_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(&user_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
-            .bind(new_password_hash)
-            .bind(now)
-            .bind(&user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "UPDATE sessions SET revoked_at = $1, revoked_reason = 'password reset'
-              WHERE user_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(&user_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Some(parse_id("user id", &user_id)?))
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Invites and people
-
-    pub async fn pending_invites(&self, account_id: AccountId) -> Result<Vec<Invite>> {
-        let rows: Vec<InviteRow> = sqlx::query_as(
-            "SELECT id, email, role, invited_by, created_at, expires_at FROM invites
-              WHERE account_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL
-                AND expires_at > $2
-              ORDER BY created_at, id",
-        )
-        .bind(account_id.to_string())
-        .bind(now_ms())
-        .fetch_all(self.pool())
-        .await?;
-        rows.into_iter().map(InviteRow::into_invite).collect()
-    }
-
-    /// Invite `email` into the actor's account. Pending invites count against the plan's users,
-    /// so an account cannot hand out more seats than it has; a newer invite to the same address
-    /// replaces the older one.
-    pub async fn create_invite(
-        &self,
-        actor: &Principal,
-        email: &str,
-        role: Role,
-        token_hash: &str,
-        expires_at: i64,
-    ) -> Result<Invite> {
-        authz::check_role_change(actor.role, None, Some(role))?;
-        let now = now_ms();
-        let account = actor.account_id.to_string();
-        let mut tx = self.begin_write().await?;
-        lock_account(&mut tx, actor.account_id).await?;
-        let member: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM users WHERE account_id = $1 AND email = $2")
-                .bind(&account)
-                .bind(email)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if member.is_some() {
-            return Err(ServerError::conflict(
-                "email",
-                format!("{email} is already a member of this account"),
-            ));
+        pub async fn account(&self, account_id: AccountId) -> Result<(Account, Plan)> {
+            on_backend!(self, account(account_id))
         }
-        sqlx::query(
-            "UPDATE invites SET revoked_at = $1
-              WHERE account_id = $2 AND email = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(&account)
-        .bind(email)
-        .execute(&mut *tx)
-        .await?;
-        let plan = account_plan(&mut tx, actor.account_id).await?;
-        let users = count(
-            &mut tx,
-            "SELECT COUNT(*) FROM users WHERE account_id = $1",
-            &account,
-        )
-        .await?;
-        let pending: (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM invites WHERE account_id = $1 AND accepted_at IS NULL
-                AND revoked_at IS NULL AND expires_at > $2",
-        )
-        .bind(&account)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        if users + pending.0 >= plan.max_users {
-            return Err(ServerError::Limit(format!(
-                "the {} plan allows {} and this account has {users} and {} pending; remove \
-                 someone, withdraw an invite or move to a larger plan",
-                plan.name,
-                plural(plan.max_users, "user"),
-                plural(pending.0, "invite"),
-            )));
+
+        pub async fn users(&self, account_id: AccountId) -> Result<Vec<User>> {
+            on_backend!(self, users(account_id))
         }
-        let id = Uuid::now_v7();
-        sqlx::query(
-            "INSERT INTO invites (id, token_hash, account_id, email, role, invited_by, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id.to_string())
-        .bind(token_hash)
-        .bind(&account)
-        .bind(email)
-        .bind(role.as_str())
-        .bind(actor.user_id.to_string())
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Invite {
-            id,
-            email: email.to_owned(),
-            role,
-            invited_by: actor.user_id,
-            created_at: time(now)?,
-            expires_at: time(expires_at)?,
-        })
-    }
 
-    /// Turn an invite into a user with the invite's role, logged in. The plan's user limit is
-    /// checked again: the plan may have shrunk since.
-    pub async fn accept_invite(
-        &self,
-        token_hash: &str,
-        user_id: UserId,
-        password_hash: &str,
-        tokens: &SessionTokens,
-    ) -> Result<(User, String)> {
-        let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        let row: Option<(String, String, String, String)> = sqlx::query_as(
-            "SELECT id, account_id, email, role FROM invites
-              WHERE token_hash = $1 AND accepted_at IS NULL AND revoked_at IS NULL
-                AND expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((invite_id, account, email, role)) = row else {
-            return Err(invalid_token("invite"));
-        };
-        let account_id: AccountId = parse_id("account id", &account)?;
-        let role = parse_role(&role)?;
-        lock_account(&mut tx, account_id).await?;
-        let plan = account_plan(&mut tx, account_id).await?;
-        let users = count(
-            &mut tx,
-            "SELECT COUNT(*) FROM users WHERE account_id = $1",
-            &account,
-        )
-        .await?;
-        if users >= plan.max_users {
-            return Err(ServerError::Limit(format!(
-                "this account's {} plan is full ({}); ask its owner to free a seat or move to a larger plan",
-                plan.name,
-                plural(plan.max_users, "user"),
-            )));
+        pub async fn site_count(&self, account_id: AccountId) -> Result<i64> {
+            on_backend!(self, site_count(account_id))
         }
-        let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(ServerError::conflict(
-                "email",
-                format!("{email} already belongs to a Folio account, and an address can belong to only one; ask for the invite to go to another address"),
-            ));
+
+        /// The user with this (normalised) email and their password hash.
+        pub async fn credentials(&self, email: &str) -> Result<Option<(User, String)>> {
+            on_backend!(self, credentials(email))
         }
-        insert_user(
-            &mut tx,
-            user_id,
-            account_id,
-            &email,
-            password_hash,
-            role,
-            now,
-        )
-        .await?;
-        sqlx::query("UPDATE invites SET accepted_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&invite_id)
-            .execute(&mut *tx)
-            .await?;
-        let session_id = insert_session(&mut tx, user_id, tokens, now).await?;
-        tx.commit().await?;
-        let user = User {
-            id: user_id,
-            account_id,
-            email,
-            role,
-            created_at: time(now)?,
-        };
-        Ok((user, session_id))
-    }
 
-    pub async fn change_role(
-        &self,
-        actor: &Principal,
-        target: UserId,
-        new_role: Role,
-    ) -> Result<User> {
-        let mut tx = self.begin_write().await?;
-        lock_account(&mut tx, actor.account_id).await?;
-        let current = member(&mut tx, actor.account_id, target).await?;
-        authz::check_role_change(actor.role, Some(current.role), Some(new_role))?;
-        if current.role == Role::Owner && new_role != Role::Owner {
-            ensure_another_owner(&mut tx, actor.account_id).await?;
+        pub async fn user(&self, user_id: UserId) -> Result<Option<User>> {
+            on_backend!(self, user(user_id))
         }
-        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
-            .bind(new_role.as_str())
-            .bind(target.to_string())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(User {
-            role: new_role,
-            ..current
-        })
-    }
 
-    /// Remove a person from the account: their logins, tokens and grants go with them (cascade),
-    /// so their next request — or sync message — is refused.
-    pub async fn remove_user(&self, actor: &Principal, target: UserId) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        lock_account(&mut tx, actor.account_id).await?;
-        let current = member(&mut tx, actor.account_id, target).await?;
-        authz::check_role_change(actor.role, Some(current.role), None)?;
-        if current.role == Role::Owner {
-            ensure_another_owner(&mut tx, actor.account_id).await?;
+        pub async fn create_session(&self, user_id: UserId, tokens: &SessionTokens) -> Result<String> {
+            on_backend!(self, create_session(user_id, tokens))
         }
-        sqlx::query("DELETE FROM users WHERE id = $1")
-            .bind(target.to_string())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
 
-    // -----------------------------------------------------------------------------------------
-    // Sites and grants
-
-    /// Register a site a device created. Idempotent for the same account; an id registered by
-    /// another account is a conflict that says nothing about that account. An editor who
-    /// registers a site is granted it (otherwise they could not sync what they just made).
-    pub async fn register_site(
-        &self,
-        actor: &Principal,
-        site_id: SiteId,
-        name: &str,
-    ) -> Result<(Site, bool)> {
-        authz::require_creator(actor)?;
-        let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        lock_account(&mut tx, actor.account_id).await?;
-        let existing: Option<SiteRow> =
-            sqlx::query_as(&format!("SELECT {SITE_COLUMNS} FROM sites WHERE id = $1"))
-                .bind(site_id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some(row) = existing {
-            let site = row.into_site()?;
-            if site.account_id != actor.account_id {
-                return Err(ServerError::conflict(
-                    "site_id",
-                    "this site id is already in use; create the site with a new id",
-                ));
-            }
-            let granted = has_grant(&mut tx, actor.user_id, site_id).await?;
-            if !authz::site_access(actor.role, granted).can_read() {
-                return Err(no_site_access());
-            }
-            return Ok((site, false));
+        /// The caller behind an access token, if the token is known, unexpired and its login is
+        /// live. Role and account are read now, not when the token was issued.
+        pub async fn authenticate(&self, access_hash: &str) -> Result<Option<Principal>> {
+            on_backend!(self, authenticate(access_hash))
         }
-        let plan = account_plan(&mut tx, actor.account_id).await?;
-        let sites = count(
-            &mut tx,
-            "SELECT COUNT(*) FROM sites WHERE account_id = $1",
-            &actor.account_id.to_string(),
-        )
-        .await?;
-        if sites >= plan.max_sites {
-            return Err(ServerError::Limit(format!(
-                "the {} plan allows {} and this account has {sites}; move to a larger plan to add more",
-                plan.name,
-                plural(plan.max_sites, "site"),
-            )));
+
+        /// Spend a refresh token and issue its successor in the same login. A token that was already
+        /// spent revokes the login (reuse means a copy exists), and the revocation is committed.
+        pub async fn rotate_refresh(&self, refresh_hash: &str, next: &SessionTokens) -> Result<RefreshOutcome> {
+            on_backend!(self, rotate_refresh(refresh_hash, next))
         }
-        sqlx::query(
-            "INSERT INTO sites (id, account_id, name, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(site_id.to_string())
-        .bind(actor.account_id.to_string())
-        .bind(name)
-        .bind(actor.user_id.to_string())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if !actor.role.sees_all_sites() {
-            insert_grant(
-                &mut tx,
-                actor.account_id,
-                actor.user_id,
-                site_id,
-                actor.user_id,
-                now,
-            )
-            .await?;
+
+        pub async fn revoke_session(&self, session_id: &str, reason: &str) -> Result<()> {
+            on_backend!(self, revoke_session(session_id, reason))
         }
-        tx.commit().await?;
-        let site = Site {
-            id: site_id,
-            account_id: actor.account_id,
-            name: name.to_owned(),
-            created_by: actor.user_id,
-            created_at: time(now)?,
-        };
-        Ok((site, true))
-    }
 
-    pub async fn sites(&self, account_id: AccountId) -> Result<Vec<Site>> {
-        let rows: Vec<SiteRow> = sqlx::query_as(&format!(
-            "SELECT {SITE_COLUMNS} FROM sites WHERE account_id = $1 ORDER BY created_at, id"
-        ))
-        .bind(account_id.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        rows.into_iter().map(SiteRow::into_site).collect()
-    }
-
-    /// The site, if it belongs to `account_id` (another account's site is "not found").
-    pub async fn site(&self, account_id: AccountId, site_id: SiteId) -> Result<Option<Site>> {
-        let row: Option<SiteRow> = sqlx::query_as(&format!(
-            "SELECT {SITE_COLUMNS} FROM sites WHERE id = $1 AND account_id = $2"
-        ))
-        .bind(site_id.to_string())
-        .bind(account_id.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(SiteRow::into_site).transpose()
-    }
-
-    pub async fn granted_sites(&self, user_id: UserId) -> Result<HashSet<SiteId>> {
-        let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT site_id FROM site_grants WHERE user_id = $1")
-                .bind(user_id.to_string())
-                .fetch_all(self.pool())
-                .await?;
-        rows.into_iter()
-            .map(|(s,)| parse_id("site id", &s))
-            .collect()
-    }
-
-    pub async fn site_grants(&self, account_id: AccountId, site_id: SiteId) -> Result<Vec<Grant>> {
-        let rows: Vec<GrantRow> = sqlx::query_as(
-            "SELECT g.site_id, g.user_id, u.email, u.role, g.granted_by, g.created_at
-               FROM site_grants g JOIN users u ON u.id = g.user_id
-              WHERE g.account_id = $1 AND g.site_id = $2
-              ORDER BY g.created_at, g.user_id",
-        )
-        .bind(account_id.to_string())
-        .bind(site_id.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        rows.into_iter().map(GrantRow::into_grant).collect()
-    }
-
-    /// Grant the account member with `email` access to the site. Idempotent.
-    pub async fn grant_site(
-        &self,
-        actor: &Principal,
-        site_id: SiteId,
-        email: &str,
-    ) -> Result<(Grant, bool)> {
-        authz::require_people_manager(actor)?;
-        let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        site_in_account(&mut tx, actor.account_id, site_id).await?;
-        let user: Option<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 AND email = $2"
-        ))
-        .bind(actor.account_id.to_string())
-        .bind(email)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let user = user.ok_or(ServerError::NotFound("user"))?.into_user()?;
-        let created = insert_grant(
-            &mut tx,
-            actor.account_id,
-            user.id,
-            site_id,
-            actor.user_id,
-            now,
-        )
-        .await?;
-        let row: GrantRow = sqlx::query_as(
-            "SELECT g.site_id, g.user_id, u.email, u.role, g.granted_by, g.created_at
-               FROM site_grants g JOIN users u ON u.id = g.user_id
-              WHERE g.user_id = $1 AND g.site_id = $2",
-        )
-        .bind(user.id.to_string())
-        .bind(site_id.to_string())
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok((row.into_grant()?, created))
-    }
-
-    /// Take a site away from a member. Idempotent once both exist in the account.
-    pub async fn revoke_grant(
-        &self,
-        actor: &Principal,
-        site_id: SiteId,
-        user: UserId,
-    ) -> Result<()> {
-        authz::require_people_manager(actor)?;
-        let mut tx = self.begin_write().await?;
-        site_in_account(&mut tx, actor.account_id, site_id).await?;
-        member(&mut tx, actor.account_id, user).await?;
-        sqlx::query(
-            "DELETE FROM site_grants WHERE user_id = $1 AND site_id = $2 AND account_id = $3",
-        )
-        .bind(user.to_string())
-        .bind(site_id.to_string())
-        .bind(actor.account_id.to_string())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Documents
-
-    /// Register a document for the actor's account (the only way a document comes to exist for
-    /// sync). `site_id` must be the site the id names (the API checks), or for an article the
-    /// site it belongs to. Idempotent when the same account registers the same id under the same
-    /// site; any other existing registration is a conflict that reveals nothing about it.
-    pub async fn register_doc(
-        &self,
-        actor: &Principal,
-        doc: &DocId,
-        site_id: Option<SiteId>,
-    ) -> Result<(Doc, bool)> {
-        authz::require_creator(actor)?;
-        let doc_id = doc.to_string();
-        let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        if let Some(site_id) = site_id {
-            site_in_account(&mut tx, actor.account_id, site_id).await?;
-            let granted = has_grant(&mut tx, actor.user_id, site_id).await?;
-            if !authz::site_access(actor.role, granted).can_write() {
-                return Err(no_site_access());
-            }
+        pub async fn create_password_reset(&self, user_id: UserId, token_hash: &str, expires_at: i64) -> Result<()> {
+            on_backend!(self, create_password_reset(user_id, token_hash, expires_at))
         }
-        let inserted = sqlx::query(
-            "INSERT INTO docs (doc_id, account_id, site_id, kind, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (doc_id) DO NOTHING",
-        )
-        .bind(&doc_id)
-        .bind(actor.account_id.to_string())
-        .bind(site_id.map(|s| s.to_string()))
-        .bind(doc.kind().as_str())
-        .bind(actor.user_id.to_string())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        let row: DocRow =
-            sqlx::query_as(&format!("SELECT {DOC_COLUMNS} FROM docs WHERE doc_id = $1"))
-                .bind(doc_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        tx.commit().await?;
-        let stored = row.into_doc()?;
-        if !inserted && (stored.account_id != actor.account_id || stored.site_id != site_id) {
-            return Err(ServerError::conflict(
-                "doc_id",
-                "this document id is already in use; create the document with a new id",
-            ));
+
+        /// Spend a reset token: set the new password, spend the user's other reset tokens and log out
+        /// every session (whoever knew the old password is out). `None` when the token is unknown,
+        /// spent or expired.
+        pub async fn reset_password(&self, token_hash: &str, new_password_hash: &str) -> Result<Option<UserId>> {
+            on_backend!(self, reset_password(token_hash, new_password_hash))
         }
-        Ok((stored, inserted))
-    }
 
-    pub async fn docs(&self, account_id: AccountId) -> Result<Vec<Doc>> {
-        let rows: Vec<DocRow> = sqlx::query_as(&format!(
-            "SELECT {DOC_COLUMNS} FROM docs WHERE account_id = $1 ORDER BY created_at, doc_id"
-        ))
-        .bind(account_id.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        rows.into_iter().map(DocRow::into_doc).collect()
-    }
+        pub async fn pending_invites(&self, account_id: AccountId) -> Result<Vec<Invite>> {
+            on_backend!(self, pending_invites(account_id))
+        }
 
-    pub async fn doc(&self, doc: &DocId) -> Result<Option<Doc>> {
-        let row: Option<DocRow> =
-            sqlx::query_as(&format!("SELECT {DOC_COLUMNS} FROM docs WHERE doc_id = $1"))
-                .bind(doc.to_string())
-                .fetch_optional(self.pool())
-                .await?;
-        row.map(DocRow::into_doc).transpose()
-    }
+        /// Invite `email` into the actor's account. Pending invites count against the plan's users,
+        /// so an account cannot hand out more seats than it has; a newer invite to the same address
+        /// replaces the older one.
+        pub async fn create_invite(&self, actor: &Principal, email: &str, role: Role, token_hash: &str, expires_at: i64) -> Result<Invite> {
+            on_backend!(self, create_invite(actor, email, role, token_hash, expires_at))
+        }
 
-    /// Everything [`authz::doc_access`] needs about (user, document), in one query; `None` if
-    /// either is unknown.
-    pub async fn doc_access_facts(&self, user: UserId, doc: &DocId) -> Result<Option<AccessFacts>> {
-        let row: Option<AccessRow> = sqlx::query_as(
-            "SELECT u.account_id AS user_account, u.role, d.account_id AS doc_account, d.site_id,
-                    EXISTS (SELECT 1 FROM site_grants g
-                             WHERE g.user_id = u.id AND g.site_id = d.site_id) AS granted
-               FROM users u, docs d
-              WHERE u.id = $1 AND d.doc_id = $2",
-        )
-        .bind(user.to_string())
-        .bind(doc.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| {
-            Ok(AccessFacts {
-                user_account: parse_id("account id", &r.user_account)?,
-                role: parse_role(&r.role)?,
-                doc: DocPlacement {
-                    account_id: parse_id("account id", &r.doc_account)?,
-                    site_id: r.site_id.map(|s| parse_id("site id", &s)).transpose()?,
-                },
-                site_granted: r.granted != 0,
-            })
-        })
-        .transpose()
-    }
+        /// Turn an invite into a user with the invite's role, logged in. The plan's user limit is
+        /// checked again: the plan may have shrunk since.
+        pub async fn accept_invite(&self, token_hash: &str, user_id: UserId, password_hash: &str, tokens: &SessionTokens) -> Result<(User, String)> {
+            on_backend!(self, accept_invite(token_hash, user_id, password_hash, tokens))
+        }
+
+        pub async fn change_role(&self, actor: &Principal, target: UserId, new_role: Role) -> Result<User> {
+            on_backend!(self, change_role(actor, target, new_role))
+        }
+
+        /// Remove a person from the account: their logins, tokens and grants go with them (cascade),
+        /// so their next request — or sync message — is refused.
+        pub async fn remove_user(&self, actor: &Principal, target: UserId) -> Result<()> {
+            on_backend!(self, remove_user(actor, target))
+        }
+
+        /// Register a site a device created. Idempotent for the same account; an id registered by
+        /// another account is a conflict that says nothing about that account. An editor who
+        /// registers a site is granted it (otherwise they could not sync what they just made).
+        pub async fn register_site(&self, actor: &Principal, site_id: SiteId, name: &str) -> Result<(Site, bool)> {
+            on_backend!(self, register_site(actor, site_id, name))
+        }
+
+        pub async fn sites(&self, account_id: AccountId) -> Result<Vec<Site>> {
+            on_backend!(self, sites(account_id))
+        }
+
+        /// The site, if it belongs to `account_id` (another account's site is "not found").
+        pub async fn site(&self, account_id: AccountId, site_id: SiteId) -> Result<Option<Site>> {
+            on_backend!(self, site(account_id, site_id))
+        }
+
+        pub async fn granted_sites(&self, user_id: UserId) -> Result<HashSet<SiteId>> {
+            on_backend!(self, granted_sites(user_id))
+        }
+
+        pub async fn site_grants(&self, account_id: AccountId, site_id: SiteId) -> Result<Vec<Grant>> {
+            on_backend!(self, site_grants(account_id, site_id))
+        }
+
+        /// Grant the account member with `email` access to the site. Idempotent.
+        pub async fn grant_site(&self, actor: &Principal, site_id: SiteId, email: &str) -> Result<(Grant, bool)> {
+            on_backend!(self, grant_site(actor, site_id, email))
+        }
+
+        /// Take a site away from a member. Idempotent once both exist in the account.
+        pub async fn revoke_grant(&self, actor: &Principal, site_id: SiteId, user: UserId) -> Result<()> {
+            on_backend!(self, revoke_grant(actor, site_id, user))
+        }
+
+        /// Register a document for the actor's account (the only way a document comes to exist for
+        /// sync). `site_id` must be the site the id names (the API checks), or for an article the
+        /// site it belongs to. Idempotent when the same account registers the same id under the same
+        /// site; any other existing registration is a conflict that reveals nothing about it.
+        pub async fn register_doc(&self, actor: &Principal, doc: &DocId, site_id: Option<SiteId>) -> Result<(Doc, bool)> {
+            on_backend!(self, register_doc(actor, doc, site_id))
+        }
+
+        pub async fn docs(&self, account_id: AccountId) -> Result<Vec<Doc>> {
+            on_backend!(self, docs(account_id))
+        }
+
+        pub async fn doc(&self, doc: &DocId) -> Result<Option<Doc>> {
+            on_backend!(self, doc(doc))
+        }
+
+        /// Everything [`authz::doc_access`] needs about (user, document), in one query; `None` if
+        /// either is unknown.
+        pub async fn doc_access_facts(&self, user: UserId, doc: &DocId) -> Result<Option<AccessFacts>> {
+            on_backend!(self, doc_access_facts(user, doc))
+        }
+
+        /// Delete tokens that can no longer be used, and logins with none left. Spent refresh tokens
+        /// are kept until they expire: they are how a replayed one is recognised.
+        pub async fn purge_expired(&self) -> Result<()> {
+            on_backend!(self, purge_expired())
+        }
 
     // -----------------------------------------------------------------------------------------
     // Document contents (the sync relay)
@@ -962,272 +311,45 @@ impl ServerStore {
     // after that row said the caller's account may — so every document's storage is its account's.
 
     /// A document's contents as last saved; `None` if nothing was ever synced to it.
-    pub async fn load_doc(&self, doc: &DocId) -> Result<Option<StoredDoc>> {
-        Ok(doc_store::load(&mut *self.pool().acquire().await?, doc).await?)
+    pub async fn load_doc(&self, doc: &DocId) -> Result<Option<LoadedDoc>> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::load_doc(pool, doc).await,
+            Backend::Postgres(pg) => postgres::load_doc(&pg.pool, doc).await,
+        }
+    }
+
+    /// A document that is not in storage yet.
+    pub fn new_doc(&self, id: DocId) -> LoadedDoc {
+        let saved = match self.backend {
+            Backend::Sqlite(_) => Saved::Sqlite(StoredDoc::new(id, AutoCommit::new())),
+            Backend::Postgres(_) => Saved::Postgres(Vec::new()),
+        };
+        LoadedDoc {
+            id,
+            doc: AutoCommit::new(),
+            saved,
+        }
     }
 
     /// The kept sync state of (document, peer); fresh if none.
     pub async fn sync_state(&self, doc: &DocId, peer: &str) -> Result<automerge::sync::State> {
-        Ok(doc_store::sync_state(&mut *self.pool().acquire().await?, doc, peer).await?)
+        on_backend!(self, sync_state(doc, peer))
     }
 
-    /// Save what changed in `stored` and the sync state with `peer`, in one transaction: once
-    /// this returns, what the peer sent survives a restart.
+    /// Save what changed in `loaded` and the sync state with `peer`, in one transaction: once
+    /// this returns, what the peer sent survives a restart. On PostgreSQL a change is also
+    /// announced on [`CHANGES_CHANNEL`], delivered to the other instances when it commits.
     pub async fn save_doc(
         &self,
-        stored: &mut StoredDoc,
+        loaded: &mut LoadedDoc,
         peer: &str,
         state: &automerge::sync::State,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        // `save` marks the document saved as it goes; if the commit then fails the caller drops
-        // its copy and reloads from storage (see relay.rs), so nothing is counted twice.
-        doc_store::save(&mut tx, stored).await?;
-        doc_store::save_sync_state(&mut tx, &stored.id, peer, state).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Housekeeping
-
-    /// Delete tokens that can no longer be used, and logins with none left. Spent refresh tokens
-    /// are kept until they expire: they are how a replayed one is recognised.
-    pub async fn purge_expired(&self) -> Result<()> {
-        let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        for sql in [
-            "DELETE FROM access_tokens WHERE expires_at <= $1",
-            "DELETE FROM refresh_tokens WHERE expires_at <= $1",
-            "DELETE FROM password_reset_tokens WHERE expires_at <= $1",
-            "DELETE FROM invites WHERE expires_at <= $1 AND accepted_at IS NULL",
-        ] {
-            sqlx::query(sql).bind(now).execute(&mut *tx).await?;
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::save_doc(pool, loaded, peer, state).await,
+            Backend::Postgres(pg) => postgres::save_doc(pg, loaded, peer, state).await,
         }
-        sqlx::query(
-            "DELETE FROM sessions WHERE NOT EXISTS
-               (SELECT 1 FROM refresh_tokens r WHERE r.session_id = sessions.id)",
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Helpers inside a transaction
-
-/// Serialise check-then-write transactions on one account (see the module comment).
-async fn lock_account(conn: &mut SqliteConnection, account_id: AccountId) -> Result<()> {
-    let done = sqlx::query("UPDATE accounts SET lock_version = lock_version + 1 WHERE id = $1")
-        .bind(account_id.to_string())
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(ServerError::NotFound("account"));
-    }
-    Ok(())
-}
-
-async fn plan_by_id(conn: &mut SqliteConnection, plan_id: &str) -> Result<Plan> {
-    let row: Option<(String, String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, name, included_credits, max_sites, max_users, max_keywords FROM plans WHERE id = $1",
-    )
-    .bind(plan_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (id, name, included_credits, max_sites, max_users, max_keywords) =
-        row.ok_or_else(|| ServerError::Corrupt(format!("plan {plan_id:?} is missing")))?;
-    Ok(Plan {
-        id,
-        name,
-        included_credits,
-        max_sites,
-        max_users,
-        max_keywords,
-    })
-}
-
-async fn account_plan(conn: &mut SqliteConnection, account_id: AccountId) -> Result<Plan> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT plan_id FROM accounts WHERE id = $1")
-        .bind(account_id.to_string())
-        .fetch_optional(&mut *conn)
-        .await?;
-    let (plan_id,) = row.ok_or(ServerError::NotFound("account"))?;
-    plan_by_id(conn, &plan_id).await
-}
-
-async fn count(conn: &mut SqliteConnection, sql: &str, arg: &str) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as(sql).bind(arg).fetch_one(&mut *conn).await?;
-    Ok(n)
-}
-
-/// The user, if they are a member of `account_id`; otherwise "not found".
-async fn member(conn: &mut SqliteConnection, account_id: AccountId, user: UserId) -> Result<User> {
-    let row: Option<UserRow> = sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND account_id = $2"
-    ))
-    .bind(user.to_string())
-    .bind(account_id.to_string())
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.ok_or(ServerError::NotFound("user"))?.into_user()
-}
-
-async fn ensure_another_owner(conn: &mut SqliteConnection, account_id: AccountId) -> Result<()> {
-    let owners = count(
-        conn,
-        "SELECT COUNT(*) FROM users WHERE account_id = $1 AND role = 'owner'",
-        &account_id.to_string(),
-    )
-    .await?;
-    if owners <= 1 {
-        return Err(ServerError::conflict(
-            "role",
-            "an account needs an owner; make someone else owner first",
-        ));
-    }
-    Ok(())
-}
-
-async fn site_in_account(
-    conn: &mut SqliteConnection,
-    account_id: AccountId,
-    site_id: SiteId,
-) -> Result<()> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND account_id = $2")
-            .bind(site_id.to_string())
-            .bind(account_id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-    row.map(|_| ()).ok_or(ServerError::NotFound("site"))
-}
-
-async fn has_grant(conn: &mut SqliteConnection, user: UserId, site: SiteId) -> Result<bool> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT 1 FROM site_grants WHERE user_id = $1 AND site_id = $2")
-            .bind(user.to_string())
-            .bind(site.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(row.is_some())
-}
-
-async fn insert_grant(
-    conn: &mut SqliteConnection,
-    account_id: AccountId,
-    user: UserId,
-    site: SiteId,
-    granted_by: UserId,
-    now: i64,
-) -> Result<bool> {
-    let done = sqlx::query(
-        "INSERT INTO site_grants (account_id, user_id, site_id, granted_by, created_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, site_id) DO NOTHING",
-    )
-    .bind(account_id.to_string())
-    .bind(user.to_string())
-    .bind(site.to_string())
-    .bind(granted_by.to_string())
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-async fn insert_user(
-    conn: &mut SqliteConnection,
-    id: UserId,
-    account_id: AccountId,
-    email: &str,
-    password_hash: &str,
-    role: Role,
-    now: i64,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO users (id, account_id, email, password_hash, role, created_at, password_changed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
-    )
-    .bind(id.to_string())
-    .bind(account_id.to_string())
-    .bind(email)
-    .bind(password_hash)
-    .bind(role.as_str())
-    .bind(now)
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| match &e {
-        // Another request registered the address between our check and this insert.
-        sqlx::Error::Database(db) if db.is_unique_violation() => email_taken(email),
-        _ => ServerError::Storage(e),
-    })?;
-    Ok(())
-}
-
-async fn insert_session(
-    conn: &mut SqliteConnection,
-    user: UserId,
-    tokens: &SessionTokens,
-    now: i64,
-) -> Result<String> {
-    let id = Uuid::now_v7().to_string();
-    sqlx::query("INSERT INTO sessions (id, user_id, created_at) VALUES ($1, $2, $3)")
-        .bind(&id)
-        .bind(user.to_string())
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    insert_tokens(conn, &id, tokens).await?;
-    Ok(id)
-}
-
-async fn insert_tokens(
-    conn: &mut SqliteConnection,
-    session: &str,
-    t: &SessionTokens,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO access_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)",
-    )
-    .bind(&t.access_hash)
-    .bind(session)
-    .bind(t.access_expires_at)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)",
-    )
-    .bind(&t.refresh_hash)
-    .bind(session)
-    .bind(t.refresh_expires_at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-async fn revoke_session_in(
-    conn: &mut SqliteConnection,
-    session: &str,
-    reason: &str,
-    now: i64,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(reason)
-    .bind(session)
-    .execute(&mut *conn)
-    .await?;
-    // Access tokens die with the login anyway (authenticate joins on it); deleting them now just
-    // keeps the table small.
-    sqlx::query("DELETE FROM access_tokens WHERE session_id = $1")
-        .bind(session)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -131,14 +131,15 @@ async fn the_binary_serves_health_logs_no_secrets_and_stops_on_sigterm() {
 }
 
 #[test]
-fn a_postgres_url_is_refused_with_a_clear_message_and_no_password() {
+fn an_unreachable_postgres_database_fails_clearly_and_without_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_folio-server"))
         .args([
             "--listen",
             "127.0.0.1:0",
             "--database",
-            "postgres://folio:hunter2-secret@db.example/folio",
+            // Port 1: nothing listens there, so the connection is refused at once.
+            "postgres://folio:hunter2-secret@127.0.0.1:1/folio",
         ])
         .arg("--data-dir")
         .arg(dir.path())
@@ -147,7 +148,7 @@ fn a_postgres_url_is_refused_with_a_clear_message_and_no_password() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("PostgreSQL support arrives with scale mode"),
+        stderr.contains("cannot open the database postgres://folio:***@127.0.0.1:1/folio"),
         "{stderr}"
     );
     assert!(!stderr.contains("hunter2"), "{stderr}");

@@ -1,0 +1,126 @@
+//! The embedded backend: one SQLite file, one server. Document contents and sync states live in
+//! folio-sync's tables (`doc_store`, docs/sync.md), the same schema the desktop uses.
+
+use super::{LoadedDoc, Result, Saved};
+use crate::config::DatabaseUrl;
+use crate::ServerError;
+use automerge::AutoCommit;
+use folio_sync::doc_store::{self, StoredDoc};
+use folio_sync::DocId;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{SqliteConnection, SqlitePool};
+use std::path::Path;
+use std::time::Duration;
+
+// Compiling the shared queries once per backend is the point: only the driver types differ.
+#[allow(clippy::duplicate_mod)]
+#[path = "queries.rs"]
+mod queries;
+pub(super) use queries::*;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+type Pool = SqlitePool;
+type Conn = SqliteConnection;
+
+pub(super) async fn open(url: &DatabaseUrl, path: &Path) -> Result<SqlitePool> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| ServerError::DataDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        // Cascades (a removed user's sessions and grants) depend on it.
+        .foreign_keys(true)
+        // Writers queue behind the single SQLite write lock rather than fail.
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(|source| ServerError::Open {
+            url: url.to_string(),
+            source,
+        })?;
+    MIGRATOR.run(&pool).await?;
+    // Document contents and sync states: folio-sync owns that schema (docs/sync.md).
+    doc_store::ensure_tables(&mut *pool.acquire().await?).await?;
+    Ok(pool)
+}
+
+/// A transaction that holds the write lock from its first statement. SQLite's default (deferred)
+/// transaction reads a snapshot and fails with "database is locked" — without waiting — if
+/// another writer commits before it upgrades to write; taking the lock up front makes it queue
+/// behind the busy timeout instead.
+async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+pub(super) async fn load_doc(pool: &Pool, doc: &DocId) -> Result<Option<LoadedDoc>> {
+    let Some(mut stored) = doc_store::load(&mut *pool.acquire().await?, doc).await? else {
+        return Ok(None);
+    };
+    let contents = std::mem::replace(&mut stored.doc, AutoCommit::new());
+    Ok(Some(LoadedDoc {
+        id: *doc,
+        doc: contents,
+        saved: Saved::Sqlite(stored),
+    }))
+}
+
+pub(super) async fn sync_state(
+    pool: &Pool,
+    doc: &DocId,
+    peer: &str,
+) -> Result<automerge::sync::State> {
+    Ok(doc_store::sync_state(&mut *pool.acquire().await?, doc, peer).await?)
+}
+
+pub(super) async fn save_doc(
+    pool: &Pool,
+    loaded: &mut LoadedDoc,
+    peer: &str,
+    state: &automerge::sync::State,
+) -> Result<()> {
+    let LoadedDoc { id, doc, saved } = loaded;
+    let Saved::Sqlite(stored) = saved else {
+        return Err(ServerError::Internal(
+            "a document loaded from PostgreSQL was saved to SQLite".into(),
+        ));
+    };
+    let mut tx = begin_write(pool).await?;
+    {
+        // `save` marks the document saved as it goes; if the commit then fails the caller drops
+        // its copy and reloads from storage (see relay.rs), so nothing is counted twice.
+        let lent = Lent::new(doc, stored);
+        doc_store::save(&mut tx, &mut *lent.stored).await?;
+    }
+    doc_store::save_sync_state(&mut tx, id, peer, state).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The document's contents moved into folio-sync's `StoredDoc` for one save, and moved back when
+/// this is dropped — also if the save fails or its future is dropped half-way.
+struct Lent<'a> {
+    home: &'a mut AutoCommit,
+    stored: &'a mut StoredDoc,
+}
+
+impl<'a> Lent<'a> {
+    fn new(home: &'a mut AutoCommit, stored: &'a mut StoredDoc) -> Self {
+        std::mem::swap(home, &mut stored.doc);
+        Self { home, stored }
+    }
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        std::mem::swap(self.home, &mut self.stored.doc);
+    }
+}
