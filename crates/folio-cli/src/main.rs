@@ -3,6 +3,7 @@
 //! Each subcommand parses its arguments, calls one folio-core operation and prints the result,
 //! as text for people or as JSON with `--json`.
 
+mod account_cmd;
 mod content_cmd;
 mod keyword_cmd;
 mod output;
@@ -40,6 +41,11 @@ enum Command {
     /// Content: articles of a site.
     #[command(subcommand)]
     Content(content_cmd::ContentCommand),
+    /// Your account on a sync server: register, log in, invite people.
+    #[command(subcommand)]
+    Account(account_cmd::AccountCommand),
+    /// Sync this device with the server: one round (exits when in sync), or --watch.
+    Sync(account_cmd::SyncArgs),
 }
 
 impl Command {
@@ -48,6 +54,8 @@ impl Command {
             Command::Site(c) => c.json(),
             Command::Keywords(c) => c.json(),
             Command::Content(c) => c.json(),
+            Command::Account(c) => c.json(),
+            Command::Sync(a) => a.json.json,
         }
     }
 }
@@ -95,6 +103,8 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
         Command::Site(c) => site_cmd::run(&folio, c).await,
         Command::Keywords(c) => keyword_cmd::run(&folio, c).await,
         Command::Content(c) => content_cmd::run(&folio, c).await,
+        Command::Account(c) => account_cmd::run(&folio, c).await,
+        Command::Sync(a) => account_cmd::sync(&folio, a).await,
     };
     folio.close().await;
     result

@@ -12,6 +12,8 @@ pub enum SiteCommand {
     Add(SiteAdd),
     /// List the sites of this account.
     List(JsonFlag),
+    /// Let a member without admin rights see and edit a site (on the sync server).
+    Grant(SiteGrant),
 }
 
 impl SiteCommand {
@@ -19,6 +21,7 @@ impl SiteCommand {
         match self {
             SiteCommand::Add(a) => a.json.json,
             SiteCommand::List(j) => j.json,
+            SiteCommand::Grant(g) => g.json.json,
         }
     }
 }
@@ -42,7 +45,27 @@ pub async fn run(folio: &Folio, command: SiteCommand) -> Result<(), Failure> {
     match command {
         SiteCommand::Add(args) => add(folio, args).await,
         SiteCommand::List(flag) => list(folio, flag.json).await,
+        SiteCommand::Grant(args) => {
+            let grant = folio.site_grant(args.site, &args.user).await?;
+            if args.json.json {
+                return print_json(&grant);
+            }
+            println!("{} may now see and edit site {}", args.user, args.site);
+            Ok(())
+        }
     }
+}
+
+#[derive(Args)]
+pub struct SiteGrant {
+    /// The site's id.
+    #[arg(long)]
+    site: uuid::Uuid,
+    /// The member's email.
+    #[arg(long)]
+    user: String,
+    #[command(flatten)]
+    json: JsonFlag,
 }
 
 async fn add(folio: &Folio, args: SiteAdd) -> Result<(), Failure> {

@@ -66,18 +66,33 @@ pub enum CoreError {
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
 
+    /// Boxed: Automerge's error is large and would make every `Result` in core as large.
     #[error(transparent)]
-    Document(#[from] folio_sync::DocStoreError),
+    Document(Box<folio_sync::DocStoreError>),
 
     /// Talking to the sync server failed; the message says what to do.
     #[error("{0}")]
     Sync(String),
+
+    /// The sync server did not accept the session.
+    #[error("{0}; log in again with `folio account login`")]
+    Unauthenticated(String),
+
+    /// The sync server does not let this person do that.
+    #[error("{0}")]
+    Forbidden(String),
 
     #[error("cannot set up logging: {0}")]
     Logging(String),
 
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<folio_sync::DocStoreError> for CoreError {
+    fn from(e: folio_sync::DocStoreError) -> Self {
+        Self::Document(Box::new(e))
+    }
 }
 
 impl CoreError {
@@ -102,6 +117,8 @@ impl CoreError {
             | Self::Corrupt(_)
             | Self::Document(_) => ErrorKind::Storage,
             Self::Sync(_) => ErrorKind::Sync,
+            Self::Unauthenticated(_) => ErrorKind::Unauthenticated,
+            Self::Forbidden(_) => ErrorKind::Forbidden,
             Self::DataDir { .. } | Self::NoDataDir | Self::Logging(_) | Self::Internal(_) => {
                 ErrorKind::Internal
             }

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod defaults;
 pub mod error;
+pub mod keychain;
 pub mod keyword_docs;
 pub mod keyword_import;
 mod keyword_index;
@@ -21,6 +22,7 @@ pub mod settings;
 pub mod site_settings;
 pub mod sites;
 pub mod store;
+pub mod sync_client;
 pub mod text;
 pub mod write;
 pub mod writer;

@@ -289,19 +289,36 @@ impl OpenDocs {
         conn: &mut SqliteConnection,
         id: DocId,
     ) -> Result<&mut AutoCommit, CoreError> {
-        if !self.docs.contains_key(&id) {
-            let stored = match folio_sync::doc_store::load(conn, &id).await? {
-                Some(stored) => stored,
-                None => folio_sync::doc_store::StoredDoc::new(id, new_doc()?),
-            };
-            self.docs.insert(id, stored);
-        }
-        match self.docs.get_mut(&id) {
-            Some(stored) => Ok(&mut stored.doc),
-            None => Err(CoreError::Internal(format!(
-                "document {id} was not kept open"
-            ))),
-        }
+        self.open(conn, id, true).await
+    }
+
+    /// A document as sync found it: empty when this device never had it (remote changes build it).
+    pub(crate) async fn get_remote(
+        &mut self,
+        conn: &mut SqliteConnection,
+        id: DocId,
+    ) -> Result<&mut AutoCommit, CoreError> {
+        self.open(conn, id, false).await
+    }
+
+    async fn open(
+        &mut self,
+        conn: &mut SqliteConnection,
+        id: DocId,
+        local: bool,
+    ) -> Result<&mut AutoCommit, CoreError> {
+        let stored = match self.docs.entry(id) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let stored = match folio_sync::doc_store::load(conn, &id).await? {
+                    Some(stored) => stored,
+                    None if local => folio_sync::doc_store::StoredDoc::new(id, new_doc()?),
+                    None => folio_sync::doc_store::StoredDoc::new(id, AutoCommit::new()),
+                };
+                e.insert(stored)
+            }
+        };
+        Ok(&mut stored.doc)
     }
 
     /// Save every touched document and bump its version, on the write's own connection.

@@ -353,6 +353,39 @@ impl Folio {
         Ok(cluster)
     }
 
+    /// Rename a cluster; names stay unique within its sector.
+    pub async fn rename_cluster(&self, id: ClusterId, name: &str) -> Result<Cluster, CoreError> {
+        let name = required_text("name", "cluster name", name)?;
+        let key = name_key(&name);
+        let current = self.get_cluster(id).await?;
+        let mut tx = self.begin_write().await?;
+        let taken: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM clusters WHERE site_id = ? AND sector_id = ? AND name_key = ? AND id != ?",
+        )
+        .bind(current.site_id.to_string())
+        .bind(current.sector_id.to_string())
+        .bind(&key)
+        .bind(id.to_string())
+        .fetch_optional(tx.conn())
+        .await?;
+        if taken.is_some() {
+            return Err(CoreError::Conflict {
+                field: "name",
+                message: format!("This sector already has a cluster named \u{201c}{name}\u{201d}"),
+            });
+        }
+        sqlx::query("UPDATE clusters SET name = ?, name_key = ?, updated_at = ? WHERE id = ?")
+            .bind(&name)
+            .bind(&key)
+            .bind(ts(now()))
+            .bind(id.to_string())
+            .execute(tx.conn())
+            .await?;
+        tx.touch(Entity::Cluster, id.as_uuid());
+        tx.commit().await?;
+        self.get_cluster(id).await
+    }
+
     pub async fn get_cluster(&self, id: ClusterId) -> Result<Cluster, CoreError> {
         let row: Option<ClusterRow> = sqlx::query_as(&format!(
             "SELECT {} FROM clusters c JOIN sites s ON s.id = c.site_id WHERE c.id = ? AND s.account_id = ?",

@@ -22,6 +22,8 @@ pub enum ErrorKind {
     Sync,
     /// The sync server did not accept the credentials (log in again).
     Unauthenticated,
+    /// The sync server does not allow this person to do that.
+    Forbidden,
     /// Anything else; the message says what.
     Internal,
 }
