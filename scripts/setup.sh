@@ -24,6 +24,7 @@ if [ "$purpose" = test ]; then
     webkit2gtk-driver        # WebKitWebDriver, driven through tauri-driver
     dbus dbus-daemon         # dbus-run-session: a private session bus per test run
     gnome-keyring libsecret-tools keyutils   # the OS keychain, headless
+    postgresql               # folio-server's scale-mode tests (scripts/postgres.sh)
   )
 fi
 command -v npm >/dev/null 2>&1 || apt_pkgs+=(nodejs npm)

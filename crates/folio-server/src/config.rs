@@ -45,7 +45,8 @@ impl ServerConfig {
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     Sqlite(PathBuf),
-    /// Accepted by the parser so the error can say what to do; refused at start until scale mode.
+    /// Scale mode: any number of servers may share one PostgreSQL database. Kept as given (it
+    /// may carry a password) and only ever printed redacted.
     Postgres(String),
 }
 
@@ -74,7 +75,7 @@ impl FromStr for DatabaseUrl {
             return Ok(Self::Postgres(s.to_owned()));
         }
         Err(ServerError::Config(format!(
-            "unsupported database URL {:?}; use sqlite:PATH (or postgres://… once scale mode arrives)",
+            "unsupported database URL {:?}; use sqlite:PATH or postgres://USER@HOST:PORT/DATABASE",
             redact_url(s)
         )))
     }
@@ -96,7 +97,7 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
-/// `scheme://user:secret@host/…` → `scheme://user:***@host/…`.
+/// `scheme://user:secret@host/db?password=secret` → `scheme://user:***@host/db?password=***`.
 fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
@@ -112,9 +113,24 @@ fn redact_url(url: &str) -> String {
         None => authority.to_owned(),
     };
     match path {
-        Some(p) => format!("{scheme}://{redacted}/{p}"),
+        Some(p) => format!("{scheme}://{redacted}/{}", redact_query(p)),
         None => format!("{scheme}://{redacted}"),
     }
+}
+
+/// libpq also takes the password as a query parameter.
+fn redact_query(path: &str) -> String {
+    let Some((before, query)) = path.split_once('?') else {
+        return path.to_owned();
+    };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => param.to_owned(),
+        })
+        .collect();
+    format!("{before}?{}", params.join("&"))
 }
 
 /// The built-in plans (seeded by the server's first migration).
@@ -207,6 +223,13 @@ mod tests {
         let pg: DatabaseUrl = "postgres://folio:s3cret@db:5432/folio".parse().unwrap();
         assert_eq!(pg.to_string(), "postgres://folio:***@db:5432/folio");
         assert!(!format!("{pg:?}").contains("s3cret"));
+        let pg: DatabaseUrl = "postgresql://folio@db/folio?sslmode=require&password=s3cret"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            pg.to_string(),
+            "postgresql://folio@db/folio?sslmode=require&password=***"
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ struct Cli {
     #[arg(long, env = "FOLIO_SERVER_LISTEN", default_value = DEFAULT_LISTEN)]
     listen: SocketAddr,
 
-    /// Database URL: sqlite:PATH (default: sqlite:<data dir>/folio-server.db); postgres://… arrives
-    /// with scale mode.
+    /// Database URL: sqlite:PATH (default: sqlite:<data dir>/folio-server.db), or
+    /// postgres://USER[:PASSWORD]@HOST:PORT/DATABASE for scale mode (several servers, one database).
     #[arg(long, env = "FOLIO_SERVER_DATABASE")]
     database: Option<String>,
 

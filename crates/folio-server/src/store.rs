@@ -68,7 +68,7 @@ enum Saved {
     /// folio-sync's own record of what is stored. Its `doc` is an empty stand-in: the contents
     /// live in [`LoadedDoc::doc`] so both backends hand the relay the same type, and they are
     /// lent to it only for the length of a save.
-    Sqlite(StoredDoc),
+    Sqlite(Box<StoredDoc>),
     /// The heads at the last load or save.
     Postgres(Vec<ChangeHash>),
 }
@@ -153,155 +153,216 @@ impl ServerStore {
         }
     }
 
-        pub async fn plan(&self, plan_id: &str) -> Result<Plan> {
-            on_backend!(self, plan(plan_id))
-        }
+    pub async fn plan(&self, plan_id: &str) -> Result<Plan> {
+        on_backend!(self, plan(plan_id))
+    }
 
-        /// A new account with its owner and the owner's first login, in one transaction.
-        pub async fn create_account(&self, new: NewAccount, tokens: &SessionTokens) -> Result<(Account, User, String)> {
-            on_backend!(self, create_account(new, tokens))
-        }
+    /// A new account with its owner and the owner's first login, in one transaction.
+    pub async fn create_account(
+        &self,
+        new: NewAccount,
+        tokens: &SessionTokens,
+    ) -> Result<(Account, User, String)> {
+        on_backend!(self, create_account(new, tokens))
+    }
 
-        pub async fn account(&self, account_id: AccountId) -> Result<(Account, Plan)> {
-            on_backend!(self, account(account_id))
-        }
+    pub async fn account(&self, account_id: AccountId) -> Result<(Account, Plan)> {
+        on_backend!(self, account(account_id))
+    }
 
-        pub async fn users(&self, account_id: AccountId) -> Result<Vec<User>> {
-            on_backend!(self, users(account_id))
-        }
+    pub async fn users(&self, account_id: AccountId) -> Result<Vec<User>> {
+        on_backend!(self, users(account_id))
+    }
 
-        pub async fn site_count(&self, account_id: AccountId) -> Result<i64> {
-            on_backend!(self, site_count(account_id))
-        }
+    pub async fn site_count(&self, account_id: AccountId) -> Result<i64> {
+        on_backend!(self, site_count(account_id))
+    }
 
-        /// The user with this (normalised) email and their password hash.
-        pub async fn credentials(&self, email: &str) -> Result<Option<(User, String)>> {
-            on_backend!(self, credentials(email))
-        }
+    /// The user with this (normalised) email and their password hash.
+    pub async fn credentials(&self, email: &str) -> Result<Option<(User, String)>> {
+        on_backend!(self, credentials(email))
+    }
 
-        pub async fn user(&self, user_id: UserId) -> Result<Option<User>> {
-            on_backend!(self, user(user_id))
-        }
+    pub async fn user(&self, user_id: UserId) -> Result<Option<User>> {
+        on_backend!(self, user(user_id))
+    }
 
-        pub async fn create_session(&self, user_id: UserId, tokens: &SessionTokens) -> Result<String> {
-            on_backend!(self, create_session(user_id, tokens))
-        }
+    pub async fn create_session(&self, user_id: UserId, tokens: &SessionTokens) -> Result<String> {
+        on_backend!(self, create_session(user_id, tokens))
+    }
 
-        /// The caller behind an access token, if the token is known, unexpired and its login is
-        /// live. Role and account are read now, not when the token was issued.
-        pub async fn authenticate(&self, access_hash: &str) -> Result<Option<Principal>> {
-            on_backend!(self, authenticate(access_hash))
-        }
+    /// The caller behind an access token, if the token is known, unexpired and its login is
+    /// live. Role and account are read now, not when the token was issued.
+    pub async fn authenticate(&self, access_hash: &str) -> Result<Option<Principal>> {
+        on_backend!(self, authenticate(access_hash))
+    }
 
-        /// Spend a refresh token and issue its successor in the same login. A token that was already
-        /// spent revokes the login (reuse means a copy exists), and the revocation is committed.
-        pub async fn rotate_refresh(&self, refresh_hash: &str, next: &SessionTokens) -> Result<RefreshOutcome> {
-            on_backend!(self, rotate_refresh(refresh_hash, next))
-        }
+    /// Spend a refresh token and issue its successor in the same login. A token that was already
+    /// spent revokes the login (reuse means a copy exists), and the revocation is committed.
+    pub async fn rotate_refresh(
+        &self,
+        refresh_hash: &str,
+        next: &SessionTokens,
+    ) -> Result<RefreshOutcome> {
+        on_backend!(self, rotate_refresh(refresh_hash, next))
+    }
 
-        pub async fn revoke_session(&self, session_id: &str, reason: &str) -> Result<()> {
-            on_backend!(self, revoke_session(session_id, reason))
-        }
+    pub async fn revoke_session(&self, session_id: &str, reason: &str) -> Result<()> {
+        on_backend!(self, revoke_session(session_id, reason))
+    }
 
-        pub async fn create_password_reset(&self, user_id: UserId, token_hash: &str, expires_at: i64) -> Result<()> {
-            on_backend!(self, create_password_reset(user_id, token_hash, expires_at))
-        }
+    pub async fn create_password_reset(
+        &self,
+        user_id: UserId,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> Result<()> {
+        on_backend!(self, create_password_reset(user_id, token_hash, expires_at))
+    }
 
-        /// Spend a reset token: set the new password, spend the user's other reset tokens and log out
-        /// every session (whoever knew the old password is out). `None` when the token is unknown,
-        /// spent or expired.
-        pub async fn reset_password(&self, token_hash: &str, new_password_hash: &str) -> Result<Option<UserId>> {
-            on_backend!(self, reset_password(token_hash, new_password_hash))
-        }
+    /// Spend a reset token: set the new password, spend the user's other reset tokens and log out
+    /// every session (whoever knew the old password is out). `None` when the token is unknown,
+    /// spent or expired.
+    pub async fn reset_password(
+        &self,
+        token_hash: &str,
+        new_password_hash: &str,
+    ) -> Result<Option<UserId>> {
+        on_backend!(self, reset_password(token_hash, new_password_hash))
+    }
 
-        pub async fn pending_invites(&self, account_id: AccountId) -> Result<Vec<Invite>> {
-            on_backend!(self, pending_invites(account_id))
-        }
+    pub async fn pending_invites(&self, account_id: AccountId) -> Result<Vec<Invite>> {
+        on_backend!(self, pending_invites(account_id))
+    }
 
-        /// Invite `email` into the actor's account. Pending invites count against the plan's users,
-        /// so an account cannot hand out more seats than it has; a newer invite to the same address
-        /// replaces the older one.
-        pub async fn create_invite(&self, actor: &Principal, email: &str, role: Role, token_hash: &str, expires_at: i64) -> Result<Invite> {
-            on_backend!(self, create_invite(actor, email, role, token_hash, expires_at))
-        }
+    /// Invite `email` into the actor's account. Pending invites count against the plan's users,
+    /// so an account cannot hand out more seats than it has; a newer invite to the same address
+    /// replaces the older one.
+    pub async fn create_invite(
+        &self,
+        actor: &Principal,
+        email: &str,
+        role: Role,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> Result<Invite> {
+        on_backend!(
+            self,
+            create_invite(actor, email, role, token_hash, expires_at)
+        )
+    }
 
-        /// Turn an invite into a user with the invite's role, logged in. The plan's user limit is
-        /// checked again: the plan may have shrunk since.
-        pub async fn accept_invite(&self, token_hash: &str, user_id: UserId, password_hash: &str, tokens: &SessionTokens) -> Result<(User, String)> {
-            on_backend!(self, accept_invite(token_hash, user_id, password_hash, tokens))
-        }
+    /// Turn an invite into a user with the invite's role, logged in. The plan's user limit is
+    /// checked again: the plan may have shrunk since.
+    pub async fn accept_invite(
+        &self,
+        token_hash: &str,
+        user_id: UserId,
+        password_hash: &str,
+        tokens: &SessionTokens,
+    ) -> Result<(User, String)> {
+        on_backend!(
+            self,
+            accept_invite(token_hash, user_id, password_hash, tokens)
+        )
+    }
 
-        pub async fn change_role(&self, actor: &Principal, target: UserId, new_role: Role) -> Result<User> {
-            on_backend!(self, change_role(actor, target, new_role))
-        }
+    pub async fn change_role(
+        &self,
+        actor: &Principal,
+        target: UserId,
+        new_role: Role,
+    ) -> Result<User> {
+        on_backend!(self, change_role(actor, target, new_role))
+    }
 
-        /// Remove a person from the account: their logins, tokens and grants go with them (cascade),
-        /// so their next request — or sync message — is refused.
-        pub async fn remove_user(&self, actor: &Principal, target: UserId) -> Result<()> {
-            on_backend!(self, remove_user(actor, target))
-        }
+    /// Remove a person from the account: their logins, tokens and grants go with them (cascade),
+    /// so their next request — or sync message — is refused.
+    pub async fn remove_user(&self, actor: &Principal, target: UserId) -> Result<()> {
+        on_backend!(self, remove_user(actor, target))
+    }
 
-        /// Register a site a device created. Idempotent for the same account; an id registered by
-        /// another account is a conflict that says nothing about that account. An editor who
-        /// registers a site is granted it (otherwise they could not sync what they just made).
-        pub async fn register_site(&self, actor: &Principal, site_id: SiteId, name: &str) -> Result<(Site, bool)> {
-            on_backend!(self, register_site(actor, site_id, name))
-        }
+    /// Register a site a device created. Idempotent for the same account; an id registered by
+    /// another account is a conflict that says nothing about that account. An editor who
+    /// registers a site is granted it (otherwise they could not sync what they just made).
+    pub async fn register_site(
+        &self,
+        actor: &Principal,
+        site_id: SiteId,
+        name: &str,
+    ) -> Result<(Site, bool)> {
+        on_backend!(self, register_site(actor, site_id, name))
+    }
 
-        pub async fn sites(&self, account_id: AccountId) -> Result<Vec<Site>> {
-            on_backend!(self, sites(account_id))
-        }
+    pub async fn sites(&self, account_id: AccountId) -> Result<Vec<Site>> {
+        on_backend!(self, sites(account_id))
+    }
 
-        /// The site, if it belongs to `account_id` (another account's site is "not found").
-        pub async fn site(&self, account_id: AccountId, site_id: SiteId) -> Result<Option<Site>> {
-            on_backend!(self, site(account_id, site_id))
-        }
+    /// The site, if it belongs to `account_id` (another account's site is "not found").
+    pub async fn site(&self, account_id: AccountId, site_id: SiteId) -> Result<Option<Site>> {
+        on_backend!(self, site(account_id, site_id))
+    }
 
-        pub async fn granted_sites(&self, user_id: UserId) -> Result<HashSet<SiteId>> {
-            on_backend!(self, granted_sites(user_id))
-        }
+    pub async fn granted_sites(&self, user_id: UserId) -> Result<HashSet<SiteId>> {
+        on_backend!(self, granted_sites(user_id))
+    }
 
-        pub async fn site_grants(&self, account_id: AccountId, site_id: SiteId) -> Result<Vec<Grant>> {
-            on_backend!(self, site_grants(account_id, site_id))
-        }
+    pub async fn site_grants(&self, account_id: AccountId, site_id: SiteId) -> Result<Vec<Grant>> {
+        on_backend!(self, site_grants(account_id, site_id))
+    }
 
-        /// Grant the account member with `email` access to the site. Idempotent.
-        pub async fn grant_site(&self, actor: &Principal, site_id: SiteId, email: &str) -> Result<(Grant, bool)> {
-            on_backend!(self, grant_site(actor, site_id, email))
-        }
+    /// Grant the account member with `email` access to the site. Idempotent.
+    pub async fn grant_site(
+        &self,
+        actor: &Principal,
+        site_id: SiteId,
+        email: &str,
+    ) -> Result<(Grant, bool)> {
+        on_backend!(self, grant_site(actor, site_id, email))
+    }
 
-        /// Take a site away from a member. Idempotent once both exist in the account.
-        pub async fn revoke_grant(&self, actor: &Principal, site_id: SiteId, user: UserId) -> Result<()> {
-            on_backend!(self, revoke_grant(actor, site_id, user))
-        }
+    /// Take a site away from a member. Idempotent once both exist in the account.
+    pub async fn revoke_grant(
+        &self,
+        actor: &Principal,
+        site_id: SiteId,
+        user: UserId,
+    ) -> Result<()> {
+        on_backend!(self, revoke_grant(actor, site_id, user))
+    }
 
-        /// Register a document for the actor's account (the only way a document comes to exist for
-        /// sync). `site_id` must be the site the id names (the API checks), or for an article the
-        /// site it belongs to. Idempotent when the same account registers the same id under the same
-        /// site; any other existing registration is a conflict that reveals nothing about it.
-        pub async fn register_doc(&self, actor: &Principal, doc: &DocId, site_id: Option<SiteId>) -> Result<(Doc, bool)> {
-            on_backend!(self, register_doc(actor, doc, site_id))
-        }
+    /// Register a document for the actor's account (the only way a document comes to exist for
+    /// sync). `site_id` must be the site the id names (the API checks), or for an article the
+    /// site it belongs to. Idempotent when the same account registers the same id under the same
+    /// site; any other existing registration is a conflict that reveals nothing about it.
+    pub async fn register_doc(
+        &self,
+        actor: &Principal,
+        doc: &DocId,
+        site_id: Option<SiteId>,
+    ) -> Result<(Doc, bool)> {
+        on_backend!(self, register_doc(actor, doc, site_id))
+    }
 
-        pub async fn docs(&self, account_id: AccountId) -> Result<Vec<Doc>> {
-            on_backend!(self, docs(account_id))
-        }
+    pub async fn docs(&self, account_id: AccountId) -> Result<Vec<Doc>> {
+        on_backend!(self, docs(account_id))
+    }
 
-        pub async fn doc(&self, doc: &DocId) -> Result<Option<Doc>> {
-            on_backend!(self, doc(doc))
-        }
+    pub async fn doc(&self, doc: &DocId) -> Result<Option<Doc>> {
+        on_backend!(self, doc(doc))
+    }
 
-        /// Everything [`authz::doc_access`] needs about (user, document), in one query; `None` if
-        /// either is unknown.
-        pub async fn doc_access_facts(&self, user: UserId, doc: &DocId) -> Result<Option<AccessFacts>> {
-            on_backend!(self, doc_access_facts(user, doc))
-        }
+    /// Everything [`authz::doc_access`] needs about (user, document), in one query; `None` if
+    /// either is unknown.
+    pub async fn doc_access_facts(&self, user: UserId, doc: &DocId) -> Result<Option<AccessFacts>> {
+        on_backend!(self, doc_access_facts(user, doc))
+    }
 
-        /// Delete tokens that can no longer be used, and logins with none left. Spent refresh tokens
-        /// are kept until they expire: they are how a replayed one is recognised.
-        pub async fn purge_expired(&self) -> Result<()> {
-            on_backend!(self, purge_expired())
-        }
+    /// Delete tokens that can no longer be used, and logins with none left. Spent refresh tokens
+    /// are kept until they expire: they are how a replayed one is recognised.
+    pub async fn purge_expired(&self) -> Result<()> {
+        on_backend!(self, purge_expired())
+    }
 
     // -----------------------------------------------------------------------------------------
     // Document contents (the sync relay)
@@ -321,7 +382,7 @@ impl ServerStore {
     /// A document that is not in storage yet.
     pub fn new_doc(&self, id: DocId) -> LoadedDoc {
         let saved = match self.backend {
-            Backend::Sqlite(_) => Saved::Sqlite(StoredDoc::new(id, AutoCommit::new())),
+            Backend::Sqlite(_) => Saved::Sqlite(Box::new(StoredDoc::new(id, AutoCommit::new()))),
             Backend::Postgres(_) => Saved::Postgres(Vec::new()),
         };
         LoadedDoc {

@@ -28,7 +28,11 @@ pub(crate) async fn plan(db: &Pool, plan_id: &str) -> Result<Plan> {
     plan_by_id(&mut *db.acquire().await?, plan_id).await
 }
 
-pub(crate) async fn create_account(db: &Pool, new: NewAccount, tokens: &SessionTokens) -> Result<(Account, User, String)> {
+pub(crate) async fn create_account(
+    db: &Pool,
+    new: NewAccount,
+    tokens: &SessionTokens,
+) -> Result<(Account, User, String)> {
     let now = now_ms();
     let mut tx = begin_write(db).await?;
     let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
@@ -38,11 +42,10 @@ pub(crate) async fn create_account(db: &Pool, new: NewAccount, tokens: &SessionT
     if taken.is_some() {
         return Err(email_taken(&new.email));
     }
-    let account_taken: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM accounts WHERE id = $1")
-            .bind(new.account_id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
+    let account_taken: Option<(String,)> = sqlx::query_as("SELECT id FROM accounts WHERE id = $1")
+        .bind(new.account_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
     if account_taken.is_some() {
         return Err(ServerError::conflict(
             "account_id",
@@ -139,7 +142,11 @@ pub(crate) async fn user(db: &Pool, user_id: UserId) -> Result<Option<User>> {
     row.map(UserRow::into_user).transpose()
 }
 
-pub(crate) async fn create_session(db: &Pool, user_id: UserId, tokens: &SessionTokens) -> Result<String> {
+pub(crate) async fn create_session(
+    db: &Pool,
+    user_id: UserId,
+    tokens: &SessionTokens,
+) -> Result<String> {
     let mut tx = begin_write(db).await?;
     let id = insert_session(&mut tx, user_id, tokens, now_ms()).await?;
     tx.commit().await?;
@@ -170,7 +177,11 @@ pub(crate) async fn authenticate(db: &Pool, access_hash: &str) -> Result<Option<
     .transpose()
 }
 
-pub(crate) async fn rotate_refresh(db: &Pool, refresh_hash: &str, next: &SessionTokens) -> Result<RefreshOutcome> {
+pub(crate) async fn rotate_refresh(
+    db: &Pool,
+    refresh_hash: &str,
+    next: &SessionTokens,
+) -> Result<RefreshOutcome> {
     let now = now_ms();
     let mut tx = begin_write(db).await?;
     let row: Option<RefreshRow> = sqlx::query_as(
@@ -229,7 +240,12 @@ pub(crate) async fn revoke_session(db: &Pool, session_id: &str, reason: &str) ->
 // -----------------------------------------------------------------------------------------
 // Password reset
 
-pub(crate) async fn create_password_reset(db: &Pool, user_id: UserId, token_hash: &str, expires_at: i64) -> Result<()> {
+pub(crate) async fn create_password_reset(
+    db: &Pool,
+    user_id: UserId,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO password_reset_tokens (token_hash, user_id, created_at, expires_at)
          VALUES ($1, $2, $3, $4)",
@@ -243,7 +259,11 @@ pub(crate) async fn create_password_reset(db: &Pool, user_id: UserId, token_hash
     Ok(())
 }
 
-pub(crate) async fn reset_password(db: &Pool, token_hash: &str, new_password_hash: &str) -> Result<Option<UserId>> {
+pub(crate) async fn reset_password(
+    db: &Pool,
+    token_hash: &str,
+    new_password_hash: &str,
+) -> Result<Option<UserId>> {
     let now = now_ms();
     let mut tx = begin_write(db).await?;
     let row: Option<(String,)> = sqlx::query_as(
@@ -299,7 +319,14 @@ pub(crate) async fn pending_invites(db: &Pool, account_id: AccountId) -> Result<
     rows.into_iter().map(InviteRow::into_invite).collect()
 }
 
-pub(crate) async fn create_invite(db: &Pool, actor: &Principal, email: &str, role: Role, token_hash: &str, expires_at: i64) -> Result<Invite> {
+pub(crate) async fn create_invite(
+    db: &Pool,
+    actor: &Principal,
+    email: &str,
+    role: Role,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<Invite> {
     authz::check_role_change(actor.role, None, Some(role))?;
     let now = now_ms();
     let account = actor.account_id.to_string();
@@ -376,7 +403,13 @@ pub(crate) async fn create_invite(db: &Pool, actor: &Principal, email: &str, rol
     })
 }
 
-pub(crate) async fn accept_invite(db: &Pool, token_hash: &str, user_id: UserId, password_hash: &str, tokens: &SessionTokens) -> Result<(User, String)> {
+pub(crate) async fn accept_invite(
+    db: &Pool,
+    token_hash: &str,
+    user_id: UserId,
+    password_hash: &str,
+    tokens: &SessionTokens,
+) -> Result<(User, String)> {
     let now = now_ms();
     let mut tx = begin_write(db).await?;
     let row: Option<(String, String, String, String)> = sqlx::query_as(
@@ -445,7 +478,12 @@ pub(crate) async fn accept_invite(db: &Pool, token_hash: &str, user_id: UserId, 
     Ok((user, session_id))
 }
 
-pub(crate) async fn change_role(db: &Pool, actor: &Principal, target: UserId, new_role: Role) -> Result<User> {
+pub(crate) async fn change_role(
+    db: &Pool,
+    actor: &Principal,
+    target: UserId,
+    new_role: Role,
+) -> Result<User> {
     let mut tx = begin_write(db).await?;
     lock_account(&mut tx, actor.account_id).await?;
     let current = member(&mut tx, actor.account_id, target).await?;
@@ -484,7 +522,12 @@ pub(crate) async fn remove_user(db: &Pool, actor: &Principal, target: UserId) ->
 // -----------------------------------------------------------------------------------------
 // Sites and grants
 
-pub(crate) async fn register_site(db: &Pool, actor: &Principal, site_id: SiteId, name: &str) -> Result<(Site, bool)> {
+pub(crate) async fn register_site(
+    db: &Pool,
+    actor: &Principal,
+    site_id: SiteId,
+    name: &str,
+) -> Result<(Site, bool)> {
     authz::require_creator(actor)?;
     let now = now_ms();
     let mut tx = begin_write(db).await?;
@@ -564,7 +607,11 @@ pub(crate) async fn sites(db: &Pool, account_id: AccountId) -> Result<Vec<Site>>
     rows.into_iter().map(SiteRow::into_site).collect()
 }
 
-pub(crate) async fn site(db: &Pool, account_id: AccountId, site_id: SiteId) -> Result<Option<Site>> {
+pub(crate) async fn site(
+    db: &Pool,
+    account_id: AccountId,
+    site_id: SiteId,
+) -> Result<Option<Site>> {
     let row: Option<SiteRow> = sqlx::query_as(&format!(
         "SELECT {SITE_COLUMNS} FROM sites WHERE id = $1 AND account_id = $2"
     ))
@@ -576,17 +623,20 @@ pub(crate) async fn site(db: &Pool, account_id: AccountId, site_id: SiteId) -> R
 }
 
 pub(crate) async fn granted_sites(db: &Pool, user_id: UserId) -> Result<HashSet<SiteId>> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT site_id FROM site_grants WHERE user_id = $1")
-            .bind(user_id.to_string())
-            .fetch_all(db)
-            .await?;
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT site_id FROM site_grants WHERE user_id = $1")
+        .bind(user_id.to_string())
+        .fetch_all(db)
+        .await?;
     rows.into_iter()
         .map(|(s,)| parse_id("site id", &s))
         .collect()
 }
 
-pub(crate) async fn site_grants(db: &Pool, account_id: AccountId, site_id: SiteId) -> Result<Vec<Grant>> {
+pub(crate) async fn site_grants(
+    db: &Pool,
+    account_id: AccountId,
+    site_id: SiteId,
+) -> Result<Vec<Grant>> {
     let rows: Vec<GrantRow> = sqlx::query_as(
         "SELECT g.site_id, g.user_id, u.email, u.role, g.granted_by, g.created_at
            FROM site_grants g JOIN users u ON u.id = g.user_id
@@ -600,7 +650,12 @@ pub(crate) async fn site_grants(db: &Pool, account_id: AccountId, site_id: SiteI
     rows.into_iter().map(GrantRow::into_grant).collect()
 }
 
-pub(crate) async fn grant_site(db: &Pool, actor: &Principal, site_id: SiteId, email: &str) -> Result<(Grant, bool)> {
+pub(crate) async fn grant_site(
+    db: &Pool,
+    actor: &Principal,
+    site_id: SiteId,
+    email: &str,
+) -> Result<(Grant, bool)> {
     authz::require_people_manager(actor)?;
     let now = now_ms();
     let mut tx = begin_write(db).await?;
@@ -635,19 +690,22 @@ pub(crate) async fn grant_site(db: &Pool, actor: &Principal, site_id: SiteId, em
     Ok((row.into_grant()?, created))
 }
 
-pub(crate) async fn revoke_grant(db: &Pool, actor: &Principal, site_id: SiteId, user: UserId) -> Result<()> {
+pub(crate) async fn revoke_grant(
+    db: &Pool,
+    actor: &Principal,
+    site_id: SiteId,
+    user: UserId,
+) -> Result<()> {
     authz::require_people_manager(actor)?;
     let mut tx = begin_write(db).await?;
     site_in_account(&mut tx, actor.account_id, site_id).await?;
     member(&mut tx, actor.account_id, user).await?;
-    sqlx::query(
-        "DELETE FROM site_grants WHERE user_id = $1 AND site_id = $2 AND account_id = $3",
-    )
-    .bind(user.to_string())
-    .bind(site_id.to_string())
-    .bind(actor.account_id.to_string())
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("DELETE FROM site_grants WHERE user_id = $1 AND site_id = $2 AND account_id = $3")
+        .bind(user.to_string())
+        .bind(site_id.to_string())
+        .bind(actor.account_id.to_string())
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -655,7 +713,12 @@ pub(crate) async fn revoke_grant(db: &Pool, actor: &Principal, site_id: SiteId, 
 // -----------------------------------------------------------------------------------------
 // Documents
 
-pub(crate) async fn register_doc(db: &Pool, actor: &Principal, doc: &DocId, site_id: Option<SiteId>) -> Result<(Doc, bool)> {
+pub(crate) async fn register_doc(
+    db: &Pool,
+    actor: &Principal,
+    doc: &DocId,
+    site_id: Option<SiteId>,
+) -> Result<(Doc, bool)> {
     authz::require_creator(actor)?;
     let doc_id = doc.to_string();
     let now = now_ms();
@@ -681,11 +744,10 @@ pub(crate) async fn register_doc(db: &Pool, actor: &Principal, doc: &DocId, site
     .await?
     .rows_affected()
         == 1;
-    let row: DocRow =
-        sqlx::query_as(&format!("SELECT {DOC_COLUMNS} FROM docs WHERE doc_id = $1"))
-            .bind(doc_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let row: DocRow = sqlx::query_as(&format!("SELECT {DOC_COLUMNS} FROM docs WHERE doc_id = $1"))
+        .bind(doc_id)
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
     let stored = row.into_doc()?;
     if !inserted && (stored.account_id != actor.account_id || stored.site_id != site_id) {
@@ -716,9 +778,14 @@ pub(crate) async fn doc(db: &Pool, doc: &DocId) -> Result<Option<Doc>> {
     row.map(DocRow::into_doc).transpose()
 }
 
-pub(crate) async fn doc_access_facts(db: &Pool, user: UserId, doc: &DocId) -> Result<Option<AccessFacts>> {
+pub(crate) async fn doc_access_facts(
+    db: &Pool,
+    user: UserId,
+    doc: &DocId,
+) -> Result<Option<AccessFacts>> {
     let row: Option<AccessRow> = sqlx::query_as(
         "SELECT u.account_id AS user_account, u.role, d.account_id AS doc_account, d.site_id,
+                -- EXISTS is a boolean on PostgreSQL and an integer on SQLite: one BIGINT for both.
                 CAST(CASE WHEN EXISTS (SELECT 1 FROM site_grants g
                                   WHERE g.user_id = u.id AND g.site_id = d.site_id)
                          THEN 1 ELSE 0 END AS BIGINT) AS granted
@@ -742,7 +809,6 @@ pub(crate) async fn doc_access_facts(db: &Pool, user: UserId, doc: &DocId) -> Re
     })
     .transpose()
 }
-
 
 // -----------------------------------------------------------------------------------------
 // Housekeeping
@@ -844,11 +910,7 @@ async fn ensure_another_owner(conn: &mut Conn, account_id: AccountId) -> Result<
     Ok(())
 }
 
-async fn site_in_account(
-    conn: &mut Conn,
-    account_id: AccountId,
-    site_id: SiteId,
-) -> Result<()> {
+async fn site_in_account(conn: &mut Conn, account_id: AccountId, site_id: SiteId) -> Result<()> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT id FROM sites WHERE id = $1 AND account_id = $2")
             .bind(site_id.to_string())
@@ -936,11 +998,7 @@ async fn insert_session(
     Ok(id)
 }
 
-async fn insert_tokens(
-    conn: &mut Conn,
-    session: &str,
-    t: &SessionTokens,
-) -> Result<()> {
+async fn insert_tokens(conn: &mut Conn, session: &str, t: &SessionTokens) -> Result<()> {
     sqlx::query(
         "INSERT INTO access_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)",
     )
@@ -960,12 +1018,7 @@ async fn insert_tokens(
     Ok(())
 }
 
-async fn revoke_session_in(
-    conn: &mut Conn,
-    session: &str,
-    reason: &str,
-    now: i64,
-) -> Result<()> {
+async fn revoke_session_in(conn: &mut Conn, session: &str, reason: &str, now: i64) -> Result<()> {
     sqlx::query(
         "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
     )

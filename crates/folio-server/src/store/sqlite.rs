@@ -69,7 +69,7 @@ pub(super) async fn load_doc(pool: &Pool, doc: &DocId) -> Result<Option<LoadedDo
     Ok(Some(LoadedDoc {
         id: *doc,
         doc: contents,
-        saved: Saved::Sqlite(stored),
+        saved: Saved::Sqlite(Box::new(stored)),
     }))
 }
 

@@ -1,4 +1,5 @@
-//! A real server in-process on 127.0.0.1:0 with a temporary SQLite file, and a small JSON client.
+//! A real server in-process on 127.0.0.1:0 with a temporary SQLite file (or a given database:
+//! the scale-mode tests share one PostgreSQL between servers), and a small JSON client.
 #![allow(dead_code)] // each test file uses a different part of the harness
 
 use folio_server::mail::{MailKind, Outbox};
@@ -21,6 +22,8 @@ pub struct TestServer {
     pub base: String,
     plan: PlanId,
     lifetimes: TokenLifetimes,
+    /// `None`: the SQLite file in `dir`.
+    database: Option<DatabaseUrl>,
 }
 
 #[derive(Clone, Debug)]
@@ -52,6 +55,19 @@ impl TestServer {
     }
 
     pub async fn start_with(plan: PlanId, lifetimes: TokenLifetimes) -> Self {
+        Self::start_full(None, plan, lifetimes).await
+    }
+
+    /// A server on `database`; several may share one (scale mode).
+    pub async fn start_on(database: DatabaseUrl) -> Self {
+        Self::start_full(Some(database), PlanId::Growth, TokenLifetimes::default()).await
+    }
+
+    async fn start_full(
+        database: Option<DatabaseUrl>,
+        plan: PlanId,
+        lifetimes: TokenLifetimes,
+    ) -> Self {
         // Server logs go to the test's captured output (shown when a test fails).
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
@@ -60,7 +76,14 @@ impl TestServer {
             )
             .with_test_writer()
             .try_init();
-        Self::serve_in(tempfile::tempdir().unwrap(), Outbox::new(), plan, lifetimes).await
+        Self::serve_in(
+            tempfile::tempdir().unwrap(),
+            database,
+            Outbox::new(),
+            plan,
+            lifetimes,
+        )
+        .await
     }
 
     /// Stop the server and start a new one on the same database (on a new port), with the same
@@ -72,19 +95,24 @@ impl TestServer {
             outbox,
             plan,
             lifetimes,
+            database,
             ..
         } = self;
         server.shutdown().await.unwrap();
-        Self::serve_in(dir, outbox, plan, lifetimes).await
+        Self::serve_in(dir, database, outbox, plan, lifetimes).await
     }
 
     async fn serve_in(
         dir: tempfile::TempDir,
+        database: Option<DatabaseUrl>,
         outbox: Outbox,
         plan: PlanId,
         lifetimes: TokenLifetimes,
     ) -> Self {
-        let server = folio_server::serve(config(dir.path(), plan, lifetimes, &outbox))
+        let url = database
+            .clone()
+            .unwrap_or_else(|| DatabaseUrl::in_data_dir(dir.path()));
+        let server = folio_server::serve(config(url, plan, lifetimes, &outbox))
             .await
             .unwrap();
         let base = server.url();
@@ -96,6 +124,7 @@ impl TestServer {
             base,
             plan,
             lifetimes,
+            database,
         }
     }
 
@@ -242,12 +271,12 @@ impl TestServer {
 }
 
 fn config(
-    dir: &std::path::Path,
+    database: DatabaseUrl,
     plan: PlanId,
     lifetimes: TokenLifetimes,
     outbox: &Outbox,
 ) -> ServerConfig {
-    let mut config = ServerConfig::new(DatabaseUrl::in_data_dir(dir));
+    let mut config = ServerConfig::new(database);
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.default_plan = plan;
     config.password_hashing = PasswordHashing::InsecureFastForTests;

@@ -1,0 +1,227 @@
+//! A sync client for tests: a WebSocket to `/v1/sync` (tokio-tungstenite) and one Automerge
+//! document per device, with the small exchanges the tests are written in.
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use crate::support::{doc, Login, TestServer};
+use automerge::sync::{Message as SyncMessage, State, SyncDoc};
+use automerge::{AutoCommit, ChangeHash, ReadDoc, ROOT};
+use folio_sync::{DocId, Frame, Refusal};
+use futures_util::{SinkExt, StreamExt};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long a side waits for the other before the exchange counts as finished.
+pub const QUIET: Duration = Duration::from_millis(250);
+
+pub async fn connect(
+    t: &TestServer,
+    token: Option<&str>,
+    device: Option<&str>,
+) -> Result<Ws, tungstenite::Error> {
+    let mut url = format!("{}/v1/sync", t.base.replace("http://", "ws://"));
+    if let Some(d) = device {
+        url.push_str(&format!("?device={d}"));
+    }
+    let mut req = url.into_client_request().unwrap();
+    if let Some(tok) = token {
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {tok}").parse().unwrap());
+    }
+    tokio_tungstenite::connect_async(req)
+        .await
+        .map(|(ws, _)| ws)
+}
+
+/// The HTTP status a refused upgrade got.
+pub async fn refused_status(t: &TestServer, token: Option<&str>, device: Option<&str>) -> u16 {
+    match connect(t, token, device).await {
+        Err(tungstenite::Error::Http(resp)) => resp.status().as_u16(),
+        Ok(_) => panic!("the upgrade was accepted"),
+        Err(e) => panic!("unexpected error {e}"),
+    }
+}
+
+/// One device: its connection, its copy of one document, and its sync state with the server.
+pub struct Device {
+    pub ws: Ws,
+    pub id: DocId,
+    pub doc: AutoCommit,
+    pub state: State,
+    /// Bytes of frames sent and received.
+    pub bytes: usize,
+    pub refusals: Vec<Refusal>,
+}
+
+impl Device {
+    pub async fn connect(
+        t: &TestServer,
+        who: &Login,
+        device: &str,
+        id: DocId,
+        doc: AutoCommit,
+    ) -> Self {
+        Self::with_state(t, who, device, id, doc, State::new()).await
+    }
+
+    pub async fn with_state(
+        t: &TestServer,
+        who: &Login,
+        device: &str,
+        id: DocId,
+        doc: AutoCommit,
+        state: State,
+    ) -> Self {
+        let ws = connect(t, Some(&who.access), Some(device)).await.unwrap();
+        Self {
+            ws,
+            id,
+            doc,
+            state,
+            bytes: 0,
+            refusals: Vec::new(),
+        }
+    }
+
+    pub async fn send(&mut self, frame: Frame) {
+        let bytes = frame.encode();
+        self.bytes += bytes.len();
+        self.ws.send(Message::Binary(bytes.into())).await.unwrap();
+    }
+
+    /// The next frame, or `None` if the server is quiet for `wait` or closed the socket.
+    pub async fn recv(&mut self, wait: Duration) -> Option<Frame> {
+        loop {
+            match tokio::time::timeout(wait, self.ws.next()).await {
+                Err(_) | Ok(None) | Ok(Some(Ok(Message::Close(_)))) => return None,
+                Ok(Some(Ok(Message::Binary(b)))) => {
+                    self.bytes += b.len();
+                    return Some(Frame::decode(&b).unwrap());
+                }
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(e))) => panic!("socket error: {e}"),
+            }
+        }
+    }
+
+    pub async fn subscribe(&mut self) {
+        self.send(Frame::Subscribe {
+            docs: vec![self.id],
+        })
+        .await;
+    }
+
+    pub fn handle(&mut self, frame: Frame) {
+        match frame {
+            Frame::Sync { doc, message } if doc == self.id => {
+                let m = SyncMessage::decode(&message).unwrap();
+                self.doc
+                    .sync()
+                    .receive_sync_message(&mut self.state, m)
+                    .unwrap();
+            }
+            Frame::Refused { doc, reason } if doc == self.id => self.refusals.push(reason),
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+
+    /// Whether the server has said it holds exactly our heads.
+    pub fn converged(&mut self) -> bool {
+        let mut ours = self.doc.get_heads();
+        ours.sort();
+        let mut theirs = self.state.their_heads.clone().unwrap_or_default();
+        theirs.sort();
+        !self.state.in_flight && theirs == ours
+    }
+
+    /// Exchange messages until neither side has anything more to say. A quiet spell ends it
+    /// once the peers agree; before that (a slow, loaded machine) it keeps listening for up to
+    /// five seconds, so timing alone never ends a sync early. (A refused peer never agrees and
+    /// ends on the timeout.)
+    pub async fn sync(&mut self) {
+        let give_up = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let mut active = false;
+            let next = self.doc.sync().generate_sync_message(&mut self.state);
+            if let Some(m) = next {
+                self.send(Frame::Sync {
+                    doc: self.id,
+                    message: m.encode(),
+                })
+                .await;
+                active = true;
+            }
+            match self.recv(QUIET).await {
+                Some(frame) => self.handle(frame),
+                None if !active && (self.converged() || tokio::time::Instant::now() > give_up) => {
+                    return
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Only listen (send nothing) until `done` holds, for at most five seconds.
+    pub async fn listen_until(&mut self, done: impl Fn(&AutoCommit) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while !done(&self.doc) {
+            assert!(tokio::time::Instant::now() < deadline, "nothing arrived");
+            if let Some(frame) = self.recv(QUIET).await {
+                self.handle(frame);
+            }
+        }
+    }
+
+    pub async fn expect_refusal(&mut self) -> Refusal {
+        let frame = self.recv(Duration::from_secs(5)).await.expect("no answer");
+        match frame {
+            Frame::Refused { doc, reason } if doc == self.id => reason,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+}
+
+pub fn get_str(doc: &AutoCommit, key: &str) -> Option<String> {
+    doc.get(ROOT, key)
+        .unwrap()
+        .and_then(|(v, _)| v.into_string().ok())
+}
+
+pub fn body_text(doc: &AutoCommit) -> String {
+    let (_, body) = doc.get(ROOT, "body").unwrap().unwrap();
+    doc.text(&body).unwrap()
+}
+
+/// The server's stored heads of a document (empty if it holds nothing).
+pub async fn server_heads(t: &TestServer, id: &DocId) -> Vec<ChangeHash> {
+    match t.server.store().load_doc(id).await.unwrap() {
+        Some(mut stored) => stored.doc.get_heads(),
+        None => Vec::new(),
+    }
+}
+
+/// A sync message from `doc` that carries its changes (what a device sends once it knows the
+/// other side lacks them): made against a blank local peer.
+pub fn message_with_changes(doc: &mut AutoCommit) -> Vec<u8> {
+    let (mut mine, mut theirs, mut blank) = (State::new(), State::new(), AutoCommit::new());
+    loop {
+        let m = doc.sync().generate_sync_message(&mut mine).unwrap();
+        if !m.changes.is_empty() {
+            return m.encode();
+        }
+        blank.sync().receive_sync_message(&mut theirs, m).unwrap();
+        if let Some(reply) = blank.sync().generate_sync_message(&mut theirs) {
+            doc.sync().receive_sync_message(&mut mine, reply).unwrap();
+        }
+    }
+}
+
+pub async fn site_doc(t: &TestServer, owner: &Login) -> (String, DocId) {
+    let site = t.add_site(owner, "Garden").await;
+    let id = t.add_doc(owner, &format!("site/{site}"), None).await;
+    (site, doc(&id))
+}
