@@ -16,6 +16,7 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 apt_pkgs=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev      # Tauri's webview (pulls in GTK 3, libsoup 3, JavaScriptCore, D-Bus)
+  libdbus-1-dev              # the keyring crate's Secret Service client (libdbus-sys, via pkg-config)
 )
 if [ "$purpose" = test ]; then
   apt_pkgs+=(
@@ -23,6 +24,7 @@ if [ "$purpose" = test ]; then
     xvfb xauth               # a headless X display for the real window
     webkit2gtk-driver        # WebKitWebDriver, driven through tauri-driver
     dbus dbus-daemon         # dbus-run-session: a private session bus per test run
+    dbus-bin                 # dbus-send: headless.sh finds the keyring daemon's PID on that bus
     gnome-keyring libsecret-tools keyutils   # the OS keychain, headless
     postgresql               # folio-server's scale-mode tests (scripts/postgres.sh)
   )
