@@ -18,7 +18,10 @@ action="$1"
 dir="$2"
 
 find_bin() {
-  if [ -n "${PG_BIN:-}" ]; then echo "$PG_BIN"; return; fi
+  if [ -n "${PG_BIN:-}" ]; then
+    [ -x "$PG_BIN/initdb" ] || die "PG_BIN=$PG_BIN holds no initdb"
+    echo "$PG_BIN"; return
+  fi
   local newest
   newest="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
   if [ -n "$newest" ] && [ -x "$newest/initdb" ]; then echo "$newest"; return; fi

@@ -54,8 +54,14 @@ impl TestServer {
         Self::start_with(PlanId::Growth, TokenLifetimes::default()).await
     }
 
+    /// On SQLite, or on a fresh database of the PostgreSQL server named by
+    /// `FOLIO_TEST_POSTGRES` (to run these suites against scale mode's backend).
     pub async fn start_with(plan: PlanId, lifetimes: TokenLifetimes) -> Self {
-        Self::start_full(None, plan, lifetimes).await
+        let database = match std::env::var("FOLIO_TEST_POSTGRES") {
+            Ok(url) if !url.is_empty() => Some(fresh_postgres_database(&url).await),
+            _ => None,
+        };
+        Self::start_full(database, plan, lifetimes).await
     }
 
     /// A server on `database`; several may share one (scale mode).
@@ -283,6 +289,19 @@ fn config(
     config.token_lifetimes = lifetimes;
     config.mailer = folio_server::mail::Mailer::Outbox(outbox.clone());
     config
+}
+
+/// A new, empty database on the PostgreSQL server `url` points at.
+async fn fresh_postgres_database(url: &str) -> DatabaseUrl {
+    let name = format!("t{}", uuid::Uuid::now_v7().simple());
+    let pool = sqlx::PgPool::connect(url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let (server, _) = url.rsplit_once('/').unwrap();
+    format!("{server}/{name}").parse().unwrap()
 }
 
 /// A fresh `article/{id}` document id.
