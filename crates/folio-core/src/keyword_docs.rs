@@ -16,52 +16,13 @@ use automerge::{
     transaction::Transactable, AutoCommit, ObjType, ReadDoc, ScalarValue, Value, ROOT,
 };
 use folio_sync::DocId;
-use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 use uuid::Uuid;
 
-pub(crate) const BATCH_PREFIX: &str = "batch:";
-pub(crate) const DECISION_PREFIX: &str = "kw:";
-
-/// The id of a keyword: a name-based UUID (v5) of its sector and normalised text.
-pub fn keyword_id(sector: Uuid, key: &str) -> Uuid {
-    Uuid::new_v5(&sector, key.as_bytes())
-}
-
-/// One keyword as an import brought it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) struct BatchRow(
-    pub String,         // keyword as written
-    pub Option<String>, // its key, when it differs from the keyword
-    pub Option<i64>,    // volume
-    pub Option<i64>,    // difficulty
-    pub Option<i64>,    // cpc in micros
-    pub Option<String>, // intent
-    pub Option<String>, // id, when it is not the name-based one (keywords from before v5 ids)
-);
-
-impl BatchRow {
-    pub(crate) fn key(&self) -> &str {
-        self.1.as_deref().unwrap_or(&self.0)
-    }
-
-    pub(crate) fn id(&self, sector: Uuid) -> String {
-        match &self.6 {
-            Some(id) => id.clone(),
-            None => keyword_id(sector, self.key()).to_string(),
-        }
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-pub(crate) struct Batch {
-    pub site: Uuid,
-    pub sector: Uuid,
-    pub import: Option<Uuid>,
-    pub rows: Vec<BatchRow>,
-}
+pub use folio_sync::keyword_batch::{keyword_id, Batch, BatchRow};
+use folio_sync::keyword_batch::{read_batch, BATCH_PREFIX, DECISION_PREFIX};
 
 /// Write one batch per bucket for rows of one site and sector, and clear any earlier deletion
 /// of a keyword the batch brings back (locally the import re-inserted it as new).
@@ -71,17 +32,22 @@ pub(crate) async fn write_batches(
     batch_key: &str,
     batch: Batch,
 ) -> Result<(), CoreError> {
-    let mut by_bucket: BTreeMap<DocId, Vec<BatchRow>> = BTreeMap::new();
+    // Each id is computed once (a SHA-1 per keyword): 100k of them are a visible part of P1.
+    let mut by_bucket: BTreeMap<DocId, (Vec<BatchRow>, Vec<Uuid>)> = BTreeMap::new();
     for row in batch.rows {
-        let id = Uuid::from_str(&row.id(batch.sector))
-            .map_err(|e| CoreError::Internal(format!("keyword id: {e}")))?;
-        by_bucket
+        let id = match &row.6 {
+            Some(id) => {
+                Uuid::from_str(id).map_err(|e| CoreError::Internal(format!("keyword id: {e}")))?
+            }
+            None => keyword_id(batch.sector, row.key()),
+        };
+        let entry = by_bucket
             .entry(DocId::keyword_bucket(batch.site, id))
-            .or_default()
-            .push(row);
+            .or_default();
+        entry.0.push(row);
+        entry.1.push(id);
     }
-    for (doc_id, rows) in by_bucket {
-        let ids: BTreeSet<String> = rows.iter().map(|r| r.id(batch.sector)).collect();
+    for (doc_id, (rows, row_ids)) in by_bucket {
         let part = Batch {
             site: batch.site,
             sector: batch.sector,
@@ -98,7 +64,16 @@ pub(crate) async fn write_batches(
         )
         .map_err(doc_error)?;
         let mut revived = Vec::new();
-        for key in doc.keys(ROOT).filter(|k| k.starts_with(DECISION_PREFIX)) {
+        let decided: Vec<String> = doc
+            .keys(ROOT)
+            .filter(|k| k.starts_with(DECISION_PREFIX))
+            .collect();
+        let ids: BTreeSet<String> = if decided.is_empty() {
+            BTreeSet::new()
+        } else {
+            row_ids.iter().map(Uuid::to_string).collect()
+        };
+        for key in decided {
             let id = &key[DECISION_PREFIX.len()..];
             if ids.contains(id) && read_decision(doc, &key)?.is_some_and(|d| d.deleted != 0) {
                 revived.push(id.to_string());
@@ -254,13 +229,7 @@ pub(crate) async fn project(
     let mut decisions: BTreeSet<String> = BTreeSet::new();
     let mut touched = 0;
     for key in keys.iter().filter(|k| k.starts_with(BATCH_PREFIX)) {
-        let Some((Value::Scalar(s), _)) = doc.get(ROOT, key.as_str()).map_err(doc_error)? else {
-            continue;
-        };
-        let ScalarValue::Bytes(bytes) = s.as_ref() else {
-            continue;
-        };
-        let Ok(batch) = serde_json::from_slice::<Batch>(bytes) else {
+        let Some(batch) = read_batch(doc, key) else {
             tracing::warn!(key = %key, "a keyword batch in a document does not decode; skipped");
             continue;
         };

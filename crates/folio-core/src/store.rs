@@ -23,6 +23,7 @@ pub struct Folio {
     pub(crate) account_id: AccountId,
     data_dir: PathBuf,
     pub(crate) keyword_index: std::sync::Arc<crate::keyword_index::KeywordIndexes>,
+    pub(crate) changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Folio {
@@ -57,18 +58,14 @@ impl Folio {
                 path: db_path.clone(),
                 source,
             })?;
-        MIGRATOR.run(&pool).await?;
-        {
-            let mut conn = pool.acquire().await?;
-            folio_sync::doc_store::ensure_tables(&mut conn).await?;
-            crate::mirror::install_triggers(&mut conn).await?;
-        }
+        migrate(&pool).await?;
         let account_id = ensure_local_account(&pool).await?;
         let folio = Self {
             pool,
             account_id,
             data_dir: data_dir.to_path_buf(),
             keyword_index: Default::default(),
+            changes: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
         };
         // Still under the open lock: the shipped defaults and the owner are written once.
         folio.ensure_defaults().await?;
@@ -100,6 +97,26 @@ impl Folio {
     pub async fn close(self) {
         self.pool.close().await;
     }
+}
+
+/// Schema migrations, the document tables and the mirror triggers. sqlx's migrator future is not
+/// `Send` for every lifetime (its generic `Acquire`/`Executor` bounds), which would make
+/// `Folio::open` unusable from a spawned task (the app re-opens the store after joining an
+/// account); so it runs to completion on a blocking thread of the same runtime.
+async fn migrate(pool: &SqlitePool) -> Result<(), CoreError> {
+    let pool = pool.clone();
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        handle.block_on(async move {
+            MIGRATOR.run(&pool).await?;
+            let mut conn = pool.acquire().await?;
+            folio_sync::doc_store::ensure_tables(&mut conn).await?;
+            crate::mirror::install_triggers(&mut conn).await?;
+            Ok(())
+        })
+    })
+    .await
+    .map_err(|e| CoreError::Internal(format!("the schema upgrade stopped: {e}")))?
 }
 
 async fn lock_for_open(data_dir: &Path) -> Result<std::fs::File, CoreError> {

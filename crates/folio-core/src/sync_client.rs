@@ -577,6 +577,12 @@ impl Folio {
         result: &Result<SyncReport, CoreError>,
     ) -> Result<(), CoreError> {
         let status = match result {
+            Ok(report) if report.refused.iter().any(|(_, r)| r == "plan_limit") => {
+                SyncStatus::Error {
+                    reason: "the plan's keyword limit: some keywords stay on this device only; delete keywords you do not need or upgrade the plan".into(),
+                    at: Utc::now(),
+                }
+            }
             Ok(_) => SyncStatus::Synced { at: Utc::now() },
             Err(CoreError::Sync(reason)) => SyncStatus::Offline {
                 reason: reason.clone(),
@@ -629,6 +635,7 @@ impl Folio {
     ) -> Result<SyncReport, CoreError> {
         let started = Instant::now();
         let (api, _session) = self.authorised_api().await?;
+        self.bind_plan(&api).await?;
         let docs = self.documents(&api).await?;
         let device = self.device_id().await?;
         let peer = format!("server:{}", api.base);
@@ -666,8 +673,15 @@ impl Folio {
         let mut settled_at: Option<Instant> = None;
         let mut last_docs_check = Instant::now();
         let mut known = docs.clone();
+        let mut local_changes = self.changes();
         loop {
-            let next = tokio::time::timeout(Duration::from_millis(250), socket.next()).await;
+            let next = tokio::select! {
+                frame = tokio::time::timeout(Duration::from_millis(250), socket.next()) => {
+                    frame.map_err(|_| Wake::Quiet)
+                }
+                // A write in this process: offer it now rather than at the next tick.
+                _ = local_changes.changed() => Err(Wake::Local),
+            };
             match next {
                 Ok(Some(Ok(Message::Binary(bytes)))) => {
                     settled_at = None;
@@ -709,7 +723,8 @@ impl Folio {
                 Ok(Some(Err(e))) => {
                     return Err(CoreError::Sync(format!("the sync connection broke: {e}")));
                 }
-                Err(_) => {
+                Err(quiet_or_local) => {
+                    let local = quiet_or_local.is_local();
                     // Quiet: offer whatever changed here since, then decide whether we are done.
                     let now = self.doc_versions().await?;
                     let mut offered = false;
@@ -735,7 +750,7 @@ impl Folio {
                         }
                     }
                     versions = now;
-                    if offered {
+                    if offered || local {
                         settled_at = None;
                         continue;
                     }
@@ -789,6 +804,28 @@ impl Folio {
             "sync round done"
         );
         Ok(report)
+    }
+
+    /// The server decides the account's plan; its limits then apply here too, so an import
+    /// past them is refused with the numbers before it is ever synced.
+    async fn bind_plan(&self, api: &Api) -> Result<(), CoreError> {
+        let me = api.get("/v1/me").await?;
+        let Some(plan) = me["plan_id"].as_str() else {
+            return Ok(());
+        };
+        if self.plan_limits().await?.is_some_and(|p| p.plan_id == plan) {
+            return Ok(());
+        }
+        let start = Utc::now();
+        self.apply_subscription(
+            plan,
+            folio_model::SubscriptionStatus::Active,
+            start,
+            start + chrono::Duration::days(30),
+        )
+        .await?;
+        tracing::info!(plan, "the account's plan, as the sync server reports it");
+        Ok(())
     }
 
     async fn doc_versions(&self) -> Result<HashMap<DocId, i64>, CoreError> {
@@ -883,12 +920,25 @@ impl Folio {
     }
 }
 
+/// Why the loop woke without a frame: the server was quiet for a tick, or this process wrote.
+enum Wake {
+    Quiet,
+    Local,
+}
+
+impl Wake {
+    fn is_local(&self) -> bool {
+        matches!(self, Wake::Local)
+    }
+}
+
 fn refusal_name(r: Refusal) -> &'static str {
     match r {
         Refusal::NotFound => "not_found",
         Refusal::Forbidden => "forbidden",
         Refusal::ReadOnly => "read_only",
         Refusal::Revoked => "revoked",
+        Refusal::Limit => "plan_limit",
     }
 }
 

@@ -33,6 +33,7 @@ pub struct WriteTx {
     /// Bulk changes (imports, bulk status changes) are recorded as a count, not row by row.
     bulk: Vec<(Entity, usize)>,
     pub(crate) docs: crate::mirror::OpenDocs,
+    changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl WriteTx {
@@ -62,12 +63,23 @@ impl WriteTx {
         let records = crate::mirror::flush(&mut self.tx, &mut self.docs).await?;
         let docs = self.docs.save_all(&mut self.tx).await?;
         self.tx.commit().await?;
+        if docs > 0 {
+            // Wakes this process's sync loop (and the app's views) at once; other processes on
+            // the same data directory see `doc_versions` change.
+            self.changes.send_modify(|n| *n += 1);
+        }
         tracing::debug!(touched, bulk, records, docs, "write committed");
         Ok(())
     }
 }
 
 impl Folio {
+    /// Ticks after every committed write that changed documents in this process, local edits
+    /// and applied remote changes alike.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
     /// Start a write. Waits (up to the busy timeout) while another process writes.
     pub async fn begin_write(&self) -> Result<WriteTx, CoreError> {
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -76,6 +88,7 @@ impl Folio {
             touched: Vec::new(),
             bulk: Vec::new(),
             docs: Default::default(),
+            changes: self.changes.clone(),
         })
     }
 }

@@ -35,7 +35,7 @@ use axum::extract::ws::{
 };
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use folio_sync::{DocId, Frame, Refusal, MAX_FRAME_BYTES};
+use folio_sync::{DocId, DocKind, Frame, Refusal, MAX_FRAME_BYTES};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -55,6 +55,8 @@ const ELSEWHERE: u64 = 0;
 /// The documents in use and the connections' shared switch-off. One per server.
 pub struct Relay {
     docs: StdMutex<HashMap<DocId, Arc<DocSlot>>>,
+    /// Keywords per bucket document as last accepted, for the plan's keyword limit.
+    keyword_counts: StdMutex<HashMap<DocId, usize>>,
     next_conn: AtomicU64,
     closing: watch::Sender<bool>,
 }
@@ -78,6 +80,7 @@ impl Relay {
     pub fn new() -> Self {
         Self {
             docs: StdMutex::new(HashMap::new()),
+            keyword_counts: StdMutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
             closing: watch::channel(false).0,
         }
@@ -483,6 +486,31 @@ impl Conn {
             }
         }
         let changed = stored.doc.get_heads() != before;
+        if changed && doc.kind() == DocKind::Keywords {
+            let over = keyword_limit(
+                &self.store,
+                &self.relay,
+                self.principal.account_id,
+                doc,
+                &stored.doc,
+            )
+            .await;
+            match over {
+                Ok(None) => {}
+                Ok(Some(message)) => {
+                    tracing::info!(%doc, account = %self.principal.account_id, "{message}");
+                    // Not kept: the copy reloads from storage, and the state forgets the
+                    // message so the device's changes stay its own until it deletes some.
+                    *guard = None;
+                    sub.state = self.store.sync_state(&doc, &self.peer).await?;
+                    return Ok(refused(doc, Refusal::Limit));
+                }
+                Err(e) => {
+                    *guard = None;
+                    return Err(e.into());
+                }
+            }
+        }
         if let Err(e) = self.store.save_doc(stored, &self.peer, &sub.state).await {
             // Not saved, so not acknowledged: drop the copy; the peer re-sends on reconnect.
             *guard = None;
@@ -508,6 +536,60 @@ impl Conn {
             Err(reason) => Ok(self.refuse(doc, reason)),
         }
     }
+}
+
+/// Whether accepting `doc` in this state would take the account past its plan's keyword
+/// limit (a message saying so), counting the other bucket documents as last accepted. An
+/// account already over (a downgraded plan) may still shrink a document.
+async fn keyword_limit(
+    store: &ServerStore,
+    relay: &Relay,
+    account: folio_model::AccountId,
+    doc: DocId,
+    new: &AutoCommit,
+) -> Result<Option<String>, ServerError> {
+    let now = folio_sync::keyword_batch::keyword_count(new);
+    let mut total = now;
+    let mut before = None;
+    for other in store.docs(account).await? {
+        if other.doc_id.kind() != DocKind::Keywords {
+            continue;
+        }
+        let cached = relay
+            .keyword_counts
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&other.doc_id).copied());
+        let count = match cached {
+            Some(n) => n,
+            None => {
+                let n = store
+                    .load_doc(&other.doc_id)
+                    .await?
+                    .map_or(0, |d| folio_sync::keyword_batch::keyword_count(&d.doc));
+                if let Ok(mut c) = relay.keyword_counts.lock() {
+                    c.insert(other.doc_id, n);
+                }
+                n
+            }
+        };
+        if other.doc_id == doc {
+            before = Some(count);
+        } else {
+            total += count;
+        }
+    }
+    let (_, plan) = store.account(account).await?;
+    let max = usize::try_from(plan.max_keywords).unwrap_or(usize::MAX);
+    if total > max && now > before.unwrap_or(0) {
+        return Ok(Some(format!(
+            "keyword limit: the plan allows {max} keywords and these changes would make {total}"
+        )));
+    }
+    if let Ok(mut c) = relay.keyword_counts.lock() {
+        c.insert(doc, now);
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

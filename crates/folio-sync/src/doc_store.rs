@@ -116,8 +116,24 @@ pub async fn save(
     if heads == stored.saved {
         return Ok(Saved::Nothing);
     }
-    let increment = stored.doc.save_after(&stored.saved);
     let id = stored.id.to_string();
+    if stored.saved.is_empty() {
+        // Nothing stored yet: the whole document is the first snapshot (encoding it as an
+        // increment first would only be thrown away).
+        let whole = stored.doc.save();
+        sqlx::query("DELETE FROM doc_chunks WHERE doc_id = ?")
+            .bind(&id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("INSERT INTO doc_chunks (doc_id, snapshot, data) VALUES (?, 1, ?)")
+            .bind(&id)
+            .bind(&whole)
+            .execute(&mut *conn)
+            .await?;
+        stored.saved = heads;
+        return Ok(Saved::Snapshot { bytes: whole.len() });
+    }
+    let increment = stored.doc.save_after(&stored.saved);
     let (snapshot, increments): (Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT SUM(CASE WHEN snapshot = 1 THEN length(data) END),
                 SUM(CASE WHEN snapshot = 0 THEN length(data) END)

@@ -30,6 +30,8 @@ pub enum Refusal {
     ReadOnly,
     /// The user's access to the document's site was revoked.
     Revoked,
+    /// The changes would take the account past its plan's limit (keywords); nothing was applied.
+    Limit,
 }
 
 impl Refusal {
@@ -39,6 +41,7 @@ impl Refusal {
             Refusal::Forbidden => 2,
             Refusal::ReadOnly => 3,
             Refusal::Revoked => 4,
+            Refusal::Limit => 5,
         }
     }
 
@@ -48,6 +51,7 @@ impl Refusal {
             2 => Refusal::Forbidden,
             3 => Refusal::ReadOnly,
             4 => Refusal::Revoked,
+            5 => Refusal::Limit,
             _ => return None,
         })
     }

@@ -3,10 +3,12 @@
 //! - [`doc_id`]: the names of the bounded documents an account's data lives in (DESIGN §3).
 //! - [`frame`]: the binary frames client and server exchange over the WebSocket.
 //! - [`doc_store`]: documents and per-peer sync states in SQLite.
+//! - [`keyword_batch`]: the keyword bucket documents' format.
 
 pub mod doc_id;
 pub mod doc_store;
 pub mod frame;
+pub mod keyword_batch;
 
 pub use doc_id::{DocId, DocKind, KEYWORD_BUCKETS};
 pub use doc_store::{DocStoreError, Saved, StoredDoc};
