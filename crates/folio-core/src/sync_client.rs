@@ -488,8 +488,15 @@ impl Folio {
                 .fetch_all(&self.pool)
                 .await?;
         for (id, name) in sites {
-            api.post("/v1/sites", json!({"site_id": id, "name": name}))
-                .await?;
+            match api
+                .post("/v1/sites", json!({"site_id": id, "name": name}))
+                .await
+            {
+                Ok(_) => {}
+                // Viewers cannot register sites; they only receive what they were granted.
+                Err(CoreError::Forbidden(m)) => tracing::debug!(site = %id, "not registered: {m}"),
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }
@@ -671,6 +678,8 @@ impl Folio {
             }
         }
         let mut settled_at: Option<Instant> = None;
+        // "synced at" is written once per quiet spell, not at every tick
+        let mut reported_synced = false;
         let mut last_docs_check = Instant::now();
         let mut known = docs.clone();
         let mut local_changes = self.changes();
@@ -685,6 +694,7 @@ impl Folio {
             match next {
                 Ok(Some(Ok(Message::Binary(bytes)))) => {
                     settled_at = None;
+                    reported_synced = false;
                     match Frame::decode(&bytes) {
                         Ok(Frame::Sync { doc, message }) => {
                             let (changed, reply) = self.receive(doc, &peer, &message).await?;
@@ -767,7 +777,8 @@ impl Folio {
                             }
                         }
                         Some(stop) => {
-                            if quiet_since.elapsed() >= QUIET && settled_at.is_some() {
+                            if quiet_since.elapsed() >= QUIET && !reported_synced {
+                                reported_synced = true;
                                 self.set_status(&SyncStatus::Synced { at: Utc::now() })
                                     .await?;
                             }

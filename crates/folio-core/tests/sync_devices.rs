@@ -220,11 +220,37 @@ async fn two_devices_merge_offline_edits_across_a_server_restart() {
     .await
     .unwrap();
 
-    // A syncs, then the server restarts (same database, same port), then both sync.
+    // B comes online and stays (watch mode); A syncs; the server restarts (same database, same
+    // port) in the middle of B's live sync; B reconnects by itself and gets A's next edit.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let watcher = {
+        let b = b.clone();
+        tokio::spawn(async move { b.sync_watch(stopped, |_| {}).await })
+    };
     a.sync_once().await.unwrap();
     srv.shutdown().await.unwrap();
     srv = server(server_dir.path(), port).await;
-    b.sync_once().await.unwrap();
+    a.update_content(
+        article.id,
+        ContentUpdate {
+            title: Some("Choosing a trowel (after the restart)".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    a.sync_once().await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while b.get_content(article.id).await.unwrap().title != "Choosing a trowel (after the restart)"
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "B's live sync did not recover"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    stop.send(true).unwrap();
+    watcher.await.unwrap().unwrap();
     a.sync_once().await.unwrap();
     b.sync_once().await.unwrap();
 
