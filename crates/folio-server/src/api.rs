@@ -496,6 +496,7 @@ async fn register_doc(
     let (stored, created) = state.store.register_doc(&p, &doc, site).await?;
     if created {
         tracing::info!(account_id = %p.account_id, doc_id = %doc, "document registered");
+        state.relay.announce(p.account_id, doc);
     }
     Ok((created_or_ok(created), Json(stored)).into_response())
 }

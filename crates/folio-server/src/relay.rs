@@ -48,6 +48,9 @@ use tokio::task::JoinHandle;
 /// it treats as one more change: it generates from its own state either way).
 const CHANGED_CAPACITY: usize = 16;
 const NOTIFY_CAPACITY: usize = 64;
+/// Registrations announced across the instance before a slow connection misses some (it then
+/// relies on its periodic listing).
+const REGISTERED_CAPACITY: usize = 256;
 /// The "connection" that changed a document when another server instance did; real connection
 /// ids start at 1.
 const ELSEWHERE: u64 = 0;
@@ -57,6 +60,8 @@ pub struct Relay {
     docs: StdMutex<HashMap<DocId, Arc<DocSlot>>>,
     /// Keywords per bucket document as last accepted, for the plan's keyword limit.
     keyword_counts: StdMutex<HashMap<DocId, usize>>,
+    /// Documents registered on this instance, announced to the account's connections.
+    registered: broadcast::Sender<(folio_model::AccountId, DocId)>,
     next_conn: AtomicU64,
     closing: watch::Sender<bool>,
 }
@@ -81,9 +86,17 @@ impl Relay {
         Self {
             docs: StdMutex::new(HashMap::new()),
             keyword_counts: StdMutex::new(HashMap::new()),
+            registered: broadcast::channel(REGISTERED_CAPACITY).0,
             next_conn: AtomicU64::new(1),
             closing: watch::channel(false).0,
         }
+    }
+
+    /// Tell the account's connected devices that a document exists now (another device made
+    /// it), so they subscribe at once instead of at their next listing.
+    pub fn announce(&self, account: folio_model::AccountId, doc: DocId) {
+        // No receivers is fine: nobody of any account is connected.
+        let _ = self.registered.send((account, doc));
     }
 
     /// Close every open sync connection (server shutdown). Upgraded sockets are not part of the
@@ -239,6 +252,7 @@ async fn run(
 ) {
     let (notify, mut notified) = mpsc::channel(NOTIFY_CAPACITY);
     let mut closing = relay.closing.subscribe();
+    let mut registered = relay.registered.subscribe();
     let mut conn = Conn {
         id: relay.next_conn.fetch_add(1, Ordering::Relaxed),
         peer: format!("{}:{device}", principal.user_id),
@@ -258,6 +272,11 @@ async fn run(
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
             },
             Some(doc) = notified.recv() => conn.on_changed(doc).await,
+            announced = registered.recv() => match announced {
+                Ok((account, doc)) => conn.on_registered(account, doc).await,
+                // Missed announcements: the device also lists documents now and then.
+                Err(_) => Ok(Vec::new()),
+            },
             () = async {
                 // Dropped at once: a watch guard must not live across an await.
                 let _ = closing.wait_for(|closing| *closing).await;
@@ -523,6 +542,22 @@ impl Conn {
             let _ = sub.slot.changed.send(self.id);
         }
         Ok(reply.into_iter().collect())
+    }
+
+    /// A document was registered: announce it if it is this account's, this connection is not
+    /// syncing it yet, and the user may see it.
+    async fn on_registered(
+        &mut self,
+        account: folio_model::AccountId,
+        doc: DocId,
+    ) -> Result<Vec<Frame>, Fatal> {
+        if account != self.principal.account_id || self.subs.contains_key(&doc) {
+            return Ok(Vec::new());
+        }
+        match self.access(&doc).await? {
+            Ok(access) if access.can_read() => Ok(vec![Frame::Available { doc }]),
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// Another connection changed `doc`: tell this peer, if it may still see it.

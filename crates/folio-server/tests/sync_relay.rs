@@ -407,3 +407,27 @@ async fn malformed_frames_never_hurt_the_server() {
     assert_eq!(dev_b.doc.get_heads(), heads);
     assert_eq!(get_str(&dev_b.doc, "title").as_deref(), Some("kept"));
 }
+
+#[tokio::test]
+async fn a_registered_document_is_announced_to_the_accounts_connected_devices() {
+    let t = TestServer::start().await;
+    let owner = t.register("owner@a.example").await;
+    let other = t.register("someone@b.example").await;
+    let (site, id) = site_doc(&t, &owner).await;
+    let mut laptop = Device::connect(&t, &owner, "laptop", id, AutoCommit::new()).await;
+    laptop.subscribe().await;
+    laptop.sync().await;
+    let mut stranger = Device::connect(&t, &other, "laptop", id, AutoCommit::new()).await;
+
+    // Another device of the owner registers the site's plan document.
+    let plan = t.add_doc(&owner, &format!("site/{site}/plan"), None).await;
+    let announced = laptop.recv(Duration::from_secs(5)).await;
+    assert_eq!(announced, Some(Frame::Available { doc: doc(&plan) }));
+    // Registering it again announces nothing; another account hears nothing at all.
+    let (status, _) = t
+        .post("/v1/docs", Some(&owner.access), json!({"doc_id": plan}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(laptop.recv(QUIET).await.is_none());
+    assert!(stranger.recv(QUIET).await.is_none());
+}
