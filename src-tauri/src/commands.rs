@@ -1,7 +1,9 @@
 //! Tauri commands: one per core operation, a few lines each.
 
+use crate::sync::{self, AccountView, SyncControl};
 use crate::AppState;
 use folio_core::keywords::ImportOptions;
+use folio_core::sync_client::{AccountSession, SyncReport, SyncStatus};
 use folio_core::Folio;
 use folio_model::{
     ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport,
@@ -12,14 +14,14 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 /// Automated tests cannot click through a native file dialog; this variable answers it instead.
 pub const PICK_FILE_ENV: &str = "FOLIO_PICK_FILE";
 
-fn folio<'a>(state: &'a State<'_, AppState>) -> Result<&'a Folio, ErrorDto> {
-    state.folio.as_ref().map_err(Clone::clone)
+fn folio(state: &State<'_, AppState>) -> Result<Folio, ErrorDto> {
+    state.folio()
 }
 
 #[tauri::command]
@@ -176,4 +178,130 @@ pub async fn publishing_settings_update(
     Ok(folio(&state)?
         .update_publishing_settings(site, update)
         .await?)
+}
+
+/// The sync session (if any), the indicator's state and whether a new login is needed.
+#[tauri::command]
+pub async fn account_get(state: State<'_, AppState>) -> Result<AccountView, ErrorDto> {
+    let folio = folio(&state)?;
+    Ok(AccountView {
+        session: folio.account_session().await?,
+        status: folio.sync_status().await?,
+        needs_login: state.needs_login.load(Ordering::Relaxed),
+    })
+}
+
+/// Create an account on a sync server holding this device's data, then sync in the background.
+/// The password goes to core once and is neither kept nor logged.
+#[tauri::command]
+pub async fn account_register(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    server: String,
+    email: String,
+    password: String,
+) -> Result<AccountSession, ErrorDto> {
+    let mut control = state.sync.lock().await;
+    // The running sync holds the old session's connection.
+    control.stop().await;
+    let result = folio(&state)?
+        .account_register(&server, &email, &password)
+        .await;
+    if result.is_ok() {
+        state.needs_login.store(false, Ordering::Relaxed);
+    }
+    resume_sync(&app, &state, &mut control).await;
+    Ok(result?)
+}
+
+/// Log in to an account on a sync server, then sync in the background. Joining another account
+/// than the device's only takes effect in a freshly opened store, so the store is re-opened.
+#[tauri::command]
+pub async fn account_login(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    server: String,
+    email: String,
+    password: String,
+) -> Result<AccountSession, ErrorDto> {
+    let mut control = state.sync.lock().await;
+    control.stop().await;
+    let current = folio(&state)?;
+    let result = current.account_login(&server, &email, &password).await;
+    if let Ok(session) = &result {
+        state.needs_login.store(false, Ordering::Relaxed);
+        if session.account_id != current.account_id().as_uuid() {
+            tracing::info!(account = %session.account_id, "joined another account; re-opening the store");
+            let reopened = reopen(state.data_dir.clone()).await;
+            let failed = reopened.as_ref().err().cloned();
+            state.replace_folio(reopened)?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+        }
+    }
+    resume_sync(&app, &state, &mut control).await;
+    Ok(result?)
+}
+
+/// `Folio::open`'s future cannot be shown to be `Send` (sqlx's higher-ranked `Acquire` bounds),
+/// which a command's future must be; it runs to completion on a blocking thread instead.
+async fn reopen(data_dir: PathBuf) -> Result<Folio, ErrorDto> {
+    let opened = tauri::async_runtime::spawn_blocking(move || {
+        tauri::async_runtime::block_on(Folio::open(&data_dir))
+    })
+    .await
+    .map_err(|e| {
+        ErrorDto::new(
+            ErrorKind::Internal,
+            format!("re-opening the store failed: {e}"),
+        )
+    })?;
+    opened.map_err(|e| {
+        tracing::error!(error = %e, "cannot re-open the data directory");
+        e.to_dto()
+    })
+}
+
+/// Stop syncing and forget the session; the data stays on this device.
+#[tauri::command]
+pub async fn account_logout(app: AppHandle, state: State<'_, AppState>) -> Result<(), ErrorDto> {
+    let mut control = state.sync.lock().await;
+    control.stop().await;
+    if let Err(e) = folio(&state)?.account_logout().await {
+        // Still logged in: keep syncing.
+        resume_sync(&app, &state, &mut control).await;
+        return Err(e.into());
+    }
+    state.needs_login.store(false, Ordering::Relaxed);
+    sync::announce(&app, SyncStatus::LocalOnly, false);
+    Ok(())
+}
+
+/// One sync round now, beside the background sync.
+#[tauri::command]
+pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncReport, ErrorDto> {
+    let result = folio(&state)?.sync_once().await;
+    if let Err(folio_core::CoreError::Unauthenticated(_)) = &result {
+        state.needs_login.store(true, Ordering::Relaxed);
+    }
+    Ok(result?)
+}
+
+/// At start-up: sync in the background when the device has a session.
+pub async fn start_sync_if_logged_in<R: Runtime>(app: &AppHandle<R>, state: &AppState) {
+    let mut control = state.sync.lock().await;
+    resume_sync(app, state, &mut control).await;
+}
+
+/// Start the background sync for whatever session the (possibly re-opened) store has now.
+async fn resume_sync<R: Runtime>(app: &AppHandle<R>, state: &AppState, control: &mut SyncControl) {
+    let Ok(folio) = state.folio() else {
+        return;
+    };
+    match folio.account_session().await {
+        Ok(Some(_)) => control.start(app.clone(), folio, state.needs_login.clone()),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot read the sync session; not syncing"),
+    }
 }

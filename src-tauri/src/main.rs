@@ -4,19 +4,47 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod sync;
 
 use folio_core::{logging, paths, Folio};
-use folio_model::ErrorDto;
+use folio_model::{ErrorDto, ErrorKind};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
+use tauri::Manager;
 
-/// What the commands work on: the open store, or why it could not be opened (shown in the UI
-/// rather than a window that silently fails to start).
+/// What the commands work on.
 pub struct AppState {
-    pub folio: Result<Folio, ErrorDto>,
+    /// The open store, or why it could not be opened (shown in the UI rather than a window that
+    /// silently fails to start). Replaced when a login moves the device into another account,
+    /// which only takes effect in a freshly opened store; commands take a (cheap) clone.
+    pub folio: RwLock<Result<Folio, ErrorDto>>,
+    pub data_dir: PathBuf,
     /// The cancel flag of the import in progress, if one is.
     pub import_cancel: Mutex<Option<Arc<AtomicBool>>>,
+    /// The background sync. Held across a whole login or logout so they never interleave.
+    pub sync: tokio::sync::Mutex<sync::SyncControl>,
+    /// The server rejected the session: the page asks to log in again.
+    pub needs_login: Arc<AtomicBool>,
+}
+
+impl AppState {
+    pub fn folio(&self) -> Result<Folio, ErrorDto> {
+        self.folio
+            .read()
+            .map_err(|_| ErrorDto::new(ErrorKind::Internal, "the store handle is unusable"))?
+            .clone()
+    }
+
+    pub fn replace_folio(&self, folio: Result<Folio, ErrorDto>) -> Result<(), ErrorDto> {
+        *self
+            .folio
+            .write()
+            .map_err(|_| ErrorDto::new(ErrorKind::Internal, "the store handle is unusable"))? =
+            folio;
+        Ok(())
+    }
 }
 
 fn main() -> ExitCode {
@@ -40,8 +68,18 @@ fn main() -> ExitCode {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState {
-            folio,
+            folio: RwLock::new(folio),
+            data_dir,
             import_cancel: Mutex::new(None),
+            sync: tokio::sync::Mutex::new(sync::SyncControl::default()),
+            needs_login: Arc::new(AtomicBool::new(false)),
+        })
+        .setup(|app| {
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                commands::start_sync_if_logged_in(&handle, &handle.state::<AppState>()).await;
+            });
+            Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::site_list,
@@ -57,6 +95,11 @@ fn main() -> ExitCode {
             commands::sector_remove,
             commands::publishing_settings_get,
             commands::publishing_settings_update,
+            commands::account_get,
+            commands::account_register,
+            commands::account_login,
+            commands::account_logout,
+            commands::sync_now,
         ])
         .run(tauri::generate_context!());
     match result {

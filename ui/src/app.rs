@@ -4,10 +4,15 @@
 //! follows them, so links stay plain anchors (focusable, Enter to follow) and no routing crate is
 //! needed.
 
+use crate::ipc;
 use crate::pages::keywords::{KeywordsPage, PlannerChoice};
+use crate::pages::settings::SettingsPage;
 use crate::pages::site_detail::SiteDetailPage;
 use crate::pages::sites::SitesPage;
+use crate::sync::{AccountAction, AccountState, SyncIndicator};
 use folio_model::SiteId;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -18,17 +23,21 @@ pub enum Route {
     /// One site's sectors and publishing settings: `#sites/<id>`.
     Site(SiteId),
     Planner,
+    /// Account & sync.
+    Settings,
 }
 
 impl Route {
     /// The sidebar's entries.
-    const NAV: [Route; 2] = [Route::Sites, Route::Planner];
+    const NAV: [Route; 3] = [Route::Sites, Route::Planner, Route::Settings];
 
     /// Anything unknown (or no hash at all) opens Sites, the first step.
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.trim_start_matches('#');
-        if path == "planner" {
-            return Route::Planner;
+        match path {
+            "planner" => return Route::Planner,
+            "settings" => return Route::Settings,
+            _ => {}
         }
         path.strip_prefix("sites/")
             .and_then(|id| id.parse().ok())
@@ -40,6 +49,7 @@ impl Route {
             Route::Sites => "#sites".to_owned(),
             Route::Site(id) => format!("#sites/{id}"),
             Route::Planner => "#planner".to_owned(),
+            Route::Settings => "#settings".to_owned(),
         }
     }
 
@@ -54,6 +64,7 @@ impl Route {
     fn nav_id(self) -> &'static str {
         match self.section() {
             Route::Planner => "nav-planner",
+            Route::Settings => "nav-settings",
             _ => "nav-sites",
         }
     }
@@ -61,6 +72,7 @@ impl Route {
     fn label(self) -> &'static str {
         match self.section() {
             Route::Planner => "Planner",
+            Route::Settings => "Settings",
             _ => "Sites",
         }
     }
@@ -79,6 +91,52 @@ pub fn app() -> Html {
     // Pages unmount when left; the Planner's site and sector choice outlives them here. A ref,
     // not state: remembering must not re-render the app.
     let planner_choice = use_mut_ref(|| None::<PlannerChoice>);
+    // The account and sync status every page's indicator shows.
+    let account = use_reducer(AccountState::default);
+    // Counts status events as they arrive, so a reload can tell whether one overtook it.
+    let events = use_mut_ref(|| Cell::new(0u32));
+    let refresh = {
+        let dispatcher = account.dispatcher();
+        let events = events.clone();
+        Callback::from(move |()| {
+            let dispatcher = dispatcher.clone();
+            let sent_after = events.borrow().get();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = ipc::account().await;
+                dispatcher.dispatch(AccountAction::Loaded { result, sent_after });
+            });
+        })
+    };
+    {
+        let dispatcher = account.dispatcher();
+        let refresh = refresh.clone();
+        use_effect_with((), move |_| {
+            let subscription = Rc::new(RefCell::new(None::<ipc::SyncEvents>));
+            let alive = Rc::new(Cell::new(true));
+            {
+                let subscription = subscription.clone();
+                let alive = alive.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let on_update = Callback::from(move |update| {
+                        let seen = events.borrow().get();
+                        events.borrow().set(seen.wrapping_add(1));
+                        dispatcher.dispatch(AccountAction::StatusChanged(update));
+                    });
+                    // Listening first, then loading: no change can fall between the two.
+                    match ipc::sync_events(on_update).await {
+                        Ok(sub) if alive.get() => *subscription.borrow_mut() = Some(sub),
+                        Ok(_) => {}
+                        Err(e) => web_sys::console::warn_1(&e.message.into()),
+                    }
+                    refresh.emit(());
+                });
+            }
+            move || {
+                alive.set(false);
+                subscription.borrow_mut().take();
+            }
+        });
+    }
 
     {
         let route = route.clone();
@@ -115,6 +173,9 @@ pub fn app() -> Html {
             };
             html! { <KeywordsPage {remembered} {on_choice} /> }
         }
+        Route::Settings => {
+            html! { <SettingsPage account={account.clone()} on_refresh={refresh.clone()} /> }
+        }
     };
     html! {
         <div class="shell">
@@ -127,6 +188,9 @@ pub fn app() -> Html {
                             href={r.hash()} aria-current={active.then_some("page")}>{r.label()}</a>
                     }
                 }) }
+                <div class="sidebar-footer">
+                    <SyncIndicator account={account.clone()} />
+                </div>
             </nav>
             <main class="content">
                 { page }
@@ -142,6 +206,7 @@ mod tests {
     #[test]
     fn hashes_map_to_pages() {
         assert_eq!(Route::from_hash("#planner"), Route::Planner);
+        assert_eq!(Route::from_hash("#settings"), Route::Settings);
         assert_eq!(Route::from_hash(""), Route::Sites);
         assert_eq!(Route::from_hash("#nope"), Route::Sites);
         assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);

@@ -1,5 +1,6 @@
 //! The one place the UI talks to the Rust core, through Tauri's global `invoke`.
 
+use crate::sync::{AccountSession, AccountView, SyncReport, SyncUpdate};
 use folio_model::{
     ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport,
     KeywordPage, KeywordQuery, NewSite, PublishingSettings, PublishingSettingsUpdate, Sector,
@@ -25,6 +26,10 @@ extern "C" {
 
     #[wasm_bindgen(method, setter)]
     fn set_onmessage(this: &Channel, f: &js_sys::Function);
+
+    /// Tauri's event listener; resolves to the function that stops listening.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
+    async fn listen(event: &str, handler: &js_sys::Function) -> Result<JsValue, JsValue>;
 }
 
 type ProgressListener = Closure<dyn FnMut(JsValue)>;
@@ -211,4 +216,91 @@ pub async fn import_keywords(
 /// Ask the running import to stop; `false` when none was running.
 pub async fn cancel_import() -> Result<bool, ErrorDto> {
     call("keywords_import_cancel", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct AccountArgs<'a> {
+    server: &'a str,
+    email: &'a str,
+    password: &'a str,
+}
+
+/// The sync session (if any), the indicator's state and whether a new login is needed.
+pub async fn account() -> Result<AccountView, ErrorDto> {
+    call("account_get", &NoArgs {}).await
+}
+
+/// Create an account on `server` holding this device's data; the shell then syncs in the
+/// background.
+pub async fn register_account(
+    server: &str,
+    email: &str,
+    password: &str,
+) -> Result<AccountSession, ErrorDto> {
+    let args = AccountArgs {
+        server,
+        email,
+        password,
+    };
+    call("account_register", &args).await
+}
+
+/// Log in to an account on `server`; the shell then syncs in the background.
+pub async fn login(server: &str, email: &str, password: &str) -> Result<AccountSession, ErrorDto> {
+    let args = AccountArgs {
+        server,
+        email,
+        password,
+    };
+    call("account_login", &args).await
+}
+
+/// Stop syncing and forget the session; the data stays here.
+pub async fn logout() -> Result<(), ErrorDto> {
+    call("account_logout", &NoArgs {}).await
+}
+
+/// One sync round now.
+pub async fn sync_now() -> Result<SyncReport, ErrorDto> {
+    call("sync_now", &NoArgs {}).await
+}
+
+/// A live subscription to the shell's `sync-status` events; dropping it stops listening.
+pub struct SyncEvents {
+    _listener: Closure<dyn FnMut(JsValue)>,
+    unlisten: Option<js_sys::Function>,
+}
+
+impl Drop for SyncEvents {
+    fn drop(&mut self) {
+        if let Some(unlisten) = &self.unlisten {
+            let _ = unlisten.call0(&JsValue::NULL);
+        }
+    }
+}
+
+/// Hear every change of the sync indicator the background sync reports.
+pub async fn sync_events(on_update: Callback<SyncUpdate>) -> Result<SyncEvents, ErrorDto> {
+    let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        // Tauri wraps the payload as `{event, id, payload}`; an unknown shape (a newer shell)
+        // is skipped, not fatal.
+        let payload = js_sys::Reflect::get(&event, &JsValue::from_str("payload"));
+        if let Ok(update) = payload
+            .and_then(|p| serde_wasm_bindgen::from_value::<SyncUpdate>(p).map_err(JsValue::from))
+        {
+            on_update.emit(update);
+        }
+    });
+    let unlisten = listen("sync-status", listener.as_ref().unchecked_ref())
+        .await
+        .map_err(|e| {
+            ErrorDto::new(
+                ErrorKind::Internal,
+                format!("cannot listen for sync status: {e:?}"),
+            )
+        })?;
+    Ok(SyncEvents {
+        _listener: listener,
+        unlisten: unlisten.dyn_into::<js_sys::Function>().ok(),
+    })
 }

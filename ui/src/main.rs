@@ -5,6 +5,7 @@ mod app;
 mod format;
 mod ipc;
 mod pages;
+mod sync;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();
