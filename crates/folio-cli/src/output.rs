@@ -36,6 +36,9 @@ pub fn fail(f: &Failure, json: bool) -> ExitCode {
         println!("{body}");
     }
     eprintln!("error: {}", dto.message);
+    if dto.kind == ErrorKind::Unauthenticated {
+        eprintln!("hint: folio account login --server URL --email EMAIL (password on stdin)");
+    }
     match dto.kind {
         ErrorKind::Validation | ErrorKind::Conflict | ErrorKind::NotFound | ErrorKind::Limit => {
             ExitCode::from(2)

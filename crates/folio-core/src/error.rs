@@ -75,7 +75,7 @@ pub enum CoreError {
     Sync(String),
 
     /// The sync server did not accept the session.
-    #[error("{0}; log in again with `folio account login`")]
+    #[error("{0}; log in again")]
     Unauthenticated(String),
 
     /// The sync server does not let this person do that.

@@ -96,6 +96,15 @@ pub(crate) struct Decision {
 }
 
 impl Decision {
+    fn kept(status: String, cluster_id: Option<String>, disabled: i64) -> Self {
+        Self {
+            status,
+            cluster_id,
+            disabled,
+            deleted: 0,
+        }
+    }
+
     fn fresh() -> Self {
         Self {
             status: "new".into(),
@@ -187,15 +196,7 @@ pub(crate) async fn write_decisions(
         let rows: Vec<(String, String, Option<String>, i64)> =
             q.build_query_as().fetch_all(&mut *conn).await?;
         for (id, status, cluster_id, disabled) in rows {
-            current.insert(
-                id,
-                Decision {
-                    status,
-                    cluster_id,
-                    disabled,
-                    deleted: 0,
-                },
-            );
+            current.insert(id, Decision::kept(status, cluster_id, disabled));
         }
     }
     for id in ids {
@@ -361,16 +362,7 @@ pub(crate) async fn seed(
         );
         batches.entry((site, sector)).or_default().push(row);
         if status != "new" || cluster_id.is_some() || disabled != 0 {
-            decided.push((
-                site,
-                id,
-                Decision {
-                    status,
-                    cluster_id,
-                    disabled,
-                    deleted: 0,
-                },
-            ));
+            decided.push((site, id, Decision::kept(status, cluster_id, disabled)));
         }
     }
     for ((site, sector), rows) in batches {

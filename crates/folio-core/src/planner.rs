@@ -307,20 +307,7 @@ impl Folio {
             input.sector,
         )
         .await?;
-        let taken: Option<(String,)> = sqlx::query_as(
-            "SELECT id FROM clusters WHERE site_id = ? AND sector_id = ? AND name_key = ?",
-        )
-        .bind(input.site.to_string())
-        .bind(input.sector.to_string())
-        .bind(&key)
-        .fetch_optional(tx.conn())
-        .await?;
-        if taken.is_some() {
-            return Err(CoreError::Conflict {
-                field: "name",
-                message: format!("This sector already has a cluster named \u{201c}{name}\u{201d}"),
-            });
-        }
+        cluster_name_free(&mut tx, input.site, input.sector, &name, None).await?;
         let at = now();
         let cluster = Cluster {
             id: ClusterId(Uuid::now_v7()),
@@ -359,21 +346,7 @@ impl Folio {
         let key = name_key(&name);
         let current = self.get_cluster(id).await?;
         let mut tx = self.begin_write().await?;
-        let taken: Option<(String,)> = sqlx::query_as(
-            "SELECT id FROM clusters WHERE site_id = ? AND sector_id = ? AND name_key = ? AND id != ?",
-        )
-        .bind(current.site_id.to_string())
-        .bind(current.sector_id.to_string())
-        .bind(&key)
-        .bind(id.to_string())
-        .fetch_optional(tx.conn())
-        .await?;
-        if taken.is_some() {
-            return Err(CoreError::Conflict {
-                field: "name",
-                message: format!("This sector already has a cluster named \u{201c}{name}\u{201d}"),
-            });
-        }
+        cluster_name_free(&mut tx, current.site_id, current.sector_id, &name, Some(id)).await?;
         sqlx::query("UPDATE clusters SET name = ?, name_key = ?, updated_at = ? WHERE id = ?")
             .bind(&name)
             .bind(&key)
@@ -612,4 +585,30 @@ pub(crate) async fn check_scope(
         Some(sector) => check_site_sector(conn, account, site, sector).await,
         None => check_site(conn, account, site).await,
     }
+}
+
+/// Cluster names are unique within a sector (ignoring case and spacing).
+async fn cluster_name_free(
+    tx: &mut WriteTx,
+    site: SiteId,
+    sector: SectorId,
+    name: &str,
+    except: Option<ClusterId>,
+) -> Result<(), CoreError> {
+    let taken: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM clusters WHERE site_id = ? AND sector_id = ? AND name_key = ? AND id IS NOT ?",
+    )
+    .bind(site.to_string())
+    .bind(sector.to_string())
+    .bind(name_key(name))
+    .bind(except.map(|c| c.to_string()))
+    .fetch_optional(tx.conn())
+    .await?;
+    if taken.is_some() {
+        return Err(CoreError::Conflict {
+            field: "name",
+            message: format!("This sector already has a cluster named \u{201c}{name}\u{201d}"),
+        });
+    }
+    Ok(())
 }

@@ -107,6 +107,18 @@ struct ServerError {
 struct ServerErrorBody {
     kind: String,
     message: String,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+/// The input a server validation error is about, as the form names it.
+fn form_field(field: Option<&str>) -> &'static str {
+    match field {
+        Some("email") => "email",
+        Some("password") => "password",
+        Some("role") => "role",
+        _ => "server",
+    }
 }
 
 /// The server's HTTP API with one access token.
@@ -185,9 +197,10 @@ impl Api {
                 self.base
             )));
         };
+        let field = form_field(err.error.field.as_deref());
         let message = err.error.message;
         Err(match err.error.kind.as_str() {
-            "validation" => CoreError::invalid("server", message),
+            "validation" => CoreError::invalid(field, message),
             "conflict" => CoreError::Conflict {
                 field: "email",
                 message,
@@ -488,15 +501,8 @@ impl Folio {
                 .fetch_all(&self.pool)
                 .await?;
         for (id, name) in sites {
-            match api
-                .post("/v1/sites", json!({"site_id": id, "name": name}))
-                .await
-            {
-                Ok(_) => {}
-                // Viewers cannot register sites; they only receive what they were granted.
-                Err(CoreError::Forbidden(m)) => tracing::debug!(site = %id, "not registered: {m}"),
-                Err(e) => return Err(e),
-            }
+            // Viewers cannot register sites; they only receive what they were granted.
+            register(api, "/v1/sites", json!({"site_id": id, "name": name})).await?;
         }
         Ok(())
     }
@@ -549,15 +555,7 @@ impl Folio {
                     continue;
                 }
             }
-            match api
-                .post("/v1/docs", json!({"doc_id": id, "site_id": site}))
-                .await
-            {
-                Ok(_) => {}
-                // a viewer cannot register documents; it only receives
-                Err(CoreError::Forbidden(m)) => tracing::debug!(doc = %id, "not registered: {m}"),
-                Err(e) => return Err(e),
-            }
+            register(api, "/v1/docs", json!({"doc_id": id, "site_id": site})).await?;
         }
         let listed: serde_json::Value = api.get("/v1/docs").await?;
         let mut all: BTreeSet<DocId> = BTreeSet::new();
@@ -574,7 +572,7 @@ impl Folio {
     /// One sync round: returns when every document is in sync with the server.
     pub async fn sync_once(&self) -> Result<SyncReport, CoreError> {
         self.set_status(&SyncStatus::Syncing).await?;
-        let result = self.sync_round(None).await;
+        let result = self.sync_round(None, &|_| {}).await;
         self.record_outcome(&result).await?;
         result
     }
@@ -615,7 +613,7 @@ impl Folio {
         while !*stop.borrow() {
             self.set_status(&SyncStatus::Syncing).await?;
             on_status(&SyncStatus::Syncing);
-            let result = self.sync_round(Some(&mut stop)).await;
+            let result = self.sync_round(Some(&mut stop), &on_status).await;
             self.record_outcome(&result).await?;
             let status = self.sync_status().await?;
             on_status(&status);
@@ -639,6 +637,7 @@ impl Folio {
     async fn sync_round(
         &self,
         mut watch: Option<&mut tokio::sync::watch::Receiver<bool>>,
+        on_status: &(dyn Fn(&SyncStatus) + Send + Sync),
     ) -> Result<SyncReport, CoreError> {
         let started = Instant::now();
         let (api, _session) = self.authorised_api().await?;
@@ -779,8 +778,9 @@ impl Folio {
                         Some(stop) => {
                             if quiet_since.elapsed() >= QUIET && !reported_synced {
                                 reported_synced = true;
-                                self.set_status(&SyncStatus::Synced { at: Utc::now() })
-                                    .await?;
+                                let synced = SyncStatus::Synced { at: Utc::now() };
+                                self.set_status(&synced).await?;
+                                on_status(&synced);
                             }
                             if *stop.borrow() {
                                 break;
@@ -940,6 +940,19 @@ enum Wake {
 impl Wake {
     fn is_local(&self) -> bool {
         matches!(self, Wake::Local)
+    }
+}
+
+/// Register a site or document with the server; a refusal for lack of rights (a viewer) is not
+/// an error: such a person only receives.
+async fn register(api: &Api, path: &str, body: serde_json::Value) -> Result<(), CoreError> {
+    match api.post(path, body.clone()).await {
+        Ok(_) => Ok(()),
+        Err(CoreError::Forbidden(m)) => {
+            tracing::debug!(%path, %body, "not registered: {m}");
+            Ok(())
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -120,18 +120,7 @@ pub async fn save(
     if stored.saved.is_empty() {
         // Nothing stored yet: the whole document is the first snapshot (encoding it as an
         // increment first would only be thrown away).
-        let whole = stored.doc.save();
-        sqlx::query("DELETE FROM doc_chunks WHERE doc_id = ?")
-            .bind(&id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("INSERT INTO doc_chunks (doc_id, snapshot, data) VALUES (?, 1, ?)")
-            .bind(&id)
-            .bind(&whole)
-            .execute(&mut *conn)
-            .await?;
-        stored.saved = heads;
-        return Ok(Saved::Snapshot { bytes: whole.len() });
+        return write_snapshot(conn, stored, &id, heads).await;
     }
     let increment = stored.doc.save_after(&stored.saved);
     let (snapshot, increments): (Option<i64>, Option<i64>) = sqlx::query_as(
@@ -154,13 +143,23 @@ pub async fn save(
             bytes: increment.len(),
         });
     }
+    write_snapshot(conn, stored, &id, heads).await
+}
+
+/// Replace a document's chunks with one snapshot of it.
+async fn write_snapshot(
+    conn: &mut SqliteConnection,
+    stored: &mut StoredDoc,
+    id: &str,
+    heads: Vec<ChangeHash>,
+) -> Result<Saved, DocStoreError> {
     let whole = stored.doc.save();
     sqlx::query("DELETE FROM doc_chunks WHERE doc_id = ?")
-        .bind(&id)
+        .bind(id)
         .execute(&mut *conn)
         .await?;
     sqlx::query("INSERT INTO doc_chunks (doc_id, snapshot, data) VALUES (?, 1, ?)")
-        .bind(&id)
+        .bind(id)
         .bind(&whole)
         .execute(&mut *conn)
         .await?;
