@@ -670,6 +670,9 @@ impl Folio {
         };
         send(&mut socket, &subscribe).await?;
         let mut refused: BTreeMap<DocId, Refusal> = BTreeMap::new();
+        // Documents not yet known to be in sync: a document is, once the server's message left
+        // this side with nothing more to say (its heads then include ours, and ours theirs).
+        let mut unsettled: BTreeSet<DocId> = docs.clone();
         for doc in &docs {
             if let Some(frame) = self.offer(*doc, &peer).await? {
                 send(&mut socket, &frame).await?;
@@ -701,15 +704,20 @@ impl Folio {
                             if let Some(reply) = reply {
                                 send(&mut socket, &reply).await?;
                                 report.sent += 1;
+                                unsettled.insert(doc);
+                            } else {
+                                unsettled.remove(&doc);
                             }
                         }
                         Ok(Frame::Refused { doc, reason }) => {
                             tracing::info!(%doc, ?reason, "the server will not sync a document");
                             refused.insert(doc, reason);
+                            unsettled.remove(&doc);
                         }
                         Ok(Frame::Available { doc }) => {
                             if known.insert(doc) {
                                 send(&mut socket, &Frame::Subscribe { docs: vec![doc] }).await?;
+                                unsettled.insert(doc);
                             }
                         }
                         Ok(Frame::Error { message }) => {
@@ -721,6 +729,9 @@ impl Folio {
                         Err(e) => {
                             return Err(CoreError::Sync(format!("the sync server sent a frame this version cannot read ({e}); update Folio")));
                         }
+                    }
+                    if watch.is_none() && unsettled.is_empty() {
+                        break;
                     }
                 }
                 Ok(Some(Ok(Message::Close(_)))) | Ok(None) => {
@@ -746,6 +757,7 @@ impl Folio {
                             let fresh = self.documents(&api).await?;
                             let new: Vec<DocId> = fresh.difference(&known).copied().collect();
                             known.extend(new.iter().copied());
+                            unsettled.extend(new.iter().copied());
                             if !new.is_empty() {
                                 send(&mut socket, &Frame::Subscribe { docs: new }).await?;
                             }
@@ -755,6 +767,7 @@ impl Folio {
                                 send(&mut socket, &frame).await?;
                                 report.sent += 1;
                                 offered = true;
+                                unsettled.insert(*doc);
                             }
                         }
                     }
