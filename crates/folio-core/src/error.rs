@@ -74,8 +74,8 @@ pub enum CoreError {
     #[error("{0}")]
     Sync(String),
 
-    /// The sync server did not accept the session.
-    #[error("{0}; log in again")]
+    /// The sync server did not accept the session (its message says to log in again).
+    #[error("{0}")]
     Unauthenticated(String),
 
     /// The sync server does not let this person do that.

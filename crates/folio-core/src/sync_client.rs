@@ -406,8 +406,32 @@ impl Folio {
         tx.commit().await
     }
 
-    /// Forget the session (the data stays on this device).
+    /// An exclusive lock on this data directory's session, across processes.
+    async fn session_lock(&self) -> Result<std::fs::File, CoreError> {
+        let path = self.data_dir().join("sync-session.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| CoreError::DataDir {
+                path: path.clone(),
+                source,
+            })?;
+        tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+            .await
+            .map_err(|e| CoreError::Internal(format!("waiting for the session lock: {e}")))?
+            .map_err(|source| CoreError::DataDir { path, source })
+    }
+
+    /// Forget the session (the data stays on this device). The server is told too when it can
+    /// be reached; offline, the session just ends here.
     pub async fn account_logout(&self) -> Result<(), CoreError> {
+        if let Ok((api, _)) = self.authorised_api().await {
+            if let Err(e) = api.post("/v1/auth/logout", json!({})).await {
+                tracing::info!(error = %e, "the server was not told of the logout");
+            }
+        }
         let device = self.device_id().await?;
         Keychain::new()
             .delete(&secret_name(&device))
@@ -429,6 +453,10 @@ impl Folio {
         })?;
         let mut api = Api::new(&session.server)?;
         let device = self.device_id().await?;
+        // The app and the CLI may sync the same data directory at once. Refresh tokens rotate
+        // and the server treats a reused one as stolen (ending the session), so one process at
+        // a time reads, spends and replaces it.
+        let _refreshing = self.session_lock().await?;
         let keychain = Keychain::new();
         let refresh = keychain
             .get(&secret_name(&device))
