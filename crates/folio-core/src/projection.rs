@@ -343,3 +343,47 @@ impl Folio {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+
+    /// A document written by another release: a field this one does not know is ignored, a
+    /// field it lacks gets the table's default, and nothing fails.
+    #[tokio::test]
+    async fn documents_from_other_releases_project_with_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let folio = Folio::open(dir.path()).await.unwrap();
+        let site = uuid::Uuid::now_v7();
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "schema", 2).unwrap();
+        let rec = doc
+            .put_object(ROOT, format!("sites:{site}"), ObjType::Map)
+            .unwrap();
+        for (k, v) in [
+            ("id", site.to_string()),
+            ("account_id", folio.account_id().to_string()),
+            ("name", "From the future".into()),
+            ("name_key", "from the future".into()),
+            ("domain", "future.example".into()),
+            ("created_at", "2026-11-29T00:00:00Z".into()),
+            ("a_field_from_a_later_release", "ignored".into()),
+        ] {
+            doc.put(&rec, k, v).unwrap();
+        }
+        let mut tx = folio.begin_write().await.unwrap();
+        let complete = project_doc(tx.conn(), &DocId::Site(site), &doc, None)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(complete);
+        let (name, active): (String, i64) =
+            sqlx::query_as("SELECT name, is_active FROM sites WHERE id = ?")
+                .bind(site.to_string())
+                .fetch_one(&folio.pool)
+                .await
+                .unwrap();
+        assert_eq!((name.as_str(), active), ("From the future", 1));
+    }
+}
