@@ -18,7 +18,7 @@ use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::AutoCommit;
 use chrono::{DateTime, Utc};
 use folio_sync::{doc_store, DocId, Frame, Refusal};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -37,6 +37,8 @@ const META_STATUS: &str = "sync_status";
 
 /// How long a round waits for the server after the last frame before it counts as in sync.
 const QUIET: Duration = Duration::from_millis(1500);
+/// Sync messages applied in one write at most.
+const RECEIVE_BATCH: usize = 256;
 /// A round that is still exchanging messages after this long is an error.
 const ROUND_LIMIT: Duration = Duration::from_secs(300);
 
@@ -559,6 +561,10 @@ impl Folio {
             let Ok(doc) = DocId::from_str(id) else {
                 continue;
             };
+            if matches!(doc, DocId::Account(a) if a != self.account_id.0) {
+                // the device's account from before it joined this one: not shared
+                continue;
+            }
             let site = match doc {
                 DocId::Article(content) => {
                     let site: Option<(String,)> =
@@ -671,6 +677,11 @@ impl Folio {
         let (api, _session) = self.authorised_api().await?;
         self.bind_plan(&api).await?;
         let docs = self.documents(&api).await?;
+        tracing::debug!(
+            docs = docs.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "sync: documents listed"
+        );
         let device = self.device_id().await?;
         let peer = format!("server:{}", api.base);
         let ws_url = format!(
@@ -687,7 +698,8 @@ impl Folio {
                 .parse()
                 .map_err(|_| CoreError::Sync("the access token is not a valid header".into()))?,
         );
-        let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        // Small frames answered at once: Nagle's algorithm would hold each for a delayed ACK.
+        let (mut socket, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
             .await
             .map_err(|e| CoreError::Sync(format!("cannot open the sync connection: {e}")))?;
 
@@ -701,12 +713,16 @@ impl Folio {
         // Documents not yet known to be in sync: a document is, once the server's message left
         // this side with nothing more to say (its heads then include ours, and ours theirs).
         let mut unsettled: BTreeSet<DocId> = docs.clone();
-        for doc in &docs {
-            if let Some(frame) = self.offer(*doc, &peer).await? {
-                send(&mut socket, &frame).await?;
-                report.sent += 1;
-            }
+        let docs_list: Vec<DocId> = docs.iter().copied().collect();
+        for frame in self.offer_many(&docs_list, &peer).await? {
+            send(&mut socket, &frame).await?;
+            report.sent += 1;
         }
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "sync: offers sent"
+        );
+        let mut receiving = Duration::ZERO;
         let mut settled_at: Option<Instant> = None;
         // "synced at" is written once per quiet spell, not at every tick
         let mut reported_synced = false;
@@ -725,37 +741,56 @@ impl Folio {
                 Ok(Some(Ok(Message::Binary(bytes)))) => {
                     settled_at = None;
                     reported_synced = false;
-                    match Frame::decode(&bytes) {
-                        Ok(Frame::Sync { doc, message }) => {
-                            let (changed, reply) = self.receive(doc, &peer, &message).await?;
-                            report.received += usize::from(changed);
-                            if let Some(reply) = reply {
-                                send(&mut socket, &reply).await?;
-                                report.sent += 1;
-                                unsettled.insert(doc);
-                            } else {
+                    // Whatever else has arrived already is applied in the same write: one
+                    // transaction for a burst of documents instead of one each.
+                    let mut frames = vec![bytes];
+                    while frames.len() < RECEIVE_BATCH {
+                        match socket.next().now_or_never() {
+                            Some(Some(Ok(Message::Binary(more)))) => frames.push(more),
+                            Some(Some(Ok(_))) => {}
+                            _ => break,
+                        }
+                    }
+                    let mut incoming = Vec::new();
+                    for bytes in frames {
+                        match Frame::decode(&bytes) {
+                            Ok(Frame::Sync { doc, message }) => incoming.push((doc, message)),
+                            Ok(Frame::Refused { doc, reason }) => {
+                                tracing::info!(%doc, ?reason, "the server will not sync a document");
+                                refused.insert(doc, reason);
                                 unsettled.remove(&doc);
                             }
-                        }
-                        Ok(Frame::Refused { doc, reason }) => {
-                            tracing::info!(%doc, ?reason, "the server will not sync a document");
-                            refused.insert(doc, reason);
-                            unsettled.remove(&doc);
-                        }
-                        Ok(Frame::Available { doc }) => {
-                            if known.insert(doc) {
-                                send(&mut socket, &Frame::Subscribe { docs: vec![doc] }).await?;
-                                unsettled.insert(doc);
+                            Ok(Frame::Available { doc }) => {
+                                if known.insert(doc) {
+                                    send(&mut socket, &Frame::Subscribe { docs: vec![doc] })
+                                        .await?;
+                                    unsettled.insert(doc);
+                                }
+                            }
+                            Ok(Frame::Error { message }) => {
+                                return Err(CoreError::Sync(format!(
+                                    "the sync server closed the connection: {message}"
+                                )));
+                            }
+                            Ok(Frame::Subscribe { .. }) => {}
+                            Err(e) => {
+                                return Err(CoreError::Sync(format!("the sync server sent a frame this version cannot read ({e}); update Folio")));
                             }
                         }
-                        Ok(Frame::Error { message }) => {
-                            return Err(CoreError::Sync(format!(
-                                "the sync server closed the connection: {message}"
-                            )));
+                    }
+                    let t = Instant::now();
+                    let applied = self.receive_many(incoming, &peer).await?;
+                    receiving += t.elapsed();
+                    for r in applied {
+                        report.received += usize::from(r.changed);
+                        if let Some(reply) = r.reply {
+                            send(&mut socket, &reply).await?;
+                            report.sent += 1;
                         }
-                        Ok(Frame::Subscribe { .. }) => {}
-                        Err(e) => {
-                            return Err(CoreError::Sync(format!("the sync server sent a frame this version cannot read ({e}); update Folio")));
+                        if r.settled {
+                            unsettled.remove(&r.doc);
+                        } else {
+                            unsettled.insert(r.doc);
                         }
                     }
                     if watch.is_none() && unsettled.is_empty() {
@@ -840,6 +875,12 @@ impl Folio {
                 }
             }
         }
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            applying_ms = receiving.as_millis() as u64,
+            unsettled = unsettled.len(),
+            "sync: exchange over"
+        );
         let _ = socket.close(None).await;
         self.reproject_pending().await?;
         report.documents = known.len() - refused.len();
@@ -892,57 +933,81 @@ impl Folio {
 
     /// The next sync message for `doc`, if this device has something to say.
     async fn offer(&self, doc: DocId, peer: &str) -> Result<Option<Frame>, CoreError> {
-        let mut tx = self.begin_write().await?;
-        let conn = tx.conn();
-        let mut stored = match doc_store::load(conn, &doc).await? {
-            Some(s) => s.doc,
-            None => AutoCommit::new(),
-        };
-        let mut state = doc_store::sync_state(conn, &doc, peer).await?;
-        let message = stored.sync().generate_sync_message(&mut state);
-        doc_store::save_sync_state(conn, &doc, peer, &state).await?;
-        tx.commit().await?;
-        Ok(message.map(|m| Frame::Sync {
-            doc,
-            message: m.encode(),
-        }))
+        Ok(self.offer_many(&[doc], peer).await?.pop())
     }
 
-    /// Apply a sync message: the document, its projection and the sync state in one write.
-    async fn receive(
+    /// The next sync messages for these documents (one write for all: the sync states change).
+    async fn offer_many(&self, docs: &[DocId], peer: &str) -> Result<Vec<Frame>, CoreError> {
+        let mut tx = self.begin_write().await?;
+        let conn = tx.conn();
+        let mut frames = Vec::new();
+        for doc in docs {
+            let mut stored = match doc_store::load(conn, doc).await? {
+                Some(s) => s.doc,
+                None => AutoCommit::new(),
+            };
+            let mut state = doc_store::sync_state(conn, doc, peer).await?;
+            if let Some(m) = stored.sync().generate_sync_message(&mut state) {
+                frames.push(Frame::Sync {
+                    doc: *doc,
+                    message: m.encode(),
+                });
+            }
+            doc_store::save_sync_state(conn, doc, peer, &state).await?;
+        }
+        tx.commit().await?;
+        Ok(frames)
+    }
+
+    /// Apply sync messages: each document, its projection and its sync state, all in one
+    /// write. Returns per message whether the document changed and the reply, if any.
+    async fn receive_many(
         &self,
-        doc: DocId,
+        messages: Vec<(DocId, Vec<u8>)>,
         peer: &str,
-        bytes: &[u8],
-    ) -> Result<(bool, Option<Frame>), CoreError> {
-        let message = SyncMessage::decode(bytes).map_err(|e| {
-            CoreError::Sync(format!("a sync message for {doc} does not decode: {e}"))
-        })?;
+    ) -> Result<Vec<Received>, CoreError> {
+        if messages.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut tx = self.begin_write().await?;
         let (conn, open) = tx.parts();
-        let mut state: SyncState = doc_store::sync_state(conn, &doc, peer).await?;
-        let current = open.get_remote(conn, doc).await?;
-        let before = current.get_heads();
-        current
-            .sync()
-            .receive_sync_message(&mut state, message)
-            .map_err(|e| CoreError::Sync(format!("a sync message for {doc} was refused: {e}")))?;
-        let after = current.get_heads();
-        let changed = before != after;
-        if changed {
-            let keys = changed_keys(current, &before, &after);
-            project_doc(conn, &doc, &*current, keys.as_ref()).await?;
-        }
-        let reply = current.sync().generate_sync_message(&mut state);
-        doc_store::save_sync_state(conn, &doc, peer, &state).await?;
-        tx.commit().await?;
-        Ok((
-            changed,
-            reply.map(|m| Frame::Sync {
+        let mut out = Vec::with_capacity(messages.len());
+        for (doc, bytes) in messages {
+            let message = SyncMessage::decode(&bytes).map_err(|e| {
+                CoreError::Sync(format!("a sync message for {doc} does not decode: {e}"))
+            })?;
+            let mut state: SyncState = doc_store::sync_state(conn, &doc, peer).await?;
+            let current = open.get_remote(conn, doc).await?;
+            let before = current.get_heads();
+            current
+                .sync()
+                .receive_sync_message(&mut state, message)
+                .map_err(|e| {
+                    CoreError::Sync(format!("a sync message for {doc} was refused: {e}"))
+                })?;
+            let after = current.get_heads();
+            let changed = before != after;
+            if changed {
+                let keys = changed_keys(current, &before, &after);
+                project_doc(conn, &doc, &*current, keys.as_ref()).await?;
+            }
+            let reply = current.sync().generate_sync_message(&mut state);
+            // The server has exactly our heads: once this reply (if any) tells it we have its
+            // changes, there is nothing left to exchange for this document.
+            let settled = state.their_heads.as_deref() == Some(current.get_heads().as_slice());
+            doc_store::save_sync_state(conn, &doc, peer, &state).await?;
+            out.push(Received {
                 doc,
-                message: m.encode(),
-            }),
-        ))
+                changed,
+                settled,
+                reply: reply.map(|m| Frame::Sync {
+                    doc,
+                    message: m.encode(),
+                }),
+            });
+        }
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// Project again the documents that waited for others (their parents may have arrived).
@@ -970,6 +1035,16 @@ impl Folio {
         }
         Ok(())
     }
+}
+
+/// One applied sync message.
+struct Received {
+    doc: DocId,
+    /// The document changed here.
+    changed: bool,
+    /// Client and server now have the same changes of it.
+    settled: bool,
+    reply: Option<Frame>,
 }
 
 /// Why the loop woke without a frame: the server was quiet for a tick, or this process wrote.

@@ -106,6 +106,13 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
     );
     let (shutdown, stopped) = oneshot::channel::<()>();
     let serve_task = tokio::spawn(async move {
+        // Sync frames are small and answered at once: without TCP_NODELAY, Nagle's algorithm
+        // and delayed ACKs add ~40 ms to every exchange.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY not set on a connection");
+            }
+        });
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
