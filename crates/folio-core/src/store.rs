@@ -120,7 +120,12 @@ async fn migrate(pool: &SqlitePool) -> Result<(), CoreError> {
 }
 
 async fn lock_for_open(data_dir: &Path) -> Result<std::fs::File, CoreError> {
-    let path = data_dir.join("folio.db.open-lock");
+    lock_file(data_dir.join("folio.db.open-lock")).await
+}
+
+/// An exclusive OS file lock, held until the returned file is dropped; waits for other processes
+/// holding it (on a blocking thread).
+pub(crate) async fn lock_file(path: PathBuf) -> Result<std::fs::File, CoreError> {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -132,7 +137,7 @@ async fn lock_for_open(data_dir: &Path) -> Result<std::fs::File, CoreError> {
         })?;
     tokio::task::spawn_blocking(move || file.lock().map(|()| file))
         .await
-        .map_err(|e| CoreError::Internal(format!("waiting for the data directory lock: {e}")))?
+        .map_err(|e| CoreError::Internal(format!("waiting for the lock {}: {e}", path.display())))?
         .map_err(|source| CoreError::DataDir { path, source })
 }
 

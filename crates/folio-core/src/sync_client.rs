@@ -410,20 +410,7 @@ impl Folio {
 
     /// An exclusive lock on this data directory's session, across processes.
     async fn session_lock(&self) -> Result<std::fs::File, CoreError> {
-        let path = self.data_dir().join("sync-session.lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|source| CoreError::DataDir {
-                path: path.clone(),
-                source,
-            })?;
-        tokio::task::spawn_blocking(move || file.lock().map(|()| file))
-            .await
-            .map_err(|e| CoreError::Internal(format!("waiting for the session lock: {e}")))?
-            .map_err(|source| CoreError::DataDir { path, source })
+        crate::store::lock_file(self.data_dir().join("sync-session.lock")).await
     }
 
     /// Forget the session (the data stays on this device). The server is told too when it can

@@ -12,18 +12,17 @@ use folio_model::{
     ContentUpdate, KeywordBulkAction, KeywordFilter, KeywordQuery, KeywordStatus, NewCluster,
     NewContent, NewSite,
 };
-use folio_server::{DatabaseUrl, PasswordHashing, RunningServer, ServerConfig};
+#[path = "support/sync_server.rs"]
+mod sync_server;
+
+use folio_server::{PlanId, RunningServer};
 use serde_json::Value;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 const PASSWORD: &str = "Sync-Test-Password-42";
 
 async fn server(dir: &Path, port: u16) -> RunningServer {
-    let mut config = ServerConfig::new(DatabaseUrl::in_data_dir(dir));
-    config.listen = SocketAddr::from(([127, 0, 0, 1], port));
-    config.password_hashing = PasswordHashing::InsecureFastForTests;
-    folio_server::serve(config).await.unwrap()
+    sync_server::start(dir, port, PlanId::Growth).await
 }
 
 fn keywords_csv() -> Vec<u8> {
@@ -78,10 +77,7 @@ fn paragraphs(n: usize, tag: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_devices_merge_offline_edits_across_a_server_restart() {
-    std::env::set_var(
-        "FOLIO_KEYCHAIN_SERVICE",
-        format!("folio-test-{}", uuid::Uuid::now_v7()),
-    );
+    sync_server::private_keychain();
     let server_dir = tempfile::tempdir().unwrap();
     let mut srv = server(server_dir.path(), 0).await;
     let port = srv.addr().port();

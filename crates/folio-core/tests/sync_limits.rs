@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns: a failed setup should panic
 
+#[path = "support/sync_server.rs"]
+mod sync_server;
+
 use folio_core::sync_client::SyncStatus;
 use folio_core::Folio;
 use folio_model::{KeywordFilter, KeywordQuery, NewSite, SiteId};
-use folio_server::{DatabaseUrl, PasswordHashing, PlanId, ServerConfig};
-use std::net::SocketAddr;
+use folio_server::PlanId;
 
 const PASSWORD: &str = "Limit-Test-Password-7";
 
@@ -24,16 +26,9 @@ async fn count(folio: &Folio, site: SiteId) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keywords_past_the_plan_limit_stay_on_the_device_and_never_reach_the_server() {
-    std::env::set_var(
-        "FOLIO_KEYCHAIN_SERVICE",
-        format!("folio-test-{}", uuid::Uuid::now_v7()),
-    );
+    sync_server::private_keychain();
     let server_dir = tempfile::tempdir().unwrap();
-    let mut config = ServerConfig::new(DatabaseUrl::in_data_dir(server_dir.path()));
-    config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
-    config.password_hashing = PasswordHashing::InsecureFastForTests;
-    config.default_plan = PlanId::Free; // 100 keywords
-    let server = folio_server::serve(config).await.unwrap();
+    let server = sync_server::start(server_dir.path(), 0, PlanId::Free).await;
 
     // Local-only, the device has no limit: 150 keywords.
     let dir_a = tempfile::tempdir().unwrap();

@@ -5,24 +5,20 @@
 
 #![allow(clippy::unwrap_used)] // helpers outside #[test] fns: a failed setup should panic
 
+#[path = "support/sync_server.rs"]
+mod sync_server;
+
 use folio_core::{CoreError, Folio};
 use folio_model::NewSite;
-use folio_server::{DatabaseUrl, PasswordHashing, ServerConfig};
-use std::net::SocketAddr;
+use folio_server::PlanId;
 
 const PASSWORD: &str = "Session-Test-Password-9";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_syncs_share_one_session_and_logout_ends_it_on_the_server() {
-    std::env::set_var(
-        "FOLIO_KEYCHAIN_SERVICE",
-        format!("folio-test-{}", uuid::Uuid::now_v7()),
-    );
+    sync_server::private_keychain();
     let server_dir = tempfile::tempdir().unwrap();
-    let mut config = ServerConfig::new(DatabaseUrl::in_data_dir(server_dir.path()));
-    config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
-    config.password_hashing = PasswordHashing::InsecureFastForTests;
-    let server = folio_server::serve(config).await.unwrap();
+    let server = sync_server::start(server_dir.path(), 0, PlanId::Growth).await;
 
     let dir = tempfile::tempdir().unwrap();
     let app = Folio::open(dir.path()).await.unwrap();
