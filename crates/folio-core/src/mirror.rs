@@ -380,6 +380,8 @@ pub(crate) async fn flush(
         return Ok(0);
     }
     let mut keyword_changes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // One SELECT per table per write, not a schema lookup per row.
+    let mut selects: std::collections::HashMap<&'static str, String> = Default::default();
     let mut written = 0;
     for (tbl, pk, scope) in &noted {
         // No scope: the row's parent went in the same write, and its record takes the row along.
@@ -395,7 +397,10 @@ pub(crate) async fn flush(
         let Some(doc_id) = table.doc_for(scope) else {
             continue;
         };
-        let row = read_row(conn, table, pk).await?;
+        if !selects.contains_key(table.name) {
+            selects.insert(table.name, row_select(conn, table).await?);
+        }
+        let row = read_row(conn, table, &selects[table.name], pk).await?;
         let doc = docs.get(conn, doc_id).await?;
         match row {
             Some(row) => put_record(doc, table, pk, &row)?,
@@ -416,15 +421,10 @@ pub(crate) async fn flush(
 async fn read_row(
     conn: &mut SqliteConnection,
     table: &Table,
+    select: &str,
     pk: &str,
 ) -> Result<Option<serde_json::Map<String, Json>>, CoreError> {
-    let sql = format!(
-        "SELECT json_object({}) FROM {} AS r WHERE {} = ?",
-        column_pairs(conn, table.name).await?,
-        table.name,
-        table.pk_sql("r")
-    );
-    let row: Option<(String,)> = sqlx::query_as(&sql)
+    let row: Option<(String,)> = sqlx::query_as(select)
         .bind(pk)
         .fetch_optional(&mut *conn)
         .await?;
@@ -443,13 +443,19 @@ async fn read_row(
     Ok(Some(map))
 }
 
-async fn column_pairs(conn: &mut SqliteConnection, table: &str) -> Result<String, CoreError> {
-    let cols = columns(conn, table).await?;
-    Ok(cols
+/// The SELECT reading one row of `table` as a JSON object of all its columns.
+async fn row_select(conn: &mut SqliteConnection, table: &Table) -> Result<String, CoreError> {
+    let pairs: Vec<String> = columns(conn, table.name)
+        .await?
         .iter()
         .map(|c| format!("'{c}', r.{c}"))
-        .collect::<Vec<_>>()
-        .join(", "))
+        .collect();
+    Ok(format!(
+        "SELECT json_object({}) FROM {} AS r WHERE {} = ?",
+        pairs.join(", "),
+        table.name,
+        table.pk_sql("r")
+    ))
 }
 
 pub(crate) async fn columns(
