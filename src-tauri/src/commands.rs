@@ -244,20 +244,8 @@ pub async fn account_login(
     Ok(result?)
 }
 
-/// `Folio::open`'s future cannot be shown to be `Send` (sqlx's higher-ranked `Acquire` bounds),
-/// which a command's future must be; it runs to completion on a blocking thread instead.
 async fn reopen(data_dir: PathBuf) -> Result<Folio, ErrorDto> {
-    let opened = tauri::async_runtime::spawn_blocking(move || {
-        tauri::async_runtime::block_on(Folio::open(&data_dir))
-    })
-    .await
-    .map_err(|e| {
-        ErrorDto::new(
-            ErrorKind::Internal,
-            format!("re-opening the store failed: {e}"),
-        )
-    })?;
-    opened.map_err(|e| {
+    Folio::open(&data_dir).await.map_err(|e| {
         tracing::error!(error = %e, "cannot re-open the data directory");
         e.to_dto()
     })
