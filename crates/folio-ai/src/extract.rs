@@ -1,0 +1,1 @@
+//! Tolerant JSON extraction from model replies.

@@ -1,0 +1,1 @@
+//! Server-sent events over a reqwest body.
