@@ -7,6 +7,7 @@ mod account_cmd;
 mod content_cmd;
 mod keyword_cmd;
 mod output;
+mod provider_cmd;
 mod site_cmd;
 
 use clap::{Args, Parser, Subcommand};
@@ -46,6 +47,12 @@ enum Command {
     Account(account_cmd::AccountCommand),
     /// Sync this device with the server: one round (exits when in sync), or --watch.
     Sync(account_cmd::SyncArgs),
+    /// AI providers: API keys (kept in the OS keychain), addresses, connection tests.
+    #[command(subcommand)]
+    Provider(provider_cmd::ProviderCommand),
+    /// The AI model registry: prices, credits, defaults, models you add.
+    #[command(subcommand)]
+    Model(provider_cmd::ModelCommand),
 }
 
 impl Command {
@@ -56,6 +63,8 @@ impl Command {
             Command::Content(c) => c.json(),
             Command::Account(c) => c.json(),
             Command::Sync(a) => a.json.json,
+            Command::Provider(c) => c.json(),
+            Command::Model(c) => c.json(),
         }
     }
 }
@@ -105,6 +114,8 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
         Command::Content(c) => content_cmd::run(&folio, c).await,
         Command::Account(c) => account_cmd::run(&folio, c).await,
         Command::Sync(a) => account_cmd::sync(&folio, a).await,
+        Command::Provider(c) => provider_cmd::run(&folio, c).await,
+        Command::Model(c) => provider_cmd::run_model(&folio, c).await,
     };
     folio.close().await;
     result

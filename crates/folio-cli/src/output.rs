@@ -9,6 +9,11 @@ use std::process::ExitCode;
 pub enum Failure {
     /// A core error, shown exactly as the desktop app shows it.
     Core(ErrorDto),
+    /// A provider check that failed; its report is already printed (as JSON with `--json`).
+    Provider {
+        kind: String,
+        message: String,
+    },
     Other(anyhow::Error),
 }
 
@@ -16,6 +21,9 @@ impl Failure {
     fn dto(&self) -> ErrorDto {
         match self {
             Failure::Core(dto) => dto.clone(),
+            Failure::Provider { kind, message } => {
+                ErrorDto::new(ErrorKind::Provider, message.clone()).with_code(kind.clone())
+            }
             Failure::Other(e) => ErrorDto::new(ErrorKind::Internal, format!("{e:#}")),
         }
     }
@@ -31,11 +39,15 @@ impl From<ErrorDto> for Failure {
 /// With `--json`, stdout also gets `{"error": {kind, message, field}}` for scripts.
 pub fn fail(f: &Failure, json: bool) -> ExitCode {
     let dto = f.dto();
-    if json {
+    if json && !matches!(f, Failure::Provider { .. }) {
         let body = serde_json::json!({ "error": dto });
         println!("{body}");
     }
-    eprintln!("error: {}", dto.message);
+    match &dto.code {
+        // The kind first, so scripts and people see at once whether to fix a key or wait.
+        Some(code) => eprintln!("error [{code}]: {}", dto.message),
+        None => eprintln!("error: {}", dto.message),
+    }
     if dto.kind == ErrorKind::Unauthenticated {
         eprintln!("hint: folio account login --server URL --email EMAIL (password on stdin)");
     }

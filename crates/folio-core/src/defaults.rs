@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 /// Bump when any built-in value below changes.
-pub const DEFAULTS_VERSION: i64 = 1;
+pub const DEFAULTS_VERSION: i64 = 2;
 const DEFAULTS_VERSION_KEY: &str = "defaults_version";
 
 pub struct BuiltinPlan {
@@ -127,6 +127,36 @@ pub const AI_MODELS: &[BuiltinModel] = &[
         sizes: &[],
     },
     BuiltinModel {
+        model_name: "claude-sonnet-4-5",
+        model_type: ModelType::Text,
+        provider: "anthropic",
+        display_name: "Claude Sonnet 4.5",
+        is_default: false,
+        cost_per_1k: Some(("0.003", "0.015")),
+        tokens_per_credit: Some(1_000),
+        credits_per_image: None,
+        cost_per_image: None,
+        quality_tier: None,
+        max_output_tokens: Some(64_000),
+        context_window: Some(200_000),
+        sizes: &[],
+    },
+    BuiltinModel {
+        model_name: "claude-haiku-4-5",
+        model_type: ModelType::Text,
+        provider: "anthropic",
+        display_name: "Claude Haiku 4.5",
+        is_default: false,
+        cost_per_1k: Some(("0.001", "0.005")),
+        tokens_per_credit: Some(3_000),
+        credits_per_image: None,
+        cost_per_image: None,
+        quality_tier: None,
+        max_output_tokens: Some(64_000),
+        context_window: Some(200_000),
+        sizes: &[],
+    },
+    BuiltinModel {
         model_name: "dall-e-3",
         model_type: ModelType::Image,
         provider: "openai",
@@ -140,6 +170,21 @@ pub const AI_MODELS: &[BuiltinModel] = &[
         max_output_tokens: None,
         context_window: None,
         sizes: &[(1024, 1024), (1792, 1024), (1024, 1792)],
+    },
+    BuiltinModel {
+        model_name: "gpt-image-1",
+        model_type: ModelType::Image,
+        provider: "openai",
+        display_name: "GPT Image 1",
+        is_default: false,
+        cost_per_1k: None,
+        tokens_per_credit: None,
+        credits_per_image: Some(5),
+        cost_per_image: Some("0.042"),
+        quality_tier: Some(QualityTier::Quality),
+        max_output_tokens: None,
+        context_window: None,
+        sizes: &[(1024, 1024), (1536, 1024), (1024, 1536)],
     },
     BuiltinModel {
         model_name: "runware:97@1",

@@ -82,6 +82,13 @@ pub enum CoreError {
     #[error("{0}")]
     Forbidden(String),
 
+    /// An AI provider call failed; the message says what to do (it never carries the key).
+    #[error(transparent)]
+    Ai(Box<folio_ai::AiError>),
+
+    #[error(transparent)]
+    Keychain(#[from] crate::keychain::KeychainError),
+
     #[error("cannot set up logging: {0}")]
     Logging(String),
 
@@ -92,6 +99,15 @@ pub enum CoreError {
 impl From<folio_sync::DocStoreError> for CoreError {
     fn from(e: folio_sync::DocStoreError) -> Self {
         Self::Document(Box::new(e))
+    }
+}
+
+impl From<folio_ai::AiError> for CoreError {
+    fn from(e: folio_ai::AiError) -> Self {
+        match e.kind {
+            folio_ai::AiErrorKind::Cancelled => Self::Cancelled,
+            _ => Self::Ai(Box::new(e)),
+        }
     }
 }
 
@@ -119,6 +135,8 @@ impl CoreError {
             Self::Sync(_) => ErrorKind::Sync,
             Self::Unauthenticated(_) => ErrorKind::Unauthenticated,
             Self::Forbidden(_) => ErrorKind::Forbidden,
+            Self::Ai(_) => ErrorKind::Provider,
+            Self::Keychain(_) => ErrorKind::Internal,
             Self::DataDir { .. } | Self::NoDataDir | Self::Logging(_) | Self::Internal(_) => {
                 ErrorKind::Internal
             }
@@ -135,11 +153,14 @@ impl CoreError {
 
     /// The `{kind, message, field}` shape the UI and the CLI's `--json` show.
     pub fn to_dto(&self) -> ErrorDto {
-        let dto = ErrorDto::new(self.kind(), self.to_string());
-        match self.field() {
-            Some(f) => dto.with_field(f),
-            None => dto,
+        let mut dto = ErrorDto::new(self.kind(), self.to_string());
+        if let Some(f) = self.field() {
+            dto = dto.with_field(f);
         }
+        if let Self::Ai(e) = self {
+            dto = dto.with_code(e.kind.as_str());
+        }
+        dto
     }
 }
 

@@ -45,6 +45,17 @@ const UNAVAILABLE_HINT: &str =
 const UNAVAILABLE_HINT: &str =
     "Folio supports the OS keychains of Linux (Secret Service), macOS and Windows only";
 
+/// The entry holding an AI provider's API key for one account: keys belong to the account the
+/// person pays the provider through, so switching accounts never uses another account's key.
+pub fn provider_key_entry(account: &folio_model::AccountId, provider: &str) -> String {
+    format!("ai-key:{account}:{provider}")
+}
+
+/// The entry holding a WordPress application password for one (site, WordPress user).
+pub fn wordpress_password_entry(site: &folio_model::SiteId, user: &str) -> String {
+    format!("wp-app-password:{site}:{user}")
+}
+
 impl Default for Keychain {
     fn default() -> Self {
         Self::new()

@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Unauthenticated,
     /// The sync server does not allow this person to do that.
     Forbidden,
+    /// An AI provider failed the call; `code` says how (`auth`, `rate_limited`, `unreachable`, …).
+    Provider,
     /// Anything else; the message says what.
     Internal,
 }
@@ -36,6 +38,9 @@ pub struct ErrorDto {
     /// The input field the error is about, named as in the DTO (`name`, `domain`, `sectors`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// A finer machine-readable reason within `kind`, e.g. the provider error kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 impl ErrorDto {
@@ -44,7 +49,13 @@ impl ErrorDto {
             kind,
             message: message.into(),
             field: None,
+            code: None,
         }
+    }
+
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod ids;
 pub mod keyword;
 pub mod planner;
+pub mod provider;
 pub mod publishing;
 pub mod settings;
 pub mod site;
@@ -38,6 +39,7 @@ pub use planner::{
     Cluster, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector, NewCluster,
     NewIdea, OutlineSection, SeedKeyword,
 };
+pub use provider::{KeyState, NewAiModel, ProviderCheck, ProviderInfo};
 pub use publishing::{
     AutomationConfig, AutomationConfigUpdate, ConnectionStatus, IntegrationId, IntegrationSync,
     Platform, PublishDay, PublishingSettings, PublishingSettingsUpdate, RemoteItem, SiteAccess,
