@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod ai_commands;
 mod commands;
 mod sync;
 
@@ -74,6 +75,7 @@ fn main() -> ExitCode {
             sync: tokio::sync::Mutex::new(sync::SyncControl::default()),
             needs_login: Arc::new(AtomicBool::new(false)),
         })
+        .manage(ai_commands::AiState::default())
         .setup(|app| {
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
@@ -100,6 +102,16 @@ fn main() -> ExitCode {
             commands::account_login,
             commands::account_logout,
             commands::sync_now,
+            ai_commands::providers_list,
+            ai_commands::provider_set_key,
+            ai_commands::provider_remove_key,
+            ai_commands::provider_set_url,
+            ai_commands::provider_test,
+            ai_commands::provider_test_cancel,
+            ai_commands::models_list,
+            ai_commands::model_set_default,
+            ai_commands::model_add,
+            ai_commands::model_remove,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -2,9 +2,10 @@
 
 use crate::sync::{AccountSession, AccountView, SyncReport, SyncUpdate};
 use folio_model::{
-    ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport,
-    KeywordPage, KeywordQuery, NewSite, PublishingSettings, PublishingSettingsUpdate, Sector,
-    SectorId, Site, SiteId, SiteList,
+    AiModel, ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter,
+    KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel, NewSite, ProviderCheck,
+    ProviderInfo, PublishingSettings, PublishingSettingsUpdate, Sector, SectorId, Site, SiteId,
+    SiteList,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -303,4 +304,90 @@ pub async fn sync_events(on_update: Callback<SyncUpdate>) -> Result<SyncEvents, 
         _listener: listener,
         unlisten: unlisten.dyn_into::<js_sys::Function>().ok(),
     })
+}
+
+#[derive(Serialize)]
+struct ProviderArgs<'a> {
+    provider: &'a str,
+}
+
+#[derive(Serialize)]
+struct ProviderKeyArgs<'a> {
+    provider: &'a str,
+    key: &'a str,
+}
+
+#[derive(Serialize)]
+struct ProviderUrlArgs<'a> {
+    provider: &'a str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProviderTestArgs<'a> {
+    provider: &'a str,
+    base_url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ModelArgs<'a> {
+    model: &'a str,
+}
+
+#[derive(Serialize)]
+struct ModelAddArgs<'a> {
+    input: &'a NewAiModel,
+}
+
+/// Every AI provider with its address, key state (masked) and models.
+pub async fn providers() -> Result<Vec<ProviderInfo>, ErrorDto> {
+    call("providers_list", &NoArgs {}).await
+}
+
+/// Store (or replace) a provider's API key in the OS keychain. The key is sent once and not
+/// kept; the reply shows it masked.
+pub async fn set_provider_key(provider: &str, key: &str) -> Result<ProviderInfo, ErrorDto> {
+    call("provider_set_key", &ProviderKeyArgs { provider, key }).await
+}
+
+pub async fn remove_provider_key(provider: &str) -> Result<ProviderInfo, ErrorDto> {
+    call("provider_remove_key", &ProviderArgs { provider }).await
+}
+
+/// Point a provider at another address; `None` goes back to the built-in one.
+pub async fn set_provider_url(provider: &str, url: Option<&str>) -> Result<ProviderInfo, ErrorDto> {
+    call("provider_set_url", &ProviderUrlArgs { provider, url }).await
+}
+
+/// A cheap authenticated call; a provider failure is `ok: false` with its kind.
+pub async fn test_provider(provider: &str) -> Result<ProviderCheck, ErrorDto> {
+    let args = ProviderTestArgs {
+        provider,
+        base_url: None,
+    };
+    call("provider_test", &args).await
+}
+
+/// Stop the running test of a provider; `false` when none was running.
+pub async fn cancel_provider_test(provider: &str) -> Result<bool, ErrorDto> {
+    call("provider_test_cancel", &ProviderArgs { provider }).await
+}
+
+/// Every model of the registry, text models first.
+pub async fn models() -> Result<Vec<AiModel>, ErrorDto> {
+    call("models_list", &NoArgs {}).await
+}
+
+/// Make a model the default of its type.
+pub async fn set_default_model(model: &str) -> Result<AiModel, ErrorDto> {
+    call("model_set_default", &ModelArgs { model }).await
+}
+
+pub async fn add_model(input: &NewAiModel) -> Result<AiModel, ErrorDto> {
+    call("model_add", &ModelAddArgs { input }).await
+}
+
+pub async fn remove_model(model: &str) -> Result<(), ErrorDto> {
+    call("model_remove", &ModelArgs { model }).await
 }

@@ -1,6 +1,8 @@
 //! One module per page.
 
 pub mod keywords;
+pub mod models;
+pub mod providers;
 pub mod settings;
 pub mod site_detail;
 pub mod sites;

@@ -1,8 +1,10 @@
 //! Settings → Account & sync: log in to (or create) an account on a sync server, see the
 //! session and the last sync, sync now, log out. Every rule is core's (or the server's); its
-//! message appears under the field it names, else above the form.
+//! message appears under the field it names, else above the form. Below it, the AI providers
+//! section (`pages/providers.rs`).
 
 use crate::ipc;
+use crate::pages::providers::ProvidersSection;
 use crate::sync::{local_clock, AccountAction, AccountSession, AccountState, SyncReport};
 use folio_model::ErrorDto;
 use std::rc::Rc;
@@ -278,7 +280,7 @@ pub fn settings_page(props: &SettingsProps) -> Html {
         <section class="page settings-page">
             <header class="page-header">
                 <h1 id="page-title">{"Settings"}</h1>
-                <p class="hint">{"How this device works with others."}</p>
+                <p class="hint">{"How this device works with others, and the AI services it calls."}</p>
             </header>
             <div class="settings-sections">
                 <section id="account-sync" class="settings-section" aria-labelledby="account-sync-title">
@@ -288,6 +290,7 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                     </p>
                     { body }
                 </section>
+                <ProvidersSection />
             </div>
         </section>
     }
