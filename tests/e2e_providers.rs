@@ -10,7 +10,7 @@ use anyhow::Result;
 use fantoccini::{Client, Locator};
 use folio_e2e::{
     click, display_available, props, screenshot, texts, type_into, wait_for_attr, wait_for_props,
-    wait_for_text, Driver,
+    wait_for_text, wait_for_texts, Driver,
 };
 use folio_model::ModelType;
 use serde_json::json;
@@ -193,6 +193,41 @@ async fn settings_stores_a_provider_key_tests_it_and_keeps_the_default_model() -
         t == "key: sk-…a1b2"
     })
     .await?;
+
+    // A local model at zero price joins the registry and the default picker, and goes again.
+    type_into(&app, "#model-add-name", "llama3.2:3b").await?;
+    click(&app, "#model-add-provider option[value=ollama]").await?;
+    click(&app, "#model-add-submit").await?;
+    wait_for_text(&app, "#model-add-notice", "the model added", |t| {
+        t == "Added llama3.2:3b."
+    })
+    .await?;
+    wait_for_texts(
+        &app,
+        "#default-text-model option[value='llama3.2:3b']",
+        "the local model in the picker",
+        |t| t.len() == 1,
+    )
+    .await?;
+    let price = texts(&app, ".model-row[data-model='llama3.2:3b'] .model-price").await?;
+    assert_eq!(price, ["$0 in / $0 out per 1k tokens"]);
+    click(&app, ".model-row[data-model='llama3.2:3b'] .model-remove").await?;
+    folio_e2e::wait_gone(
+        &app,
+        ".model-row[data-model='llama3.2:3b']",
+        "the removed model",
+    )
+    .await?;
+    // A built-in model cannot be removed; core says why beside it.
+    click(&app, ".model-row[data-model='gpt-4o'] .model-remove").await?;
+    let why = wait_for_text(
+        &app,
+        ".model-row[data-model='gpt-4o'] .model-remove-error",
+        "the built-in refusal",
+        |t| !t.is_empty(),
+    )
+    .await?;
+    assert!(why.contains("built in"), "{why}");
 
     // A new default text model.
     let before = selected(&app, "#default-text-model").await?;
