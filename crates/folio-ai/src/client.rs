@@ -565,6 +565,7 @@ pub(crate) fn classify(status: Option<u16>, w: &WireError) -> AiErrorKind {
         || has("permission_error")
         || has("invalid_api_key")
         || has("invalidapikey")
+        || msg.contains("invalid api key")
     {
         return AiErrorKind::Auth;
     }
