@@ -133,8 +133,16 @@ impl Client {
         let timeout = req.timeout.unwrap_or(self.config.request_timeout);
         let result = match self.config.kind {
             ProviderKind::Runware => {
-                self.with_retries(cancel, timeout, || runware::generate_images(self, req))
-                    .await
+                let inference = self
+                    .with_retries(cancel, timeout, || runware::infer(self, req))
+                    .await?;
+                retry::guarded(
+                    runware::collect(self, inference),
+                    timeout,
+                    cancel,
+                    &self.config.name,
+                )
+                .await
             }
             ProviderKind::OpenAi | ProviderKind::OpenAiCompatible => {
                 openai::generate_images(self, req, cancel, timeout).await

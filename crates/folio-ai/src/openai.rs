@@ -13,7 +13,7 @@ use crate::chat::{
     system_with_schema, ChatRequest, ChatResponse, FinishReason, ResponseFormat, Role, Usage,
 };
 use crate::client::{request_id, Client, StreamSink};
-use crate::config::StructuredMode;
+use crate::config::{ProviderKind, StructuredMode};
 use crate::error::{AiError, AiErrorKind};
 use crate::images::{decode_b64, sniff_mime, GeneratedImage, ImageRequest, ImageResponse};
 use crate::retry;
@@ -115,6 +115,10 @@ fn chat_body(client: &Client, req: &ChatRequest, mode: StructuredMode, stream: b
                 );
             }
             // The Anyscale / llama-cpp-python form: json_object plus an optional schema.
+            // OpenAI itself validates the object strictly, so it only gets the bare type.
+            StructuredMode::JsonObject if client.config().kind == ProviderKind::OpenAi => {
+                body.insert("response_format".into(), json!({"type": "json_object"}));
+            }
             StructuredMode::JsonObject => {
                 body.insert(
                     "response_format".into(),

@@ -82,10 +82,14 @@ async fn post_tasks(client: &Client, tasks: &Value) -> Result<(Envelope, Option<
     Ok((env, rid))
 }
 
-pub(crate) async fn generate_images(
-    client: &Client,
-    req: &ImageRequest,
-) -> Result<ImageResponse, AiError> {
+/// The task's results, already filtered to our `taskUUID`. Retried as a unit by the caller.
+pub(crate) struct Inference {
+    results: Vec<ImageResult>,
+    task_uuid: String,
+    request_id: Option<String>,
+}
+
+pub(crate) async fn infer(client: &Client, req: &ImageRequest) -> Result<Inference, AiError> {
     let task_uuid = uuid::Uuid::new_v4().to_string();
     let count = req.count.max(1);
     let mut task = json!({
@@ -108,21 +112,40 @@ pub(crate) async fn generate_images(
         task["negativePrompt"] = json!(neg);
     }
     let (env, rid) = post_tasks(client, &Value::Array(vec![task])).await?;
+    let results = env
+        .data
+        .into_iter()
+        .map(|item| serde_json::from_value::<ImageResult>(item).unwrap_or_default())
+        // Other tasks' results (or ones without a UUID) are not ours, whatever their position.
+        .filter(|r| {
+            r.task_uuid.as_deref() == Some(task_uuid.as_str())
+                && r.task_type.as_deref().is_none_or(|t| t == "imageInference")
+        })
+        .collect();
+    Ok(Inference {
+        results,
+        task_uuid,
+        request_id: rid,
+    })
+}
+
+/// Decodes or downloads the images. Kept out of the retried part: a failed download must not
+/// pay for a second generation.
+pub(crate) async fn collect(
+    client: &Client,
+    inference: Inference,
+) -> Result<ImageResponse, AiError> {
+    let Inference {
+        results,
+        task_uuid,
+        request_id,
+    } = inference;
     let mut out = ImageResponse {
-        request_id: rid.or_else(|| Some(task_uuid.clone())),
+        request_id: request_id.or_else(|| Some(task_uuid.clone())),
         ..ImageResponse::default()
     };
     let mut cost: Option<Decimal> = None;
-    for item in env.data {
-        let r: ImageResult = serde_json::from_value(item).unwrap_or_default();
-        // Other tasks' results (or ones without a UUID) are not ours, whatever their position.
-        if r.task_uuid.as_deref() != Some(task_uuid.as_str())
-            || r.task_type
-                .as_deref()
-                .is_some_and(|t| t != "imageInference")
-        {
-            continue;
-        }
+    for r in results {
         let (bytes, mime, source_url) =
             if let Some(b64) = r.image_base64_data.as_ref().or(r.image_data_uri.as_ref()) {
                 let bytes = decode_b64(client.name(), b64)?;
