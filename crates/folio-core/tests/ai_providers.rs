@@ -19,8 +19,13 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const GOOD_KEY: &str = "sk-folio-test-GOOD-7f3a9c2e1b";
 const BAD_KEY: &str = "sk-folio-test-WRONG-0d1e2f3a4b";
 
+/// One keychain service for the whole test binary: tests run in parallel threads and the
+/// service is read from the environment at each call, so it must not change under them. Each
+/// test has its own account, and keys are stored per account.
+static KEYCHAIN: std::sync::Once = std::sync::Once::new();
+
 async fn open() -> (tempfile::TempDir, Folio) {
-    sync_server::private_keychain();
+    KEYCHAIN.call_once(sync_server::private_keychain);
     let dir = tempfile::tempdir().unwrap();
     let folio = Folio::open(dir.path()).await.unwrap();
     (dir, folio)
