@@ -405,7 +405,9 @@ impl Folio {
             .bind(account.to_string())
             .execute(tx.conn())
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.carry_provider_keys(&self.account_id, &folio_model::AccountId(account))
+            .await
     }
 
     /// An exclusive lock on this data directory's session, across processes.
