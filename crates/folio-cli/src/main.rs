@@ -5,9 +5,11 @@
 
 mod account_cmd;
 mod content_cmd;
+mod credits_cmd;
 mod keyword_cmd;
 mod output;
 mod site_cmd;
+mod usage_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use folio_core::{logging, paths, CoreError, Folio};
@@ -46,6 +48,10 @@ enum Command {
     Account(account_cmd::AccountCommand),
     /// Sync this device with the server: one round (exits when in sync), or --watch.
     Sync(account_cmd::SyncArgs),
+    /// AI usage from the credit ledger: calls, tokens, images, cost and credits, grouped.
+    Usage(usage_cmd::UsageArgs),
+    /// Credits left (plan and bonus, or a local account's monthly budget); set the budget.
+    Credits(credits_cmd::CreditsArgs),
 }
 
 impl Command {
@@ -56,6 +62,8 @@ impl Command {
             Command::Content(c) => c.json(),
             Command::Account(c) => c.json(),
             Command::Sync(a) => a.json.json,
+            Command::Usage(a) => a.json.json,
+            Command::Credits(a) => a.json,
         }
     }
 }
@@ -105,6 +113,8 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
         Command::Content(c) => content_cmd::run(&folio, c).await,
         Command::Account(c) => account_cmd::run(&folio, c).await,
         Command::Sync(a) => account_cmd::sync(&folio, a).await,
+        Command::Usage(a) => usage_cmd::run(&folio, a).await,
+        Command::Credits(a) => credits_cmd::run(&folio, a).await,
     };
     folio.close().await;
     result

@@ -11,6 +11,7 @@ pub mod keyword_docs;
 pub mod keyword_import;
 mod keyword_index;
 pub mod keywords;
+pub mod ledger;
 pub mod logging;
 mod mirror;
 pub mod paths;
