@@ -6,6 +6,7 @@ use clap::Args;
 use folio_core::ledger::parse_usage_date;
 use folio_core::Folio;
 use folio_model::{SiteId, UsageFilter, UsageGroup, UsageRow};
+use rust_decimal::{Decimal, RoundingStrategy};
 
 #[derive(Args)]
 pub struct UsageArgs {
@@ -56,7 +57,7 @@ pub async fn run(folio: &Folio, args: UsageArgs) -> Result<(), Failure> {
             r.tokens_in.to_string(),
             r.tokens_out.to_string(),
             r.images.to_string(),
-            format!("{:.4}", r.cost_usd),
+            usd(r.cost_usd),
             r.credits.to_string(),
         ]
     };
@@ -77,4 +78,12 @@ pub async fn run(folio: &Folio, args: UsageArgs) -> Result<(), Failure> {
         &rows,
     );
     Ok(())
+}
+
+/// Dollars to 4 places, half away from zero (Decimal's own `{:.4}` truncates).
+fn usd(cost: Decimal) -> String {
+    format!(
+        "{:.4}",
+        cost.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+    )
 }
