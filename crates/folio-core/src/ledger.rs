@@ -187,7 +187,7 @@ fn uint(x: i64) -> u64 {
 
 /// `ceil(a / b)` for b > 0.
 fn ceil_div(a: u64, b: u64) -> u64 {
-    a / b + u64::from(a % b != 0)
+    a.div_ceil(b)
 }
 
 /// What a call costs, before the balance caps it.
@@ -344,6 +344,9 @@ async fn sum_credits(
     Ok(sum)
 }
 
+/// `credit_balances`: allowance, bonus granted, period start and end.
+type BalanceRow = (String, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// Read the account's standing. Inside a write transaction this is exact (SQLite has one
 /// writer, and the write took the lock before reading).
 async fn standing(
@@ -363,14 +366,13 @@ async fn standing(
     .fetch_one(&mut *conn)
     .await?;
     if plan_id.is_some() {
-        let row: Option<(String, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
-            sqlx::query_as(
-                "SELECT plan_credits, bonus_credits, period_start, period_end
+        let row: Option<BalanceRow> = sqlx::query_as(
+            "SELECT plan_credits, bonus_credits, period_start, period_end
                  FROM credit_balances WHERE account_id = ?",
-            )
-            .bind(account)
-            .fetch_optional(&mut *conn)
-            .await?;
+        )
+        .bind(account)
+        .fetch_optional(&mut *conn)
+        .await?;
         let (allowance, bonus, period) = match row {
             None => (0, 0, None),
             Some((allowance, bonus, start, end)) => {

@@ -234,3 +234,26 @@ pub struct DailySiteUsage {
     pub cost_usd: Decimal,
     pub credits: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groupings_parse_and_outcomes_serialise_flat() {
+        assert_eq!("Month".parse::<UsageGroup>(), Ok(UsageGroup::Month));
+        let err = "week".parse::<UsageGroup>().unwrap_err();
+        assert!(err.contains("operation, model, site, month, day"), "{err}");
+        let failed = CallOutcome::Failed {
+            error_kind: "truncated".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&failed).unwrap(),
+            serde_json::json!({"outcome": "failed", "error_kind": "truncated"})
+        );
+        assert_eq!(
+            (failed.as_str(), failed.error_kind()),
+            ("failed", Some("truncated"))
+        );
+    }
+}
