@@ -7,14 +7,13 @@
 #[path = "support/sync_server.rs"]
 mod sync_server;
 
+use folio_ai::CancellationToken;
 use folio_core::keychain::{provider_key_entry, Keychain};
 use folio_core::Folio;
 use folio_model::{ErrorKind, ImageDimensions, KeyState, ModelType, NewAiModel};
 use rust_decimal::Decimal;
-use folio_ai::CancellationToken;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
 
 const GOOD_KEY: &str = "sk-folio-test-GOOD-7f3a9c2e1b";
 const BAD_KEY: &str = "sk-folio-test-WRONG-0d1e2f3a4b";
@@ -107,11 +106,17 @@ async fn a_key_is_kept_in_the_keychain_and_shown_masked_only() {
 #[tokio::test]
 async fn bad_keys_and_unknown_providers_are_refused_clearly() {
     let (_dir, folio) = open().await;
-    let e = folio.set_provider_key("openai", "sk-a b").await.unwrap_err();
+    let e = folio
+        .set_provider_key("openai", "sk-a b")
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     let e = folio.set_provider_key("openai", " \n").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
-    let e = folio.set_provider_key("gemini", GOOD_KEY).await.unwrap_err();
+    let e = folio
+        .set_provider_key("gemini", GOOD_KEY)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert!(e.to_string().contains("openai, anthropic"), "{e}");
 
@@ -153,10 +158,19 @@ async fn the_connection_test_tells_a_wrong_key_from_a_working_one() {
         .test_provider("openai", Some("http://127.0.0.1:9/v1"), &cancel)
         .await
         .unwrap();
-    assert_eq!(check.error_kind.as_deref(), Some("unreachable"), "{check:?}");
+    assert_eq!(
+        check.error_kind.as_deref(),
+        Some("unreachable"),
+        "{check:?}"
+    );
     // the override was for that one test only
     assert_eq!(
-        folio.provider("openai").await.unwrap().base_url.trim_end_matches('/'),
+        folio
+            .provider("openai")
+            .await
+            .unwrap()
+            .base_url
+            .trim_end_matches('/'),
         base
     );
 
@@ -171,11 +185,19 @@ async fn the_connection_test_tells_a_wrong_key_from_a_working_one() {
 async fn added_servers_and_models_join_the_registry() {
     let (_dir, folio) = open().await;
     let server = folio
-        .add_provider("my-vllm", "http://127.0.0.1:8000/v1/", Some("vLLM box"), false)
+        .add_provider(
+            "my-vllm",
+            "http://127.0.0.1:8000/v1/",
+            Some("vLLM box"),
+            false,
+        )
         .await
         .unwrap();
     assert_eq!(server.kind, "openai_compatible");
-    assert_eq!(server.base_url.trim_end_matches('/'), "http://127.0.0.1:8000/v1");
+    assert_eq!(
+        server.base_url.trim_end_matches('/'),
+        "http://127.0.0.1:8000/v1"
+    );
     let e = folio
         .add_provider("ollama", "http://127.0.0.1:1/v1", None, false)
         .await
