@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 /// `folio --data-dir DIR ARGS…`, with no inherited data-dir or log settings.
+#[allow(dead_code)] // not every test file runs it without stdin
 pub fn folio(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_folio"))
         .arg("--data-dir")
