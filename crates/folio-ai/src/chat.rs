@@ -151,3 +151,23 @@ pub enum StreamEvent<'a> {
         reason: AiErrorKind,
     },
 }
+
+/// Stated in the system prompt when the wire cannot enforce the schema (and for Anthropic
+/// and small local models, which follow a visible schema better than a bare constraint).
+pub(crate) fn schema_instruction(schema: &serde_json::Value) -> String {
+    format!(
+        "Reply with only one JSON value that conforms to this JSON Schema. No prose, no Markdown code fences.\nJSON Schema:\n{schema}"
+    )
+}
+
+/// The system prompt with the schema instruction appended when requested.
+pub(crate) fn system_with_schema(
+    system: Option<&str>,
+    schema: Option<&serde_json::Value>,
+) -> Option<String> {
+    match (system, schema) {
+        (s, None) => s.map(str::to_owned),
+        (None, Some(schema)) => Some(schema_instruction(schema)),
+        (Some(s), Some(schema)) => Some(format!("{s}\n\n{}", schema_instruction(schema))),
+    }
+}

@@ -133,8 +133,16 @@ impl Client {
         let timeout = req.timeout.unwrap_or(self.config.request_timeout);
         let result = match self.config.kind {
             ProviderKind::Runware => {
-                self.with_retries(cancel, timeout, || runware::generate_images(self, req))
-                    .await
+                let inference = self
+                    .with_retries(cancel, timeout, || runware::infer(self, req))
+                    .await?;
+                retry::guarded(
+                    runware::collect(self, inference),
+                    timeout,
+                    cancel,
+                    &self.config.name,
+                )
+                .await
             }
             ProviderKind::OpenAi | ProviderKind::OpenAiCompatible => {
                 openai::generate_images(self, req, cancel, timeout).await
@@ -565,6 +573,7 @@ pub(crate) fn classify(status: Option<u16>, w: &WireError) -> AiErrorKind {
         || has("permission_error")
         || has("invalid_api_key")
         || has("invalidapikey")
+        || msg.contains("invalid api key")
     {
         return AiErrorKind::Auth;
     }

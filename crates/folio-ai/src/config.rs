@@ -267,3 +267,41 @@ impl ProviderConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip() {
+        for k in [
+            ProviderKind::OpenAi,
+            ProviderKind::Anthropic,
+            ProviderKind::Runware,
+            ProviderKind::OpenAiCompatible,
+        ] {
+            assert_eq!(k.as_str().parse::<ProviderKind>(), Ok(k));
+        }
+        for m in [
+            StructuredMode::JsonSchema,
+            StructuredMode::JsonObject,
+            StructuredMode::PromptOnly,
+        ] {
+            assert_eq!(m.as_str().parse::<StructuredMode>(), Ok(m));
+            assert_eq!(StructuredMode::from_u8(m.to_u8()), m);
+        }
+        assert!("gemini".parse::<ProviderKind>().is_err());
+        assert_eq!(ProviderKind::OpenAiCompatible.default_base_url(), None);
+    }
+
+    #[test]
+    fn key_is_never_shown() {
+        let k = ApiKey::new("sk-proj-abcdefghijklmnopa1b2");
+        assert_eq!(format!("{k:?}"), "ApiKey(****)");
+        assert_eq!(k.masked(), "sk-…a1b2");
+        let url = Url::parse("https://api.openai.com/v1").unwrap_or_else(|_| unreachable!());
+        let cfg = ProviderConfig::new("openai", ProviderKind::OpenAi, url, Some(k));
+        assert!(!format!("{cfg:?}").contains("abcdefgh"));
+        assert_eq!(cfg.max_tokens_field, MaxTokensField::MaxCompletionTokens);
+    }
+}

@@ -125,11 +125,6 @@ impl AiError {
         self
     }
 
-    pub(crate) fn with_usage(mut self, usage: Usage) -> Self {
-        self.usage = Some(usage);
-        self
-    }
-
     pub(crate) fn cancelled(provider: &str) -> Self {
         Self::new(AiErrorKind::Cancelled, provider, "cancelled")
     }

@@ -5,10 +5,12 @@
 
 mod account_cmd;
 mod content_cmd;
+mod credits_cmd;
 mod keyword_cmd;
 mod output;
 mod provider_cmd;
 mod site_cmd;
+mod usage_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use folio_core::{logging, paths, CoreError, Folio};
@@ -53,6 +55,10 @@ enum Command {
     /// The AI model registry: prices, credits, defaults, models you add.
     #[command(subcommand)]
     Model(provider_cmd::ModelCommand),
+    /// AI usage from the credit ledger: calls, tokens, images, cost and credits, grouped.
+    Usage(usage_cmd::UsageArgs),
+    /// Credits left (plan and bonus, or a local account's monthly budget); set the budget.
+    Credits(credits_cmd::CreditsArgs),
 }
 
 impl Command {
@@ -65,6 +71,8 @@ impl Command {
             Command::Sync(a) => a.json.json,
             Command::Provider(c) => c.json(),
             Command::Model(c) => c.json(),
+            Command::Usage(a) => a.json.json,
+            Command::Credits(a) => a.json,
         }
     }
 }
@@ -116,6 +124,8 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
         Command::Sync(a) => account_cmd::sync(&folio, a).await,
         Command::Provider(c) => provider_cmd::run(&folio, c).await,
         Command::Model(c) => provider_cmd::run_model(&folio, c).await,
+        Command::Usage(a) => usage_cmd::run(&folio, a).await,
+        Command::Credits(a) => credits_cmd::run(&folio, a).await,
     };
     folio.close().await;
     result

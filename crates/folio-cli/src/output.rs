@@ -52,9 +52,11 @@ pub fn fail(f: &Failure, json: bool) -> ExitCode {
         eprintln!("hint: folio account login --server URL --email EMAIL (password on stdin)");
     }
     match dto.kind {
-        ErrorKind::Validation | ErrorKind::Conflict | ErrorKind::NotFound | ErrorKind::Limit => {
-            ExitCode::from(2)
-        }
+        ErrorKind::Validation
+        | ErrorKind::Conflict
+        | ErrorKind::NotFound
+        | ErrorKind::Limit
+        | ErrorKind::InsufficientCredits => ExitCode::from(2),
         ErrorKind::Cancelled => ExitCode::from(130),
         _ => ExitCode::FAILURE,
     }

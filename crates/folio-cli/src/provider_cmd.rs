@@ -227,7 +227,7 @@ pub enum ModelCommand {
     /// Every model: provider, prices and credits, the defaults marked.
     List(JsonFlag),
     /// Add a model of a provider, e.g. a local Ollama model at zero price.
-    Add(AddModel),
+    Add(Box<AddModel>),
     /// Remove a model you added.
     Remove(ModelArg),
     /// Make a model the default of its type (text or image).

@@ -6,8 +6,8 @@ use crate::text::tidy;
 use crate::{CoreError, Entity, Folio, WriteTx};
 use chrono::{DateTime, Utc};
 use folio_model::{
-    Account, CreditBalance, Module, ModuleSettings, NewUser, Plan, PlanLimits, Role, Subscription,
-    SubscriptionId, SubscriptionStatus, User, UserId,
+    Account, Module, ModuleSettings, NewUser, Plan, PlanLimits, Role, Subscription, SubscriptionId,
+    SubscriptionStatus, User, UserId,
 };
 use rust_decimal::Decimal;
 use sqlx::SqliteConnection;
@@ -234,8 +234,10 @@ impl Folio {
         rows.into_iter().map(PlanRow::into_plan).collect()
     }
 
-    /// Bind the account to a plan for a billing period, as the sync server reports it. Plan credits
-    /// are reset to the plan's allowance; bonus credits are kept.
+    /// Bind the account to a plan for a billing period, as the sync server reports it. The
+    /// period's allowance is the plan's credits (none while a renewal is unpaid); what is left of
+    /// it is derived from the ledger entries in the period ([`Folio::credit_balance`]), so a new
+    /// period starts full. Bonus credits are kept.
     pub async fn apply_subscription(
         &self,
         plan_id: &str,
@@ -284,7 +286,8 @@ impl Folio {
             .bind(&account)
             .execute(tx.conn())
             .await?;
-        // an unpaid renewal withholds plan credits until payment
+        // an unpaid renewal withholds plan credits until payment; the column holds the period's
+        // allowance, not what is left of it (see crate::ledger)
         let plan_credits = match status {
             SubscriptionStatus::Active => Decimal::from(plan.included_credits),
             SubscriptionStatus::PastDue | SubscriptionStatus::Canceled => Decimal::ZERO,
@@ -338,33 +341,6 @@ impl Folio {
             })
         })
         .transpose()
-    }
-
-    /// The account's credits. An account that never had any has an empty balance.
-    pub async fn credit_balance(&self) -> Result<CreditBalance, CoreError> {
-        #[derive(sqlx::FromRow)]
-        struct BalanceRow {
-            plan_credits: String,
-            bonus_credits: String,
-            period_start: Option<DateTime<Utc>>,
-            period_end: Option<DateTime<Utc>>,
-        }
-        let row: Option<BalanceRow> = sqlx::query_as(
-            "SELECT plan_credits, bonus_credits, period_start, period_end
-             FROM credit_balances WHERE account_id = ?",
-        )
-        .bind(self.account_id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(r) = row else {
-            return Ok(CreditBalance::default());
-        };
-        Ok(CreditBalance {
-            plan_credits: parse_stored("plan credits", &r.plan_credits)?,
-            bonus_credits: parse_stored("bonus credits", &r.bonus_credits)?,
-            period_start: r.period_start,
-            period_end: r.period_end,
-        })
     }
 
     /// The people of the account: owners first, then by when they joined.

@@ -30,6 +30,16 @@ pub enum CoreError {
     #[error("{0}")]
     Limit(String),
 
+    /// The balance (or a local account's monthly budget) cannot cover an operation, which
+    /// therefore did not start. `detail` splits `available` up; `hint` says how to get more.
+    #[error("This needs {needed} credits but only {available} are left ({detail}); {hint}")]
+    InsufficientCredits {
+        needed: u64,
+        available: u64,
+        detail: String,
+        hint: String,
+    },
+
     #[error("cancelled; nothing was changed")]
     Cancelled,
 
@@ -126,6 +136,7 @@ impl CoreError {
             Self::NotFound { .. } => ErrorKind::NotFound,
             Self::Import(_) | Self::ReadFile { .. } => ErrorKind::Validation,
             Self::Limit(_) => ErrorKind::Limit,
+            Self::InsufficientCredits { .. } => ErrorKind::InsufficientCredits,
             Self::Cancelled => ErrorKind::Cancelled,
             Self::Open { .. }
             | Self::Migrate(_)

@@ -4,6 +4,7 @@
 //! they parse input, call one operation and map its [`CoreError`] to an [`folio_model::ErrorDto`].
 
 pub mod accounts;
+pub mod ai_calls;
 pub mod defaults;
 pub mod error;
 pub mod keychain;
@@ -11,6 +12,7 @@ pub mod keyword_docs;
 pub mod keyword_import;
 mod keyword_index;
 pub mod keywords;
+pub mod ledger;
 pub mod logging;
 mod mirror;
 pub mod model_registry;

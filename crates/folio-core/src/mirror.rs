@@ -102,6 +102,9 @@ pub(crate) static TABLES: &[Table] = &[
         }],
         ..t("author_profiles", &["id"], Home::Account, "{R}.account_id")
     },
+    // Append-only: core inserts entries and never changes one, so records from two devices
+    // never touch the same key and always merge.
+    t("credit_ledger", &["id"], Home::Account, "{R}.account_id"),
     Table {
         unique: &[Unique {
             columns: &["account_id", "name_key"],

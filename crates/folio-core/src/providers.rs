@@ -399,6 +399,27 @@ impl Folio {
         Ok(())
     }
 
+    /// Keys follow the person when the device joins another account: each key the new account
+    /// lacks is copied from the old one (the old entries stay, in case they log back in).
+    pub(crate) async fn carry_provider_keys(
+        &self,
+        from: &folio_model::AccountId,
+        to: &folio_model::AccountId,
+    ) -> Result<(), CoreError> {
+        let keychain = Keychain::new();
+        for p in self.resolved_providers().await? {
+            let Some(key) = keychain.get(&provider_key_entry(from, &p.name)).await? else {
+                continue;
+            };
+            let target = provider_key_entry(to, &p.name);
+            if keychain.get(&target).await?.is_none() {
+                keychain.set(&target, &key).await?;
+                tracing::info!(provider = %p.name, "provider key carried into the joined account");
+            }
+        }
+        Ok(())
+    }
+
     /// A client for the provider, with its key from the keychain. `base_url` overrides the
     /// stored address for this client only (`folio provider test --base-url`).
     pub async fn ai_client(&self, name: &str, base_url: Option<&str>) -> Result<Client, CoreError> {

@@ -405,7 +405,9 @@ impl Folio {
             .bind(account.to_string())
             .execute(tx.conn())
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.carry_provider_keys(&self.account_id, &folio_model::AccountId(account))
+            .await
     }
 
     /// An exclusive lock on this data directory's session, across processes.
@@ -893,17 +895,19 @@ impl Folio {
         let Some(plan) = me["plan_id"].as_str() else {
             return Ok(());
         };
-        if self.plan_limits().await?.is_some_and(|p| p.plan_id == plan) {
+        // The server does not report a billing period yet. Every device takes the calendar month
+        // (UTC), so all of them count the same ledger entries against the plan's credits, and
+        // the first sync of a new month renews them.
+        let (start, end) = crate::ledger::month_bounds(Utc::now());
+        let current = self
+            .subscription()
+            .await?
+            .is_some_and(|s| s.current_period_start == start && s.current_period_end == end);
+        if current && self.plan_limits().await?.is_some_and(|p| p.plan_id == plan) {
             return Ok(());
         }
-        let start = Utc::now();
-        self.apply_subscription(
-            plan,
-            folio_model::SubscriptionStatus::Active,
-            start,
-            start + chrono::Duration::days(30),
-        )
-        .await?;
+        self.apply_subscription(plan, folio_model::SubscriptionStatus::Active, start, end)
+            .await?;
         tracing::info!(plan, "the account's plan, as the sync server reports it");
         Ok(())
     }

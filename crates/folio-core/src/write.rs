@@ -24,6 +24,7 @@ pub enum Entity {
     AccountSettings,
     Prompt,
     AuthorProfile,
+    CreditLedger,
 }
 
 /// A write in progress. Dropping it without [`WriteTx::commit`] rolls everything back.

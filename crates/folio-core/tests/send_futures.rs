@@ -26,5 +26,32 @@ fn sync_operations_are_spawnable(folio: &'static Folio, dir: &'static Path) {
     drop(tokio::spawn(spawnable(folio.sync_watch(rx, |_| {}))));
 }
 
+/// The ledger operations the shell's Usage page and the AI calls will run.
+#[allow(dead_code)]
+fn ledger_operations_are_spawnable(
+    folio: &'static Folio,
+    filter: &'static folio_model::UsageFilter,
+    hold: &'static folio_model::CreditHold,
+    record: folio_model::UsageRecord,
+) {
+    use folio_model::{AiOperation, EstimateInput, UsageGroup};
+    drop(tokio::spawn(spawnable(folio.estimate_credits(
+        AiOperation::ContentGeneration,
+        "gpt-4o",
+        EstimateInput::Images { count: 1 },
+    ))));
+    drop(tokio::spawn(spawnable(
+        folio.reserve_credits(AiOperation::Clustering, 1),
+    )));
+    drop(tokio::spawn(spawnable(folio.settle_credits(hold, record))));
+    drop(tokio::spawn(spawnable(folio.release_credits(hold))));
+    drop(tokio::spawn(spawnable(folio.credit_balance())));
+    drop(tokio::spawn(spawnable(
+        folio.usage_report(filter, UsageGroup::Day),
+    )));
+    drop(tokio::spawn(spawnable(folio.usage_by_day_and_site(filter))));
+    drop(tokio::spawn(spawnable(folio.set_monthly_budget(None))));
+}
+
 #[test]
 fn compiles() {}

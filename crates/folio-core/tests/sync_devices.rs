@@ -298,29 +298,9 @@ async fn two_devices_merge_offline_edits_across_a_server_restart() {
 
     // Neither the server's storage (documents, sync states) nor the devices' data directories
     // (documents, projections, logs) hold the password anywhere.
-    for dir in [server_dir.path(), dir_a.path(), dir_b.path()] {
-        for file in files(dir) {
-            let bytes = std::fs::read(&file).unwrap();
-            assert!(
-                !bytes
-                    .windows(PASSWORD.len())
-                    .any(|w| w == PASSWORD.as_bytes()),
-                "the password is in {}",
-                file.display()
-            );
-        }
-    }
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
+    sync_server::assert_nowhere_in(
+        &[server_dir.path(), dir_a.path(), dir_b.path()],
+        PASSWORD,
+        "password",
+    );
 }

@@ -194,19 +194,55 @@ pub struct Subscription {
     pub current_period_end: DateTime<Utc>,
 }
 
-/// An account's credits in the two pools: plan credits are spent first and reset every period;
-/// bonus credits (bought packages) never expire.
+/// What an account can still spend. A server account has two pools: plan credits are spent first
+/// and renew every period; bonus credits (bought packages) never expire. A local account has no
+/// pools, only an optional monthly budget (no budget: no limit).
+///
+/// Every amount is derived from the credit ledger, so entries other devices made count as soon
+/// as they have synced.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditBalance {
+    /// Plan credits left this period (server accounts; 0 for a local account).
     pub plan_credits: Decimal,
+    /// Bonus credits left (server accounts; 0 for a local account).
     pub bonus_credits: Decimal,
+    /// The plan period, or the calendar month (UTC) a local budget applies to.
     pub period_start: Option<DateTime<Utc>>,
     pub period_end: Option<DateTime<Utc>>,
+    /// The plan's credits for this period (0 while a renewal is unpaid, and for a local account).
+    #[serde(default)]
+    pub plan_allowance: Decimal,
+    /// Credits charged in this period (server) or this month (local), from every pool.
+    #[serde(default)]
+    pub spent_this_period: Decimal,
+    /// A local account's monthly budget in credits; `None`: no budget.
+    #[serde(default)]
+    pub monthly_budget: Option<u32>,
+    /// Credits reserved by calls in progress on this device.
+    #[serde(default)]
+    pub held: Decimal,
+    /// True when nothing limits spending: a local account without a budget.
+    #[serde(default)]
+    pub unlimited: bool,
 }
 
 impl CreditBalance {
+    /// Plan and bonus credits left (server accounts).
     pub fn total(&self) -> Decimal {
         self.plan_credits + self.bonus_credits
+    }
+
+    /// What a new call may still reserve: the pools (or what is left of the budget) less the
+    /// credits held by calls in progress, never below zero. `None`: no limit.
+    pub fn available(&self) -> Option<Decimal> {
+        if self.unlimited {
+            return None;
+        }
+        let left = match self.monthly_budget {
+            Some(budget) => Decimal::from(budget) - self.spent_this_period,
+            None => self.total(),
+        };
+        Some((left - self.held).max(Decimal::ZERO))
     }
 }
 

@@ -14,6 +14,9 @@ pub enum ErrorKind {
     NotFound,
     /// A plan limit (sites, users, keywords) would be exceeded.
     Limit,
+    /// The credit balance (or a local account's monthly budget) cannot cover the operation; it
+    /// did not start.
+    InsufficientCredits,
     /// The person cancelled the operation; nothing was changed.
     Cancelled,
     /// The local store could not be read or written.

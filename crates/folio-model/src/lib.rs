@@ -8,6 +8,7 @@ pub mod ai_config;
 pub mod error;
 pub mod ids;
 pub mod keyword;
+pub mod ledger;
 pub mod planner;
 pub mod provider;
 pub mod publishing;
@@ -34,6 +35,10 @@ pub use keyword::{
     ImportProgress, Intent, KeywordBulkAction, KeywordFilter, KeywordFormat, KeywordImportReport,
     KeywordPage, KeywordQuery, KeywordRow, KeywordSort, KeywordSortField, RejectedRow,
     MAX_KEYWORD_PAGE,
+};
+pub use ledger::{
+    Affordability, CallOutcome, CreditHold, CreditHoldId, DailySiteUsage, EstimateInput,
+    LedgerEntry, LedgerEntryId, UsageFilter, UsageGroup, UsageRecord, UsageReport, UsageRow,
 };
 pub use planner::{
     Cluster, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector, NewCluster,

@@ -24,3 +24,34 @@ pub async fn start(dir: &Path, port: u16, plan: PlanId) -> RunningServer {
     config.default_plan = plan;
     folio_server::serve(config).await.unwrap()
 }
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Panics naming the file when any file under `dirs` holds `secret`'s bytes.
+pub fn assert_nowhere_in(dirs: &[&Path], secret: &str, what: &str) {
+    let mut scanned = 0;
+    for dir in dirs {
+        for file in files_under(dir) {
+            let bytes = std::fs::read(&file).unwrap();
+            scanned += bytes.len();
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "the {what} is in {}",
+                file.display()
+            );
+        }
+    }
+    assert!(scanned > 0, "nothing was scanned for the {what}");
+}
