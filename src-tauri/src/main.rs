@@ -6,6 +6,7 @@
 mod ai_commands;
 mod commands;
 mod sync;
+mod usage_commands;
 
 use folio_core::{logging, paths, Folio};
 use folio_model::{ErrorDto, ErrorKind};
@@ -112,6 +113,10 @@ fn main() -> ExitCode {
             ai_commands::model_set_default,
             ai_commands::model_add,
             ai_commands::model_remove,
+            usage_commands::usage_report,
+            usage_commands::usage_by_day,
+            usage_commands::usage_top_content,
+            usage_commands::credit_balance,
         ])
         .run(tauri::generate_context!());
     match result {

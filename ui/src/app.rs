@@ -1,6 +1,6 @@
 //! The window frame: navigation and the current page.
 //!
-//! A tiny hash router: the sidebar links set `#sites` / `#planner` and a `hashchange` listener
+//! A tiny hash router: the sidebar links set `#sites` / `#planner` / `#usage` / `#settings` and a `hashchange` listener
 //! follows them, so links stay plain anchors (focusable, Enter to follow) and no routing crate is
 //! needed.
 
@@ -9,6 +9,7 @@ use crate::pages::keywords::{KeywordsPage, PlannerChoice};
 use crate::pages::settings::SettingsPage;
 use crate::pages::site_detail::SiteDetailPage;
 use crate::pages::sites::SitesPage;
+use crate::pages::usage::UsagePage;
 use crate::sync::{AccountAction, AccountState, SyncIndicator};
 use folio_model::SiteId;
 use std::cell::{Cell, RefCell};
@@ -23,19 +24,22 @@ pub enum Route {
     /// One site's sectors and publishing settings: `#sites/<id>`.
     Site(SiteId),
     Planner,
-    /// Account & sync.
+    /// What AI calls cost, from the credit ledger.
+    Usage,
+    /// Account & sync, AI providers.
     Settings,
 }
 
 impl Route {
     /// The sidebar's entries.
-    const NAV: [Route; 3] = [Route::Sites, Route::Planner, Route::Settings];
+    const NAV: [Route; 4] = [Route::Sites, Route::Planner, Route::Usage, Route::Settings];
 
     /// Anything unknown (or no hash at all) opens Sites, the first step.
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.trim_start_matches('#');
         match path {
             "planner" => return Route::Planner,
+            "usage" => return Route::Usage,
             "settings" => return Route::Settings,
             _ => {}
         }
@@ -49,6 +53,7 @@ impl Route {
             Route::Sites => "#sites".to_owned(),
             Route::Site(id) => format!("#sites/{id}"),
             Route::Planner => "#planner".to_owned(),
+            Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
         }
     }
@@ -64,6 +69,7 @@ impl Route {
     fn nav_id(self) -> &'static str {
         match self.section() {
             Route::Planner => "nav-planner",
+            Route::Usage => "nav-usage",
             Route::Settings => "nav-settings",
             _ => "nav-sites",
         }
@@ -72,6 +78,7 @@ impl Route {
     fn label(self) -> &'static str {
         match self.section() {
             Route::Planner => "Planner",
+            Route::Usage => "Usage",
             Route::Settings => "Settings",
             _ => "Sites",
         }
@@ -173,6 +180,7 @@ pub fn app() -> Html {
             };
             html! { <KeywordsPage {remembered} {on_choice} /> }
         }
+        Route::Usage => html! { <UsagePage /> },
         Route::Settings => {
             html! { <SettingsPage account={account.clone()} on_refresh={refresh.clone()} /> }
         }
@@ -207,6 +215,7 @@ mod tests {
     fn hashes_map_to_pages() {
         assert_eq!(Route::from_hash("#planner"), Route::Planner);
         assert_eq!(Route::from_hash("#settings"), Route::Settings);
+        assert_eq!(Route::from_hash("#usage"), Route::Usage);
         assert_eq!(Route::from_hash(""), Route::Sites);
         assert_eq!(Route::from_hash("#nope"), Route::Sites);
         assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);

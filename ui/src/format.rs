@@ -1,5 +1,12 @@
 //! Numbers and words as the pages show them.
 
+/// Dollars to 4 places, half away from zero, as `folio usage` prints them: `$0.0123`.
+pub fn usd(cost: rust_decimal::Decimal) -> String {
+    let rounded =
+        cost.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    format!("${rounded:.4}")
+}
+
 /// `100000` → `100,000`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();
@@ -54,5 +61,9 @@ mod tests {
         assert_eq!(plural(1200, "keyword"), "1,200 keywords");
         assert_eq!(file_name("/tmp/a/garden.csv"), "garden.csv");
         assert_eq!(file_name(r"C:\x\kw.csv"), "kw.csv");
+        assert_eq!(usd(rust_decimal::Decimal::new(123_456, 7)), "$0.0123");
+        assert_eq!(usd(rust_decimal::Decimal::new(5, 5)), "$0.0001");
+        assert_eq!(usd(rust_decimal::Decimal::ZERO), "$0.0000");
+        assert_eq!(usd(rust_decimal::Decimal::new(15, 1)), "$1.5000");
     }
 }

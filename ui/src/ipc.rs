@@ -1,11 +1,12 @@
 //! The one place the UI talks to the Rust core, through Tauri's global `invoke`.
 
+use crate::pages::usage::ContentUsage;
 use crate::sync::{AccountSession, AccountView, SyncReport, SyncUpdate};
 use folio_model::{
-    AiModel, ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter,
-    KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel, NewSite, ProviderCheck,
-    ProviderInfo, PublishingSettings, PublishingSettingsUpdate, Sector, SectorId, Site, SiteId,
-    SiteList,
+    AiModel, CreditBalance, DailySiteUsage, ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction,
+    KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel, NewSite,
+    ProviderCheck, ProviderInfo, PublishingSettings, PublishingSettingsUpdate, Sector, SectorId,
+    Site, SiteId, SiteList, UsageGroup, UsageReport,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -390,4 +391,57 @@ pub async fn add_model(input: &NewAiModel) -> Result<AiModel, ErrorDto> {
 
 pub async fn remove_model(model: &str) -> Result<(), ErrorDto> {
     call("model_remove", &ModelArgs { model }).await
+}
+
+/// Which ledger entries the Usage page shows; dates as typed (`YYYY-MM-DD`, UTC), read by core.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct UsageSelection {
+    pub site: Option<SiteId>,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UsageReportArgs<'a> {
+    #[serde(flatten)]
+    selection: &'a UsageSelection,
+    group_by: UsageGroup,
+}
+
+#[derive(Serialize)]
+struct TopContentArgs<'a> {
+    #[serde(flatten)]
+    selection: &'a UsageSelection,
+    limit: u32,
+}
+
+/// Usage totals grouped by operation, model, site, month or day.
+pub async fn usage_report(
+    selection: &UsageSelection,
+    group_by: UsageGroup,
+) -> Result<UsageReport, ErrorDto> {
+    let args = UsageReportArgs {
+        selection,
+        group_by,
+    };
+    call("usage_report", &args).await
+}
+
+/// Cost per day and site, for the chart.
+pub async fn usage_by_day(selection: &UsageSelection) -> Result<Vec<DailySiteUsage>, ErrorDto> {
+    call("usage_by_day", selection).await
+}
+
+/// The most expensive articles of the selection.
+pub async fn usage_top_content(
+    selection: &UsageSelection,
+    limit: u32,
+) -> Result<Vec<ContentUsage>, ErrorDto> {
+    call("usage_top_content", &TopContentArgs { selection, limit }).await
+}
+
+/// Credits left: plan and bonus, or a local account's monthly budget.
+pub async fn credit_balance() -> Result<CreditBalance, ErrorDto> {
+    call("credit_balance", &NoArgs {}).await
 }

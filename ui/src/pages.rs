@@ -6,3 +6,4 @@ pub mod providers;
 pub mod settings;
 pub mod site_detail;
 pub mod sites;
+pub mod usage;
