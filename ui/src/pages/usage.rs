@@ -76,7 +76,7 @@ pub enum UsageAction {
     Apply,
     Group(UsageGroup),
     /// A reply for a selection and grouping; stale ones (the person moved on) are dropped.
-    Loaded(UsageSelection, UsageGroup, Result<UsageData, ErrorDto>),
+    Loaded(UsageSelection, UsageGroup, Result<Box<UsageData>, ErrorDto>),
     Balance(Result<CreditBalance, ErrorDto>),
 }
 
@@ -116,7 +116,7 @@ impl Reducible for UsageState {
                 s.loading = false;
                 match result {
                     Ok(data) => {
-                        s.data = Some(data);
+                        s.data = Some(*data);
                         s.error = None;
                     }
                     Err(e) => s.error = Some(e),
@@ -155,12 +155,12 @@ impl UsageState {
     }
 }
 
-async fn load(selection: &UsageSelection, group: UsageGroup) -> Result<UsageData, ErrorDto> {
-    Ok(UsageData {
+async fn load(selection: &UsageSelection, group: UsageGroup) -> Result<Box<UsageData>, ErrorDto> {
+    Ok(Box::new(UsageData {
         report: ipc::usage_report(selection, group).await?,
         chart: ipc::usage_by_day(selection).await?,
         top: ipc::usage_top_content(selection, TOP_ARTICLES).await?,
-    })
+    }))
 }
 
 fn group_label(g: UsageGroup) -> &'static str {
