@@ -7,7 +7,7 @@
 use crate::{CoreError, Folio};
 use folio_ai::{
     AiError, CancellationToken, ChatRequest, ChatResponse, Client, ImageRequest, ImageResponse,
-    Structured, StructuredRequest, Usage,
+    StreamEvent, Structured, StructuredRequest, Usage,
 };
 use folio_model::{
     AiModel, AiOperation, CallOutcome, ContentId, CreditHold, EstimateInput, ImageDimensions,
@@ -60,6 +60,16 @@ fn estimate_tokens(text_chars: usize) -> u64 {
 fn prompt_chars(req: &ChatRequest) -> usize {
     req.system.as_deref().map_or(0, str::len)
         + req.messages.iter().map(|m| m.content.len()).sum::<usize>()
+}
+
+/// The usage the provider reported. Some servers report none (llama-cpp-python on streams,
+/// proxies that strip it); then what was sent and received is counted rather than charging
+/// nothing.
+fn reported_or_estimated(req: &ChatRequest, response: &ChatResponse) -> Usage {
+    response.usage.unwrap_or(Usage {
+        input_tokens: estimate_tokens(prompt_chars(req)),
+        output_tokens: estimate_tokens(response.text.len()),
+    })
 }
 
 /// The allowed size nearest in aspect ratio (then in area) to the one asked for: providers with
@@ -211,7 +221,29 @@ impl Folio {
         let hold = self.hold_for_text(&call, &model, &req, 0).await?;
         let result = client.chat(&req, cancel).await;
         let usage = match &result {
-            Ok(r) => r.usage.unwrap_or_default(),
+            Ok(r) => reported_or_estimated(&req, r),
+            Err(e) => e.usage.unwrap_or_default(),
+        };
+        self.settle(&hold, &call, &model, usage, 0, None, result.as_ref().err())
+            .await?;
+        Ok(result?)
+    }
+
+    /// A text completion streamed as it is written (`on_event` gets each piece and each retry
+    /// wait, for progress), charged like [`Folio::ai_text`].
+    pub async fn ai_text_stream(
+        &self,
+        call: AiCall,
+        mut req: ChatRequest,
+        cancel: &CancellationToken,
+        on_event: &mut (dyn FnMut(StreamEvent<'_>) + Send),
+    ) -> Result<ChatResponse, CoreError> {
+        let (model, client) = self.model_and_client(&call, ModelType::Text).await?;
+        self.apply_text_settings(&call, &model, &mut req).await?;
+        let hold = self.hold_for_text(&call, &model, &req, 0).await?;
+        let result = client.chat_stream(&req, cancel, on_event).await;
+        let usage = match &result {
+            Ok(r) => reported_or_estimated(&req, r),
             Err(e) => e.usage.unwrap_or_default(),
         };
         self.settle(&hold, &call, &model, usage, 0, None, result.as_ref().err())
