@@ -213,20 +213,10 @@ impl Folio {
     pub async fn ai_text(
         &self,
         call: AiCall,
-        mut req: ChatRequest,
+        req: ChatRequest,
         cancel: &CancellationToken,
     ) -> Result<ChatResponse, CoreError> {
-        let (model, client) = self.model_and_client(&call, ModelType::Text).await?;
-        self.apply_text_settings(&call, &model, &mut req).await?;
-        let hold = self.hold_for_text(&call, &model, &req, 0).await?;
-        let result = client.chat(&req, cancel).await;
-        let usage = match &result {
-            Ok(r) => reported_or_estimated(&req, r),
-            Err(e) => e.usage.unwrap_or_default(),
-        };
-        self.settle(&hold, &call, &model, usage, 0, None, result.as_ref().err())
-            .await?;
-        Ok(result?)
+        self.text_call(call, req, cancel, None).await
     }
 
     /// A text completion streamed as it is written (`on_event` gets each piece and each retry
@@ -234,14 +224,27 @@ impl Folio {
     pub async fn ai_text_stream(
         &self,
         call: AiCall,
-        mut req: ChatRequest,
+        req: ChatRequest,
         cancel: &CancellationToken,
         on_event: &mut (dyn FnMut(StreamEvent<'_>) + Send),
+    ) -> Result<ChatResponse, CoreError> {
+        self.text_call(call, req, cancel, Some(on_event)).await
+    }
+
+    async fn text_call(
+        &self,
+        call: AiCall,
+        mut req: ChatRequest,
+        cancel: &CancellationToken,
+        on_event: Option<&mut (dyn FnMut(StreamEvent<'_>) + Send)>,
     ) -> Result<ChatResponse, CoreError> {
         let (model, client) = self.model_and_client(&call, ModelType::Text).await?;
         self.apply_text_settings(&call, &model, &mut req).await?;
         let hold = self.hold_for_text(&call, &model, &req, 0).await?;
-        let result = client.chat_stream(&req, cancel, on_event).await;
+        let result = match on_event {
+            Some(on_event) => client.chat_stream(&req, cancel, on_event).await,
+            None => client.chat(&req, cancel).await,
+        };
         let usage = match &result {
             Ok(r) => reported_or_estimated(&req, r),
             Err(e) => e.usage.unwrap_or_default(),
