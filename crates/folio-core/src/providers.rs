@@ -386,16 +386,16 @@ impl Folio {
         Keychain::new()
             .delete(&provider_key_entry(&self.account_id, &p.name))
             .await?;
-        let mut conn = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM ai_models WHERE provider = ? AND is_builtin = 0")
             .bind(&p.name)
-            .execute(&mut *conn)
+            .execute(tx.conn())
             .await?;
         sqlx::query("DELETE FROM ai_providers WHERE name = ?")
             .bind(&p.name)
-            .execute(&mut *conn)
+            .execute(tx.conn())
             .await?;
-        conn.commit().await?;
+        tx.commit().await?;
         Ok(())
     }
 
