@@ -168,8 +168,9 @@ impl Folio {
         self.reserve_credits(call.operation, estimate).await
     }
 
-    /// Writes the call's ledger entry; a failure to write it is logged, never hides the call's
-    /// own outcome.
+    /// Writes the call's ledger entry. A failure to write it is logged and does not hide the
+    /// call's own outcome: what the provider produced (and was paid for) is never thrown away
+    /// over bookkeeping, and the hold stays until it lapses, so the balance errs low meanwhile.
     #[allow(clippy::too_many_arguments)]
     async fn settle(
         &self,
@@ -180,7 +181,7 @@ impl Folio {
         images: u32,
         provider_cost_usd: Option<rust_decimal::Decimal>,
         error: Option<&AiError>,
-    ) -> Result<(), CoreError> {
+    ) {
         let record = UsageRecord {
             operation: call.operation,
             site: call.site,
@@ -199,13 +200,9 @@ impl Folio {
             },
             at: None,
         };
-        match self.settle_credits(hold, record).await {
-            Ok(_) => Ok(()),
-            Err(e) if error.is_some() => {
-                tracing::error!(error = %e, "could not write the ledger entry of a failed AI call");
-                Ok(())
-            }
-            Err(e) => Err(e),
+        if let Err(e) = self.settle_credits(hold, record).await {
+            tracing::error!(error = %e, operation = %call.operation, model = %model.model_name,
+                "could not write the ledger entry of an AI call");
         }
     }
 
@@ -250,7 +247,7 @@ impl Folio {
             Err(e) => e.usage.unwrap_or_default(),
         };
         self.settle(&hold, &call, &model, usage, 0, None, result.as_ref().err())
-            .await?;
+            .await;
         Ok(result?)
     }
 
@@ -276,7 +273,7 @@ impl Folio {
             Err(e) => e.usage.unwrap_or_default(),
         };
         self.settle(&hold, &call, &model, usage, 0, None, result.as_ref().err())
-            .await?;
+            .await;
         if let Err(e) = self.remember_structured_mode(&client).await {
             tracing::warn!(error = %e, "could not remember the provider's structured-output mode");
         }
@@ -326,7 +323,7 @@ impl Folio {
             cost,
             result.as_ref().err(),
         )
-        .await?;
+        .await;
         Ok(result?)
     }
 }
