@@ -10,6 +10,9 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # working checkout's target/ (build-script outputs of two checkouts would clobber each other).
 if [ "${CI:-}" = true ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
   export CARGO_TARGET_DIR="${FOLIO_CI_TARGET_DIR:-$HOME/.cache/folio-ci/target}"
+  # CI builds each commit once: incremental caches only cost disk (10 GB after a few dozen runs)
+  # and time to write.
+  export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 fi
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 

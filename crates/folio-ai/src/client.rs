@@ -238,14 +238,7 @@ impl Client {
                     reason: err.kind,
                 });
             }
-            tracing::debug!(
-                provider = name,
-                attempt,
-                ?delay,
-                kind = err.kind.as_str(),
-                "retrying"
-            );
-            retry::sleep_or_cancel(delay, cancel, name).await?;
+            wait_to_retry(name, attempt, delay, err.kind, cancel).await?;
         }
     }
 
@@ -272,14 +265,7 @@ impl Client {
             };
             attempt += 1;
             self.notify_retry(attempt, delay, err.kind);
-            tracing::debug!(
-                provider = name,
-                attempt,
-                ?delay,
-                kind = err.kind.as_str(),
-                "retrying"
-            );
-            retry::sleep_or_cancel(delay, cancel, name).await?;
+            wait_to_retry(name, attempt, delay, err.kind, cancel).await?;
         }
     }
 
@@ -606,4 +592,22 @@ pub(crate) fn classify(status: Option<u16>, w: &WireError) -> AiErrorKind {
         _ if has("api_error") || has("server_error") => AiErrorKind::Server,
         _ => AiErrorKind::BadRequest,
     }
+}
+
+/// Sleeps before the next attempt (or stops at once on cancel), noting why in the debug log.
+async fn wait_to_retry(
+    name: &str,
+    attempt: u32,
+    delay: Duration,
+    kind: AiErrorKind,
+    cancel: &CancellationToken,
+) -> Result<(), AiError> {
+    tracing::debug!(
+        provider = name,
+        attempt,
+        ?delay,
+        kind = kind.as_str(),
+        "retrying"
+    );
+    retry::sleep_or_cancel(delay, cancel, name).await
 }

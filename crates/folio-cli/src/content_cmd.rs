@@ -4,7 +4,7 @@ use crate::output::{print_json, print_table, Failure};
 use crate::JsonFlag;
 use clap::{Args, Subcommand};
 use folio_core::{CoreError, Folio};
-use folio_model::{NewContent, SectorId, SiteId};
+use folio_model::{ContentId, NewContent, SectorId, SiteId};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -13,6 +13,8 @@ pub enum ContentCommand {
     Add(AddArgs),
     /// List a site's articles, newest first.
     List(ListArgs),
+    /// One article: its fields, where it is published and what its AI calls cost.
+    Show(ShowArgs),
 }
 
 impl ContentCommand {
@@ -20,6 +22,7 @@ impl ContentCommand {
         match self {
             ContentCommand::Add(a) => a.json.json,
             ContentCommand::List(a) => a.json.json,
+            ContentCommand::Show(a) => a.json.json,
         }
     }
 }
@@ -48,11 +51,48 @@ pub struct ListArgs {
     json: JsonFlag,
 }
 
+#[derive(Args)]
+pub struct ShowArgs {
+    id: ContentId,
+    #[command(flatten)]
+    json: JsonFlag,
+}
+
 pub async fn run(folio: &Folio, command: ContentCommand) -> Result<(), Failure> {
     match command {
         ContentCommand::Add(a) => add(folio, a).await,
         ContentCommand::List(a) => list(folio, a).await,
+        ContentCommand::Show(a) => show(folio, a).await,
     }
+}
+
+async fn show(folio: &Folio, args: ShowArgs) -> Result<(), Failure> {
+    let content = folio.get_content(args.id).await?;
+    let cost = folio.content_cost(args.id).await?;
+    if args.json.json {
+        let mut value = serde_json::to_value(&content).map_err(|e| Failure::Other(e.into()))?;
+        value["ai_cost"] = serde_json::to_value(&cost).map_err(|e| Failure::Other(e.into()))?;
+        return print_json(&value);
+    }
+    println!("\u{201c}{}\u{201d}", content.title);
+    println!("  id:       {}", content.id);
+    println!("  slug:     {}", content.slug);
+    println!("  words:    {}", content.word_count);
+    println!("  status:   {}", content.status);
+    println!("  on site:  {}", content.site_status);
+    if let Some(url) = &content.external_url {
+        println!("  url:      {url}");
+    }
+    println!(
+        "  AI cost:  ${} ({} credits; {} calls, {} tokens in, {} out, {} images)",
+        crate::usage_cmd::usd(cost.cost_usd),
+        cost.credits,
+        cost.calls,
+        cost.tokens_in,
+        cost.tokens_out,
+        cost.images
+    );
+    Ok(())
 }
 
 async fn add(folio: &Folio, args: AddArgs) -> Result<(), Failure> {

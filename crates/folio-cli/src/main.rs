@@ -9,6 +9,7 @@ mod credits_cmd;
 mod keyword_cmd;
 mod output;
 mod provider_cmd;
+mod settings_cmd;
 mod site_cmd;
 mod usage_cmd;
 
@@ -55,6 +56,9 @@ enum Command {
     /// The AI model registry: prices, credits, defaults, models you add.
     #[command(subcommand)]
     Model(provider_cmd::ModelCommand),
+    /// AI settings (temperature, max tokens, images) for the account or one site.
+    #[command(subcommand)]
+    Settings(settings_cmd::SettingsCommand),
     /// AI usage from the credit ledger: calls, tokens, images, cost and credits, grouped.
     Usage(usage_cmd::UsageArgs),
     /// Credits left (plan and bonus, or a local account's monthly budget); set the budget.
@@ -71,6 +75,7 @@ impl Command {
             Command::Sync(a) => a.json.json,
             Command::Provider(c) => c.json(),
             Command::Model(c) => c.json(),
+            Command::Settings(c) => c.json(),
             Command::Usage(a) => a.json.json,
             Command::Credits(a) => a.json,
         }
@@ -124,6 +129,7 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
         Command::Sync(a) => account_cmd::sync(&folio, a).await,
         Command::Provider(c) => provider_cmd::run(&folio, c).await,
         Command::Model(c) => provider_cmd::run_model(&folio, c).await,
+        Command::Settings(c) => settings_cmd::run(&folio, c).await,
         Command::Usage(a) => usage_cmd::run(&folio, a).await,
         Command::Credits(a) => credits_cmd::run(&folio, a).await,
     };

@@ -81,7 +81,7 @@ pub async fn run(folio: &Folio, args: UsageArgs) -> Result<(), Failure> {
 }
 
 /// Dollars to 4 places, half away from zero (Decimal's own `{:.4}` truncates).
-fn usd(cost: Decimal) -> String {
+pub fn usd(cost: Decimal) -> String {
     format!(
         "{:.4}",
         cost.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)

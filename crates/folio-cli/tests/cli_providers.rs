@@ -225,3 +225,78 @@ async fn models_are_added_made_default_and_listed() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("1024x1024"), "{}", text(&out));
 }
+
+#[tokio::test]
+async fn ai_settings_are_set_per_account_and_site_and_cleared() {
+    let env = Env::new();
+    let site = ok_json(
+        &env.run(
+            &[
+                "site",
+                "add",
+                "--name",
+                "Roses",
+                "--domain",
+                "roses.example",
+                "--json",
+            ],
+            "",
+        )
+        .await,
+    );
+    let site = site["id"].as_str().unwrap();
+
+    let set = ok_json(
+        &env.run(&["settings", "set", "ai.temperature", "0.3", "--json"], "")
+            .await,
+    );
+    assert_eq!(set["value"], 0.3);
+    ok_json(
+        &env.run(
+            &[
+                "settings",
+                "set",
+                "ai.max_images",
+                "2",
+                "--site",
+                site,
+                "--json",
+            ],
+            "",
+        )
+        .await,
+    );
+    let list = ok_json(
+        &env.run(&["settings", "list", "--site", site, "--json"], "")
+            .await,
+    );
+    let find = |key: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == key)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(find("ai.temperature")["source"], "account");
+    assert_eq!(find("ai.max_images")["value"], 2);
+    assert_eq!(find("ai.max_images")["source"], "site");
+    // the shipped defaults are the system layer
+    assert_eq!(find("ai.max_tokens")["source"], "system");
+
+    let out = env
+        .run(&["settings", "set", "ai.temperature", "7"], "")
+        .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("between 0.0 and 2.0"), "{}", text(&out));
+    let out = env.run(&["settings", "set", "ai.colour", "red"], "").await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("known settings"), "{}", text(&out));
+
+    let cleared = ok_json(
+        &env.run(&["settings", "clear", "ai.temperature", "--json"], "")
+            .await,
+    );
+    assert_eq!(cleared["source"], "system");
+    assert_eq!(cleared["value"], 0.7);
+}

@@ -181,3 +181,62 @@ fn a_local_account_sets_and_clears_its_monthly_budget() {
     ));
     assert_eq!(cleared["unlimited"], true);
 }
+
+#[test]
+fn content_show_includes_what_the_article_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let content = rt.block_on(async {
+        let f = Folio::open(dir.path()).await.unwrap();
+        let site = f
+            .create_site(&NewSite {
+                name: "Roses".into(),
+                domain: "roses.example".into(),
+                sectors: vec![],
+            })
+            .await
+            .unwrap();
+        let article = f
+            .add_content(folio_model::NewContent {
+                site: site.id,
+                sector: None,
+                title: "Pruning roses".into(),
+                body_html: None,
+            })
+            .await
+            .unwrap();
+        for tokens in [20_000, 5_000] {
+            let mut r = record(
+                AiOperation::ContentGeneration,
+                "gpt-4o",
+                site.id,
+                tokens,
+                "2025-03-01T10:00:00Z",
+            );
+            r.content = Some(article.id);
+            f.record_usage(r).await.unwrap();
+        }
+        // another article's call is not counted
+        f.record_usage(record(
+            AiOperation::Clustering,
+            "gpt-4o",
+            site.id,
+            1_000,
+            "2025-03-01T11:00:00Z",
+        ))
+        .await
+        .unwrap();
+        f.close().await;
+        article.id
+    });
+    let id = content.to_string();
+    let shown = ok_json(&folio(dir.path(), &["content", "show", &id, "--json"]));
+    assert_eq!(shown["title"], "Pruning roses");
+    assert_eq!(shown["ai_cost"]["calls"], 2);
+    assert_eq!(shown["ai_cost"]["tokens_in"], 25_000);
+    // gpt-4o: 1,000 tokens a credit → 20 + 5
+    assert_eq!(shown["ai_cost"]["credits"], 25);
+    let text = folio(dir.path(), &["content", "show", &id]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("$0.0625 (25 credits; 2 calls"), "{text}");
+}

@@ -7,7 +7,7 @@
 use crate::{CoreError, Folio};
 use folio_ai::{
     AiError, CancellationToken, ChatRequest, ChatResponse, Client, ImageRequest, ImageResponse,
-    Structured, StructuredRequest, Usage,
+    StreamEvent, Structured, StructuredRequest, Usage,
 };
 use folio_model::{
     AiModel, AiOperation, CallOutcome, ContentId, CreditHold, EstimateInput, ImageDimensions,
@@ -60,6 +60,16 @@ fn estimate_tokens(text_chars: usize) -> u64 {
 fn prompt_chars(req: &ChatRequest) -> usize {
     req.system.as_deref().map_or(0, str::len)
         + req.messages.iter().map(|m| m.content.len()).sum::<usize>()
+}
+
+/// The usage the provider reported. Some servers report none (llama-cpp-python on streams,
+/// proxies that strip it); then what was sent and received is counted rather than charging
+/// nothing.
+fn reported_or_estimated(req: &ChatRequest, response: &ChatResponse) -> Usage {
+    response.usage.unwrap_or(Usage {
+        input_tokens: estimate_tokens(prompt_chars(req)),
+        output_tokens: estimate_tokens(response.text.len()),
+    })
 }
 
 /// The allowed size nearest in aspect ratio (then in area) to the one asked for: providers with
@@ -158,8 +168,9 @@ impl Folio {
         self.reserve_credits(call.operation, estimate).await
     }
 
-    /// Writes the call's ledger entry; a failure to write it is logged, never hides the call's
-    /// own outcome.
+    /// Writes the call's ledger entry. A failure to write it is logged and does not hide the
+    /// call's own outcome: what the provider produced (and was paid for) is never thrown away
+    /// over bookkeeping, and the hold stays until it lapses, so the balance errs low meanwhile.
     #[allow(clippy::too_many_arguments)]
     async fn settle(
         &self,
@@ -170,7 +181,7 @@ impl Folio {
         images: u32,
         provider_cost_usd: Option<rust_decimal::Decimal>,
         error: Option<&AiError>,
-    ) -> Result<(), CoreError> {
+    ) {
         let record = UsageRecord {
             operation: call.operation,
             site: call.site,
@@ -189,13 +200,9 @@ impl Folio {
             },
             at: None,
         };
-        match self.settle_credits(hold, record).await {
-            Ok(_) => Ok(()),
-            Err(e) if error.is_some() => {
-                tracing::error!(error = %e, "could not write the ledger entry of a failed AI call");
-                Ok(())
-            }
-            Err(e) => Err(e),
+        if let Err(e) = self.settle_credits(hold, record).await {
+            tracing::error!(error = %e, operation = %call.operation, model = %model.model_name,
+                "could not write the ledger entry of an AI call");
         }
     }
 
@@ -203,19 +210,44 @@ impl Folio {
     pub async fn ai_text(
         &self,
         call: AiCall,
+        req: ChatRequest,
+        cancel: &CancellationToken,
+    ) -> Result<ChatResponse, CoreError> {
+        self.text_call(call, req, cancel, None).await
+    }
+
+    /// A text completion streamed as it is written (`on_event` gets each piece and each retry
+    /// wait, for progress), charged like [`Folio::ai_text`].
+    pub async fn ai_text_stream(
+        &self,
+        call: AiCall,
+        req: ChatRequest,
+        cancel: &CancellationToken,
+        on_event: &mut (dyn FnMut(StreamEvent<'_>) + Send),
+    ) -> Result<ChatResponse, CoreError> {
+        self.text_call(call, req, cancel, Some(on_event)).await
+    }
+
+    async fn text_call(
+        &self,
+        call: AiCall,
         mut req: ChatRequest,
         cancel: &CancellationToken,
+        on_event: Option<&mut (dyn FnMut(StreamEvent<'_>) + Send)>,
     ) -> Result<ChatResponse, CoreError> {
         let (model, client) = self.model_and_client(&call, ModelType::Text).await?;
         self.apply_text_settings(&call, &model, &mut req).await?;
         let hold = self.hold_for_text(&call, &model, &req, 0).await?;
-        let result = client.chat(&req, cancel).await;
+        let result = match on_event {
+            Some(on_event) => client.chat_stream(&req, cancel, on_event).await,
+            None => client.chat(&req, cancel).await,
+        };
         let usage = match &result {
-            Ok(r) => r.usage.unwrap_or_default(),
+            Ok(r) => reported_or_estimated(&req, r),
             Err(e) => e.usage.unwrap_or_default(),
         };
         self.settle(&hold, &call, &model, usage, 0, None, result.as_ref().err())
-            .await?;
+            .await;
         Ok(result?)
     }
 
@@ -241,7 +273,7 @@ impl Folio {
             Err(e) => e.usage.unwrap_or_default(),
         };
         self.settle(&hold, &call, &model, usage, 0, None, result.as_ref().err())
-            .await?;
+            .await;
         if let Err(e) = self.remember_structured_mode(&client).await {
             tracing::warn!(error = %e, "could not remember the provider's structured-output mode");
         }
@@ -291,7 +323,7 @@ impl Folio {
             cost,
             result.as_ref().err(),
         )
-        .await?;
+        .await;
         Ok(result?)
     }
 }

@@ -324,6 +324,11 @@ pub const INDUSTRIES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The `local_meta` key remembering the default model a person chose for a type.
+pub(crate) fn chosen_default_key(t: ModelType) -> String {
+    format!("chosen_default_model.{t}")
+}
+
 /// The shipped seed keywords (`keyword,industry,sector,volume,difficulty,country,is_active`).
 pub const SEED_KEYWORDS_CSV: &str = include_str!("../defaults/seed_keywords.csv");
 
@@ -425,6 +430,27 @@ async fn seed_globals(tx: &mut WriteTx) -> Result<(), CoreError> {
         .bind(to_json!(&sizes)?)
         .execute(tx.conn())
         .await?;
+    }
+    // A default the person chose (`folio model default`) outlives a new release's defaults.
+    for t in [ModelType::Text, ModelType::Image] {
+        let chosen: Option<(String,)> = sqlx::query_as(
+            "SELECT m.model_name FROM local_meta l JOIN ai_models m ON m.model_name = l.value
+             WHERE l.key = ? AND m.model_type = ? AND m.is_active = 1",
+        )
+        .bind(chosen_default_key(t))
+        .bind(t.as_str())
+        .fetch_optional(tx.conn())
+        .await?;
+        if let Some((name,)) = chosen {
+            sqlx::query("UPDATE ai_models SET is_default = 0 WHERE model_type = ?")
+                .bind(t.as_str())
+                .execute(tx.conn())
+                .await?;
+            sqlx::query("UPDATE ai_models SET is_default = 1 WHERE model_name = ?")
+                .bind(name)
+                .execute(tx.conn())
+                .await?;
+        }
     }
 
     // The system layer starts at the built-in values; once there, it is the platform's to change.

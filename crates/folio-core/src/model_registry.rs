@@ -4,6 +4,7 @@
 //! The registry is device-local like the providers it points at: a model name such as
 //! `llama3.2:3b` only means something where that server runs.
 
+use crate::defaults::chosen_default_key;
 use crate::site_settings::to_json;
 use crate::{CoreError, Folio};
 use folio_model::{AiModel, ModelType, NewAiModel};
@@ -182,16 +183,24 @@ impl Folio {
                 ),
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Clear first: the one-default-per-type index must never see two at once.
         sqlx::query("UPDATE ai_models SET is_default = 0 WHERE model_type = ?")
             .bind(model.model_type.as_str())
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         sqlx::query("UPDATE ai_models SET is_default = 1 WHERE model_name = ?")
             .bind(&model.model_name)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
+        sqlx::query(
+            "INSERT INTO local_meta (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(chosen_default_key(model.model_type))
+        .bind(&model.model_name)
+        .execute(tx.conn())
+        .await?;
         tx.commit().await?;
         self.model(&model.model_name).await
     }

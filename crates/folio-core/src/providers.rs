@@ -9,7 +9,7 @@ use crate::keychain::{provider_key_entry, Keychain};
 use crate::site_settings::{now, parse_stored, ts};
 use crate::{CoreError, Folio};
 use folio_ai::{ApiKey, CancellationToken, Client, ProviderConfig, ProviderKind, StructuredMode};
-use folio_model::{KeyState, ModelType, ProviderCheck, ProviderInfo};
+use folio_model::{AiModel, KeyState, ProviderCheck, ProviderInfo};
 use url::Url;
 
 /// A provider Folio knows without being told.
@@ -232,18 +232,16 @@ impl Folio {
             .await?)
     }
 
-    async fn info(&self, p: Resolved) -> Result<ProviderInfo, CoreError> {
+    async fn info(&self, p: Resolved, models: &[AiModel]) -> Result<ProviderInfo, CoreError> {
         let key = match self.stored_key(&p.name).await? {
             Some(k) => KeyState::Set { masked: mask(&k) },
             None if p.needs_key => KeyState::Missing,
             None => KeyState::NotNeeded,
         };
-        let models = self
-            .ai_models()
-            .await?
-            .into_iter()
+        let models = models
+            .iter()
             .filter(|m| m.provider == p.name && m.is_active)
-            .map(|m| m.model_name)
+            .map(|m| m.model_name.clone())
             .collect();
         Ok(ProviderInfo {
             name: p.name,
@@ -261,16 +259,17 @@ impl Folio {
 
     /// Every provider with its address, whether its key is stored (masked) and its models.
     pub async fn providers(&self) -> Result<Vec<ProviderInfo>, CoreError> {
+        let models = self.ai_models().await?;
         let mut out = Vec::new();
         for p in self.resolved_providers().await? {
-            out.push(self.info(p).await?);
+            out.push(self.info(p, &models).await?);
         }
         Ok(out)
     }
 
     pub async fn provider(&self, name: &str) -> Result<ProviderInfo, CoreError> {
         let p = self.resolved_provider(name).await?;
-        self.info(p).await
+        self.info(p, &self.ai_models().await?).await
     }
 
     /// Stores (or replaces) the provider's API key for this account in the OS keychain.
@@ -281,7 +280,7 @@ impl Folio {
             .set(&provider_key_entry(&self.account_id, &p.name), &key)
             .await?;
         tracing::info!(provider = %p.name, "provider key stored in the OS keychain");
-        self.info(p).await
+        self.info(p, &self.ai_models().await?).await
     }
 
     /// Removes the provider's key from the OS keychain; `false` when none was stored.
@@ -386,16 +385,16 @@ impl Folio {
         Keychain::new()
             .delete(&provider_key_entry(&self.account_id, &p.name))
             .await?;
-        let mut conn = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM ai_models WHERE provider = ? AND is_builtin = 0")
             .bind(&p.name)
-            .execute(&mut *conn)
+            .execute(tx.conn())
             .await?;
         sqlx::query("DELETE FROM ai_providers WHERE name = ?")
             .bind(&p.name)
-            .execute(&mut *conn)
+            .execute(tx.conn())
             .await?;
-        conn.commit().await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -504,11 +503,6 @@ impl Folio {
                 request_id: e.request_id.clone(),
             }),
         }
-    }
-
-    /// The provider of the default model of a type, for callers that only know the type.
-    pub async fn default_provider(&self, model_type: ModelType) -> Result<String, CoreError> {
-        Ok(self.default_model(model_type).await?.provider)
     }
 }
 

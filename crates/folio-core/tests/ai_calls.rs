@@ -25,6 +25,9 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 const SECRET_KEY: &str = "sk-folio-SECRETSCAN-9d8c7b6a5f4e3d2c1b0a";
 const PASSWORD: &str = "Ai-Calls-Password-4";
 
+/// One keychain service for the binary: the service is read from the environment at each call.
+static KEYCHAIN: std::sync::Once = std::sync::Once::new();
+
 #[derive(Debug, Deserialize)]
 struct Ideas {
     ideas: Vec<String>,
@@ -119,7 +122,7 @@ impl Respond for RunwareImages {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paid_calls_are_charged_and_the_key_never_leaves_the_keychain() {
-    sync_server::private_keychain();
+    KEYCHAIN.call_once(sync_server::private_keychain);
     let server_dir = tempfile::tempdir().unwrap();
     let srv = sync_server::start(server_dir.path(), 0, PlanId::Growth).await;
     let dir = tempfile::tempdir().unwrap();
@@ -322,4 +325,86 @@ async fn paid_calls_are_charged_and_the_key_never_leaves_the_keychain() {
         log_text.contains("provider key stored"),
         "the log was written: {log_text}"
     );
+}
+
+/// llama-cpp-python's stream: chunks, a finish reason, `[DONE]`, and no usage chunk.
+const LOCAL_STREAM: &str = "data: {\"id\":\"chatcmpl-local\",\"object\":\"chat.completion.chunk\",\"created\":1795576890,\"model\":\"llama3.2:3b\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Prune \"},\"finish_reason\":null}]}\n\n\
+data: {\"id\":\"chatcmpl-local\",\"object\":\"chat.completion.chunk\",\"created\":1795576890,\"model\":\"llama3.2:3b\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"roses in late winter.\"},\"finish_reason\":null}]}\n\n\
+data: {\"id\":\"chatcmpl-local\",\"object\":\"chat.completion.chunk\",\"created\":1795576890,\"model\":\"llama3.2:3b\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n\
+data: [DONE]\n\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_model_streams_and_is_recorded_even_without_reported_usage() {
+    KEYCHAIN.call_once(sync_server::private_keychain);
+    let dir = tempfile::tempdir().unwrap();
+    let folio = Folio::open(dir.path()).await.unwrap();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_string_contains("\"stream\":true"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(LOCAL_STREAM, "text/event-stream"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    folio
+        .set_provider_base_url("ollama", Some(&format!("{}/v1", server.uri())))
+        .await
+        .unwrap();
+    folio
+        .add_model(folio_model::NewAiModel {
+            model_name: "llama3.2:3b".into(),
+            model_type: folio_model::ModelType::Text,
+            provider: "ollama".into(),
+            display_name: None,
+            cost_per_1k_input: None,
+            cost_per_1k_output: None,
+            tokens_per_credit: None,
+            credits_per_image: None,
+            cost_per_image: None,
+            quality_tier: None,
+            max_output_tokens: Some(2048),
+            context_window: Some(8192),
+            sizes: vec![],
+        })
+        .await
+        .unwrap();
+
+    let mut pieces = Vec::new();
+    let response = folio
+        .ai_text_stream(
+            AiCall::new(AiOperation::ContentGeneration).model("llama3.2:3b"),
+            ChatRequest::new("", vec![Message::user("When should I prune roses?")]),
+            &CancellationToken::new(),
+            &mut |event| {
+                if let folio_ai::StreamEvent::Delta(text) = event {
+                    pieces.push(text.to_string());
+                }
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.text, "Prune roses in late winter.");
+    assert_eq!(pieces.concat(), response.text);
+    // no key was needed, and the request asked for no more than the model allows
+    let sent = &server.received_requests().await.unwrap()[0];
+    assert!(sent.headers.get("authorization").is_none());
+    let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
+    assert_eq!(body["max_tokens"], 2048);
+
+    let entries = folio
+        .ledger_entries(&UsageFilter::default(), 10)
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!(
+        (e.provider.as_str(), e.model.as_str()),
+        ("ollama", "llama3.2:3b")
+    );
+    assert!(
+        e.tokens_in > 0 && e.tokens_out > 0,
+        "estimated, not zero: {e:?}"
+    );
+    assert_eq!(e.cost_usd, rust_decimal::Decimal::ZERO);
+    folio.close().await;
 }

@@ -285,3 +285,45 @@ async fn added_servers_and_models_join_the_registry() {
     let e = folio.remove_provider("openai").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
 }
+
+#[tokio::test]
+async fn a_chosen_default_model_outlives_a_new_releases_defaults() {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+
+    let (dir, folio) = open().await;
+    folio.set_default_model("gpt-4o").await.unwrap();
+    folio.set_default_model("dall-e-3").await.unwrap();
+    folio.close().await;
+
+    // What a newer release finds: built-in rows older than its defaults, so it writes them again.
+    let mut conn = SqliteConnectOptions::new()
+        .filename(dir.path().join("folio.db"))
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("UPDATE local_meta SET value = '1' WHERE key = 'defaults_version'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+
+    let folio = Folio::open(dir.path()).await.unwrap();
+    assert_eq!(
+        folio
+            .default_model(ModelType::Text)
+            .await
+            .unwrap()
+            .model_name,
+        "gpt-4o"
+    );
+    assert_eq!(
+        folio
+            .default_model(ModelType::Image)
+            .await
+            .unwrap()
+            .model_name,
+        "dall-e-3"
+    );
+    folio.close().await;
+}
