@@ -218,16 +218,9 @@ async fn settings_stores_a_provider_key_tests_it_and_keeps_the_default_model() -
         "the removed model",
     )
     .await?;
-    // A built-in model cannot be removed; core says why beside it.
-    click(&app, ".model-row[data-model='gpt-4o'] .model-remove").await?;
-    let why = wait_for_text(
-        &app,
-        ".model-row[data-model='gpt-4o'] .model-remove-error",
-        "the built-in refusal",
-        |t| !t.is_empty(),
-    )
-    .await?;
-    assert!(why.contains("built in"), "{why}");
+    // A built-in model offers no Remove (it carries the shipped prices).
+    let remove = texts(&app, ".model-row[data-model='gpt-4o'] .model-remove").await?;
+    assert!(remove.is_empty(), "{remove:?}");
 
     // A new default text model.
     let before = selected(&app, "#default-text-model").await?;

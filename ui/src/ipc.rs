@@ -1,12 +1,11 @@
 //! The one place the UI talks to the Rust core, through Tauri's global `invoke`.
 
-use crate::pages::usage::ContentUsage;
 use crate::sync::{AccountSession, AccountView, SyncReport, SyncUpdate};
 use folio_model::{
-    AiModel, CreditBalance, DailySiteUsage, ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction,
-    KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel, NewSite,
-    ProviderCheck, ProviderInfo, PublishingSettings, PublishingSettingsUpdate, Sector, SectorId,
-    Site, SiteId, SiteList, UsageGroup, UsageReport,
+    AiModel, ContentUsage, CreditBalance, DailySiteUsage, ErrorDto, ErrorKind, ImportProgress,
+    KeywordBulkAction, KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel,
+    NewSite, ProviderCheck, ProviderInfo, PublishingSettings, PublishingSettingsUpdate, Sector,
+    SectorId, Site, SiteId, SiteList, UsageGroup, UsageReport,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;

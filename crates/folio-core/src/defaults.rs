@@ -601,7 +601,7 @@ impl Folio {
     pub async fn ai_models(&self) -> Result<Vec<AiModel>, CoreError> {
         self.ensure_defaults().await?;
         let rows: Vec<ModelRow> = sqlx::query_as(
-            "SELECT model_name, model_type, provider, display_name, is_default, is_active,
+            "SELECT model_name, model_type, provider, display_name, is_default, is_active, is_builtin,
                     cost_per_1k_input, cost_per_1k_output, tokens_per_credit, credits_per_image,
                     cost_per_image, quality_tier, max_output_tokens, context_window, sizes
              FROM ai_models
@@ -657,6 +657,7 @@ struct ModelRow {
     display_name: String,
     is_default: bool,
     is_active: bool,
+    is_builtin: bool,
     cost_per_1k_input: Option<String>,
     cost_per_1k_output: Option<String>,
     tokens_per_credit: Option<i64>,
@@ -694,6 +695,7 @@ impl ModelRow {
             display_name: self.display_name,
             is_default: self.is_default,
             is_active: self.is_active,
+            is_builtin: self.is_builtin,
         })
     }
 }

@@ -19,9 +19,9 @@ use crate::site_settings::{now, parse_stored, ts};
 use crate::{CoreError, Entity, Folio};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use folio_model::{
-    AccountId, Affordability, AiModel, AiOperation, CallOutcome, ContentId, CreditBalance,
-    CreditHold, CreditHoldId, DailySiteUsage, EstimateInput, LedgerEntry, LedgerEntryId, ModelType,
-    SiteId, UsageFilter, UsageGroup, UsageRecord, UsageReport, UsageRow,
+    AccountId, Affordability, AiModel, AiOperation, CallOutcome, ContentId, ContentUsage,
+    CreditBalance, CreditHold, CreditHoldId, DailySiteUsage, EstimateInput, LedgerEntry,
+    LedgerEntryId, ModelType, SiteId, UsageFilter, UsageGroup, UsageRecord, UsageReport, UsageRow,
 };
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -861,6 +861,55 @@ impl Folio {
                 .fetch_all(&self.pool)
                 .await?;
         Ok(rows.into_iter().collect())
+    }
+
+    /// The articles whose AI calls cost the most in the selection, most expensive first.
+    pub async fn usage_by_content(
+        &self,
+        filter: &UsageFilter,
+        limit: u32,
+    ) -> Result<Vec<ContentUsage>, CoreError> {
+        let entries = self.entries(filter, None).await?;
+        let mut by_content: BTreeMap<ContentId, (Option<SiteId>, Vec<&LedgerEntry>)> =
+            BTreeMap::new();
+        for e in &entries {
+            if let Some(content) = e.content_id {
+                by_content
+                    .entry(content)
+                    .or_insert_with(|| (e.site_id, Vec::new()))
+                    .1
+                    .push(e);
+            }
+        }
+        let mut items: Vec<ContentUsage> = by_content
+            .into_iter()
+            .map(|(content_id, (site_id, es))| ContentUsage {
+                content_id,
+                title: None,
+                site_id,
+                usage: totals(&content_id.to_string(), es),
+            })
+            .collect();
+        items.sort_by(|a, b| {
+            b.usage
+                .cost_usd
+                .cmp(&a.usage.cost_usd)
+                .then(b.usage.credits.cmp(&a.usage.credits))
+                .then(a.usage.key.cmp(&b.usage.key))
+        });
+        items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        for item in &mut items {
+            let title: Option<(String,)> = sqlx::query_as("SELECT title FROM content WHERE id = ?")
+                .bind(item.content_id.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+            item.usage.label = match &title {
+                Some((t,)) => t.clone(),
+                None => "(deleted article)".into(),
+            };
+            item.title = title.map(|(t,)| t);
+        }
+        Ok(items)
     }
 
     /// Usage totals grouped by operation, model, site, month or day.

@@ -144,12 +144,7 @@ impl Folio {
     /// Removes a model a person added. Built-in models stay (they carry the shipped prices).
     pub async fn remove_model(&self, name: &str) -> Result<(), CoreError> {
         let model = self.model(name).await?;
-        let builtin: (bool,) =
-            sqlx::query_as("SELECT is_builtin FROM ai_models WHERE model_name = ?")
-                .bind(&model.model_name)
-                .fetch_one(&self.pool)
-                .await?;
-        if builtin.0 {
+        if model.is_builtin {
             return Err(CoreError::invalid(
                 "model_name",
                 format!("{} is built in and cannot be removed", model.model_name),

@@ -228,6 +228,8 @@ async fn added_servers_and_models_join_the_registry() {
         .await
         .unwrap();
     assert_eq!(model.cost_per_1k_input, Some(Decimal::ZERO));
+    assert!(!model.is_builtin);
+    assert!(folio.model("gpt-4o").await.unwrap().is_builtin);
     assert_eq!(model.tokens_per_credit, Some(10_000));
     assert_eq!(
         folio.provider("ollama").await.unwrap().models,

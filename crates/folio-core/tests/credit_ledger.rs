@@ -666,6 +666,21 @@ async fn usage_reports_group_and_filter_by_date() {
     assert_eq!((cost.calls, cost.credits, cost.images), (2, 7, 2));
     assert_eq!(cost.cost_usd, dec("0.04025"));
 
+    // the most expensive articles: only the trowel article had calls
+    let top = folio.usage_by_content(&all, 10).await.unwrap();
+    assert_eq!(top.len(), 1);
+    assert_eq!(top[0].content_id, trowel);
+    assert_eq!(top[0].site_id, Some(garden));
+    assert_eq!(top[0].usage.credits, cost.credits);
+    assert!(top[0].title.is_some() && top[0].usage.label == top[0].title.clone().unwrap());
+    let march = UsageFilter {
+        until: Some(Utc.with_ymd_and_hms(2025, 4, 1, 0, 0, 0).unwrap()),
+        ..all.clone()
+    };
+    let top = folio.usage_by_content(&march, 10).await.unwrap();
+    assert_eq!((top[0].usage.calls, top[0].usage.images), (1, 0));
+    assert!(folio.usage_by_content(&all, 0).await.unwrap().is_empty());
+
     let chart = folio.usage_by_day_and_site(&all).await.unwrap();
     let cells: Vec<(&str, &str, u64)> = chart
         .iter()

@@ -141,6 +141,10 @@ pub struct AiModel {
     /// One default per model type.
     pub is_default: bool,
     pub is_active: bool,
+    /// Shipped with Folio (its prices come with releases); only models a person added can be
+    /// removed.
+    #[serde(default)]
+    pub is_builtin: bool,
     /// USD per 1,000 input tokens (text models).
     pub cost_per_1k_input: Option<Decimal>,
     /// USD per 1,000 output tokens (text models).

@@ -216,6 +216,16 @@ pub struct UsageRow {
     pub credits: u64,
 }
 
+/// What one article's AI calls cost in a selection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentUsage {
+    pub content_id: ContentId,
+    /// The article's title; `None` when it is gone (the ledger keeps its entries).
+    pub title: Option<String>,
+    pub site_id: Option<SiteId>,
+    pub usage: UsageRow,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageReport {
     pub group_by: UsageGroup,

@@ -37,8 +37,9 @@ pub use keyword::{
     MAX_KEYWORD_PAGE,
 };
 pub use ledger::{
-    Affordability, CallOutcome, CreditHold, CreditHoldId, DailySiteUsage, EstimateInput,
-    LedgerEntry, LedgerEntryId, UsageFilter, UsageGroup, UsageRecord, UsageReport, UsageRow,
+    Affordability, CallOutcome, ContentUsage, CreditHold, CreditHoldId, DailySiteUsage,
+    EstimateInput, LedgerEntry, LedgerEntryId, UsageFilter, UsageGroup, UsageRecord, UsageReport,
+    UsageRow,
 };
 pub use planner::{
     Cluster, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector, NewCluster,

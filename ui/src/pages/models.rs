@@ -310,7 +310,7 @@ pub fn models_panel(props: &ModelsProps) -> Html {
                                 <td>{&m.provider}</td>
                                 <td class="model-price">{model_price(m)}</td>
                                 <td>
-                                    if !m.is_default {
+                                    if !m.is_default && !m.is_builtin {
                                         <button type="button" class="link model-remove" onclick={on_remove(m.model_name.clone())}
                                             disabled={state.removing.is_some()}>
                                             { if removing { "Removing\u{2026}" } else { "Remove" } }

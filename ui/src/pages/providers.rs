@@ -534,6 +534,7 @@ mod tests {
             display_name: name.into(),
             is_default,
             is_active: true,
+            is_builtin: true,
             cost_per_1k_input: None,
             cost_per_1k_output: None,
             tokens_per_credit: None,

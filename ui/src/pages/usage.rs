@@ -6,12 +6,11 @@ use crate::format::{count, usd};
 use crate::ipc::{self, UsageSelection};
 use chrono::NaiveDate;
 use folio_model::{
-    ContentId, CreditBalance, DailySiteUsage, ErrorDto, Site, SiteId, UsageGroup, UsageReport,
+    ContentUsage, CreditBalance, DailySiteUsage, ErrorDto, Site, SiteId, UsageGroup, UsageReport,
     UsageRow,
 };
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -21,15 +20,6 @@ use yew::prelude::*;
 const TOP_ARTICLES: u32 = 10;
 /// A chart spanning more days than this shows only the days with usage.
 const MAX_FILLED_DAYS: i64 = 120;
-
-/// What one article's calls cost in the selection (the shell's `usage_top_content`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ContentUsage {
-    pub content_id: ContentId,
-    pub title: Option<String>,
-    pub site_id: Option<SiteId>,
-    pub usage: UsageRow,
-}
 
 /// The data shown for one selection and grouping.
 #[derive(Clone, Debug, PartialEq)]
