@@ -56,6 +56,11 @@ impl ErrorDto {
         }
     }
 
+    /// Whether the error is about this input field (forms show it beside the field).
+    pub fn is_about(&self, field: &str) -> bool {
+        self.field.as_deref() == Some(field)
+    }
+
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
         self.code = Some(code.into());
         self

@@ -143,10 +143,7 @@ impl Reducible for ModelsState {
             ModelsAction::Edit(set, field, value) => {
                 set(&mut s.form, value);
                 s.notice = None;
-                if s.error
-                    .as_ref()
-                    .is_some_and(|e| e.field.as_deref() == Some(field))
-                {
+                if s.error.as_ref().is_some_and(|e| e.is_about(field)) {
                     s.error = None;
                 }
             }
@@ -187,7 +184,7 @@ impl ModelsState {
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.error
             .as_ref()
-            .filter(|e| e.field.as_deref() == Some(field))
+            .filter(|e| e.is_about(field))
             .map(|e| e.message.as_str())
     }
 }

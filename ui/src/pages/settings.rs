@@ -123,11 +123,7 @@ impl Reducible for SettingsState {
 
 impl SettingsState {
     fn clear_error_for(&mut self, field: &str) {
-        if self
-            .error
-            .as_ref()
-            .is_some_and(|e| e.field.as_deref() == Some(field))
-        {
+        if self.error.as_ref().is_some_and(|e| e.is_about(field)) {
             self.error = None;
         }
     }
@@ -135,7 +131,7 @@ impl SettingsState {
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.error
             .as_ref()
-            .filter(|e| e.field.as_deref() == Some(field))
+            .filter(|e| e.is_about(field))
             .map(|e| e.message.as_str())
     }
 

@@ -105,7 +105,7 @@ impl SitesState {
         if self
             .submit_error
             .as_ref()
-            .is_some_and(|e| e.field.as_deref() == Some(field))
+            .is_some_and(|e| e.is_about(field))
         {
             self.submit_error = None;
         }
@@ -114,7 +114,7 @@ impl SitesState {
     fn error_for(&self, field: &str) -> Option<&str> {
         self.submit_error
             .as_ref()
-            .filter(|e| e.field.as_deref() == Some(field))
+            .filter(|e| e.is_about(field))
             .map(|e| e.message.as_str())
     }
 

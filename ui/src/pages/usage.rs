@@ -128,7 +128,7 @@ impl UsageState {
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.error
             .as_ref()
-            .filter(|e| e.field.as_deref() == Some(field))
+            .filter(|e| e.is_about(field))
             .map(|e| e.message.as_str())
     }
 

@@ -649,7 +649,7 @@ impl KeywordsState {
     pub fn range_error(&self, field: &str) -> Option<&str> {
         self.list_error
             .as_ref()
-            .filter(|e| e.field.as_deref() == Some(field))
+            .filter(|e| e.is_about(field))
             .map(|e| e.message.as_str())
     }
 

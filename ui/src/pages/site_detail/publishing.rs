@@ -345,7 +345,7 @@ impl PublishingState {
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.errors
             .iter()
-            .find(|e| e.field.as_deref() == Some(field))
+            .find(|e| e.is_about(field))
             .map(|e| e.message.as_str())
     }
 
