@@ -4,7 +4,7 @@
 #[path = "support/fake.rs"]
 mod fake;
 
-use fake::{client, config, json, sse, Seq, KEY};
+use fake::{json, sse, Seq, KEY};
 use folio_ai::{
     structured, AiErrorKind, CancellationToken, ChatRequest, FinishReason, Message, ProviderKind,
     StreamEvent, StructuredRequest, Usage,
@@ -14,13 +14,7 @@ use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer};
 
 async fn anthropic() -> (MockServer, folio_ai::Client, fake::Retries) {
-    let server = MockServer::start().await;
-    let (c, r) = client(config(
-        ProviderKind::Anthropic,
-        &format!("{}/v1", server.uri()),
-        Some(KEY),
-    ));
-    (server, c, r)
+    fake::start(ProviderKind::Anthropic, Some(KEY)).await
 }
 
 fn req() -> ChatRequest {

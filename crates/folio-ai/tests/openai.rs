@@ -17,13 +17,7 @@ use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn openai() -> (MockServer, folio_ai::Client, fake::Retries) {
-    let server = MockServer::start().await;
-    let (c, r) = client(config(
-        ProviderKind::OpenAi,
-        &format!("{}/v1", server.uri()),
-        Some(KEY),
-    ));
-    (server, c, r)
+    fake::start(ProviderKind::OpenAi, Some(KEY)).await
 }
 
 fn req() -> ChatRequest {
@@ -423,12 +417,7 @@ fn schema() -> serde_json::Value {
 
 #[tokio::test]
 async fn compat_falls_back_to_json_object_for_llama_cpp_python() {
-    let server = MockServer::start().await;
-    let (c, retries) = client(config(
-        ProviderKind::OpenAiCompatible,
-        &format!("{}/v1", server.uri()),
-        None,
-    ));
+    let (server, c, retries) = fake::start(ProviderKind::OpenAiCompatible, None).await;
     // llama-cpp-python 0.3.36's answer to response_format json_schema (reference §4.3).
     let rejected = json(
         500,

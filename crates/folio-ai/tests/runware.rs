@@ -6,7 +6,7 @@ mod fake;
 
 use std::str::FromStr;
 
-use fake::{b64, client, config, json, webp_bytes, Seq, KEY};
+use fake::{b64, json, webp_bytes, Seq, KEY};
 use folio_ai::{AiErrorKind, CancellationToken, ImageRequest, ProviderKind};
 use rust_decimal::Decimal;
 use serde_json::{json as j, Value};
@@ -14,13 +14,7 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 async fn runware() -> (MockServer, folio_ai::Client, fake::Retries) {
-    let server = MockServer::start().await;
-    let (c, r) = client(config(
-        ProviderKind::Runware,
-        &format!("{}/v1", server.uri()),
-        Some(KEY),
-    ));
-    (server, c, r)
+    fake::start(ProviderKind::Runware, Some(KEY)).await
 }
 
 fn req(count: u32) -> ImageRequest {

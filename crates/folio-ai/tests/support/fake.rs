@@ -9,7 +9,7 @@ use folio_ai::{
     AiErrorKind, ApiKey, Client, ProviderConfig, ProviderKind, RetryObserver, RetryPolicy,
 };
 use serde_json::Value;
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 /// Recognisable, so a leak into any message is easy to spot.
 pub const KEY: &str = "sk-folio-test-SECRET-1234567890";
@@ -44,6 +44,13 @@ pub fn client(config: ProviderConfig) -> (Client, Retries) {
         .expect("client")
         .with_retry_observer(observer);
     (client, seen)
+}
+
+/// A fake server and a client of `kind` pointed at its `/v1`.
+pub async fn start(kind: ProviderKind, key: Option<&str>) -> (MockServer, Client, Retries) {
+    let server = MockServer::start().await;
+    let (c, r) = client(config(kind, &format!("{}/v1", server.uri()), key));
+    (server, c, r)
 }
 
 /// Answers with `responses[i]` for the i-th call (the last one repeats) and keeps each
