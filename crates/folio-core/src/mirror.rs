@@ -201,6 +201,13 @@ pub(crate) static TABLES: &[Table] = &[
         Home::Article,
         "{R}.content_id",
     ),
+    // Attempts are inserted as `pending` and finished once by the device that made them.
+    t(
+        "publishing_records",
+        &["id"],
+        Home::Article,
+        "{R}.content_id",
+    ),
 ];
 
 /// The keyword decisions are noted by triggers too (status, cluster, disabled, deletion), but

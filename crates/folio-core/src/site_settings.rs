@@ -806,6 +806,8 @@ struct IntegrationRow {
     structure: String,
     structure_updated_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    username: Option<String>,
+    api_root: Option<String>,
 }
 
 async fn read_integration(
@@ -814,7 +816,7 @@ async fn read_integration(
 ) -> Result<Option<SiteIntegration>, CoreError> {
     let row: Option<IntegrationRow> = sqlx::query_as(
         "SELECT id, platform, external_site_url, sync_enabled, sync_status, last_sync_at, sync_error,
-                connection_status, structure, structure_updated_at, created_at
+                connection_status, structure, structure_updated_at, created_at, username, api_root
          FROM site_integrations WHERE site_id = ? AND platform = 'wordpress'",
     )
     .bind(site.to_string())
@@ -837,6 +839,8 @@ async fn read_integration(
         structure: from_json!("site structure", &r.structure)?,
         structure_updated_at: r.structure_updated_at,
         created_at: r.created_at,
+        username: r.username,
+        api_root: r.api_root,
     }))
 }
 

@@ -989,9 +989,10 @@ struct ImageRow {
     provider: Option<String>,
     status: String,
     created_at: DateTime<Utc>,
+    external_media_id: Option<i64>,
 }
 
-const IMAGE_COLUMNS: &str = "id, content_id, image_type, url, local_path, alt_text, caption, position, prompt, provider, status, created_at";
+const IMAGE_COLUMNS: &str = "id, content_id, image_type, url, local_path, alt_text, caption, position, prompt, provider, status, created_at, external_media_id";
 
 impl ImageRow {
     fn into_image(self) -> Result<Image, CoreError> {
@@ -1008,6 +1009,7 @@ impl ImageRow {
             prompt: self.prompt,
             provider: self.provider,
             created_at: self.created_at,
+            external_media_id: self.external_media_id,
         })
     }
 }
@@ -1064,9 +1066,10 @@ impl Folio {
             provider: None,
             status: ImageStatus::Pending,
             created_at: now(),
+            external_media_id: None,
         };
         sqlx::query(&format!(
-            "INSERT INTO images ({IMAGE_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO images ({IMAGE_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ))
         .bind(image.id.to_string())
         .bind(image.content_id.to_string())
@@ -1080,6 +1083,7 @@ impl Folio {
         .bind(&image.provider)
         .bind(image.status.as_str())
         .bind(ts(image.created_at))
+        .bind(image.external_media_id)
         .bind(ts(image.created_at))
         .execute(tx.conn())
         .await?;

@@ -29,6 +29,10 @@ pub enum ErrorKind {
     Forbidden,
     /// An AI provider failed the call; `code` says how (`auth`, `rate_limited`, `unreachable`, …).
     Provider,
+    /// The WordPress site failed the request; `code` says how (`auth`, `forbidden`, `not_found`,
+    /// `not_json`, `server`, `timeout`, `unreachable`, `app_passwords_unavailable`, …). Nothing
+    /// local was lost.
+    Wordpress,
     /// Anything else; the message says what.
     Internal,
 }

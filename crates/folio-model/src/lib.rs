@@ -47,9 +47,11 @@ pub use planner::{
 };
 pub use provider::{KeyState, NewAiModel, ProviderCheck, ProviderInfo};
 pub use publishing::{
-    AutomationConfig, AutomationConfigUpdate, ConnectionStatus, IntegrationId, IntegrationSync,
-    Platform, PublishDay, PublishingSettings, PublishingSettingsUpdate, RemoteItem, SiteAccess,
-    SiteIntegration, SiteStructure, SyncStatus,
+    AutomationConfig, AutomationConfigUpdate, CheckOutcome, ConnectionStatus, DoctorCheck,
+    DoctorReport, IntegrationId, IntegrationSync, Platform, PostStatus, PublishAction, PublishDay,
+    PublishOutcome, PublishRequest, PublishingRecord, PublishingRecordId, PublishingSettings,
+    PublishingSettingsUpdate, RecordStatus, RemoteItem, SiteAccess, SiteIntegration, SiteStructure,
+    SyncStatus, WpAuthorization, WpConnect,
 };
 pub use settings::{
     AiSettings, EffectiveSetting, Resolved, SettingKey, SettingSource, SettingValue,

@@ -178,6 +178,10 @@ pub struct SiteStructure {
     pub authors: Vec<RemoteItem>,
     #[serde(default)]
     pub post_types: Vec<String>,
+    /// SEO meta keys the site exposes for posts over REST (`_yoast_wpseo_metadesc`,
+    /// `rank_math_description`, …); empty when the site exposes none.
+    #[serde(default)]
+    pub seo_meta_keys: Vec<String>,
 }
 
 /// A site's connection to its platform. Never holds a secret.
@@ -196,6 +200,13 @@ pub struct SiteIntegration {
     pub structure: SiteStructure,
     pub structure_updated_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The WordPress user the connection logs in as (its application password is in the keychain).
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The REST root discovery found: `https://example.com/wp-json/`, or
+    /// `https://example.com/index.php?rest_route=/` on a site with plain permalinks.
+    #[serde(default)]
+    pub api_root: Option<String>,
 }
 
 /// What a sync or connection check found.
@@ -218,4 +229,169 @@ pub struct SiteAccess {
     pub site_id: SiteId,
     pub user_id: UserId,
     pub granted_at: DateTime<Utc>,
+}
+
+// ---- WordPress: connecting, the site doctor, publishing ---------------------------------------
+
+/// Connect a site to WordPress with an application password (stored in the OS keychain only).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WpConnect {
+    pub site: SiteId,
+    /// Any URL of the site: its home page, `/wp-admin/`, or the REST root.
+    pub url: String,
+    pub user: String,
+    pub app_password: String,
+}
+
+impl fmt::Debug for WpConnect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WpConnect")
+            .field("site", &self.site)
+            .field("url", &self.url)
+            .field("user", &self.user)
+            .field("app_password", &"<redacted>")
+            .finish()
+    }
+}
+
+choice_enum! {
+    /// How one doctor check came out.
+    CheckOutcome, "check outcome" {
+        Pass = "pass", Warn = "warn", Fail = "fail",
+        /// Not run because an earlier check failed.
+        Skipped = "skipped",
+    }
+}
+
+/// One finding of the site doctor, in plain language, with what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorCheck {
+    /// Stable: `rest_reachable`, `json`, `app_passwords`, `auth_header`, `login`, `can_publish`,
+    /// `can_upload`, `can_create_categories`, `seo_meta`.
+    pub id: String,
+    pub title: String,
+    pub outcome: CheckOutcome,
+    /// What was found, in words a site owner understands.
+    pub explanation: String,
+    /// What to change, when something should change.
+    #[serde(default)]
+    pub fix: Option<String>,
+}
+
+/// Everything the site doctor found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorReport {
+    pub site_url: String,
+    /// The REST root, when discovery found it.
+    #[serde(default)]
+    pub api_root: Option<String>,
+    /// The logged-in user's roles, when the login worked.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    pub checks: Vec<DoctorCheck>,
+}
+
+impl DoctorReport {
+    /// No check failed (warnings allowed).
+    pub fn healthy(&self) -> bool {
+        !self.checks.iter().any(|c| c.outcome == CheckOutcome::Fail)
+    }
+
+    pub fn check(&self, id: &str) -> Option<&DoctorCheck> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+}
+
+choice_enum! {
+    /// The status a post gets on WordPress when published (a time makes it `future`).
+    PostStatus, "post status (use draft, pending or publish)" {
+        Draft = "draft", Pending = "pending", Publish = "publish",
+    }
+}
+
+/// Publish (or update) one article on its site's WordPress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishRequest {
+    pub content: crate::ids::ContentId,
+    pub status: PostStatus,
+    /// A time in the future schedules the post (`future` with `date_gmt`): WordPress publishes it
+    /// then, even when this computer is off.
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+    /// Overwrite the post even though it was edited in wp-admin since Folio last saw it.
+    #[serde(default)]
+    pub force: bool,
+}
+
+choice_enum! {
+    PublishAction, "publishing action" {
+        Publish = "publish", Schedule = "schedule", Draft = "draft", Pending = "pending",
+        Update = "update", Unpublish = "unpublish", Trash = "trash",
+    }
+}
+
+choice_enum! {
+    RecordStatus, "publishing record status" {
+        Pending = "pending", Succeeded = "succeeded", Failed = "failed",
+    }
+}
+
+record_id!(
+    /// One publishing attempt.
+    PublishingRecordId
+);
+
+/// One attempt to publish, update, unpublish or trash an article on its site.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishingRecord {
+    pub id: PublishingRecordId,
+    pub content_id: crate::ids::ContentId,
+    pub site_id: SiteId,
+    pub action: PublishAction,
+    pub status: RecordStatus,
+    /// The post's status on WordPress afterwards (`publish`, `future`, `draft`, `trash`, …).
+    #[serde(default)]
+    pub remote_status: Option<String>,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    #[serde(default)]
+    pub external_url: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+    /// `auth`, `forbidden`, `not_found`, `not_json`, `server`, `timeout`, `unreachable`,
+    /// `conflict`, `invalid`, …
+    #[serde(default)]
+    pub error_code: Option<String>,
+    pub started_at: DateTime<Utc>,
+    #[serde(default)]
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// What a publish did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishOutcome {
+    pub content: crate::writer::Content,
+    pub post_id: i64,
+    /// The post's address (`?p=ID` until WordPress gives it a pretty one).
+    pub url: String,
+    /// The post's status on WordPress: `publish`, `future`, `draft`, `pending`, `trash`.
+    pub remote_status: String,
+    /// When WordPress publishes (or published) it, in UTC.
+    #[serde(default)]
+    pub date_gmt: Option<DateTime<Utc>>,
+    /// A new post was created (false: an existing one was updated).
+    pub created: bool,
+    /// Images uploaded by this publish (already uploaded ones are reused).
+    pub media_uploaded: u32,
+    pub record: PublishingRecord,
+}
+
+/// The first step of the one-click connection: open `url` in the browser; WordPress sends the
+/// person back to the success URL with the user name and a new application password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WpAuthorization {
+    pub site: SiteId,
+    pub url: String,
+    /// Where WordPress sends the person back to (a `folio://` link or a loopback address).
+    pub success_url: String,
 }

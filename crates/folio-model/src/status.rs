@@ -198,7 +198,8 @@ status_enum! {
     moves {
         NotPublished => [Scheduled, Publishing],
         Scheduled => [NotPublished, Publishing, Published, Failed],
-        Publishing => [Scheduled, Published, Failed],
+        // sent to WordPress as a draft or for review: on the site, but not published
+        Publishing => [NotPublished, Scheduled, Published, Failed],
         // an update re-publishes; unpublishing takes it off the site
         Published => [Publishing, NotPublished],
         Failed => [NotPublished, Scheduled, Publishing],

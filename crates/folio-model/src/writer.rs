@@ -227,6 +227,9 @@ pub struct Image {
     pub provider: Option<String>,
     pub status: ImageStatus,
     pub created_at: DateTime<Utc>,
+    /// The WordPress media id, once uploaded to the article's site.
+    #[serde(default)]
+    pub external_media_id: Option<i64>,
 }
 
 impl Image {
