@@ -61,7 +61,9 @@ pub struct Options {
     /// WordPress refuses Application Passwords (the REST index's `authentication` is `[]`). The
     /// users still get one each, so a test can show that a valid-looking password is refused.
     pub app_passwords: bool,
-    /// php -S worker processes: requests served in parallel (WP-Cron's loopback needs one too).
+    /// php -S worker processes: requests served in parallel. At least 2 are used: WordPress
+    /// requests itself (the WP-Cron spawn, its https self-check), and with a single worker such a
+    /// request waits out its timeout (a start took 17 s instead of 5).
     pub workers: u32,
 }
 
@@ -397,7 +399,7 @@ fn run_start(dir: &Path, port: u16, options: &Options) -> Result<(), HarnessErro
             "WP_APP_PASSWORDS",
             if options.app_passwords { "1" } else { "0" },
         )
-        .env("WP_PHP_WORKERS", options.workers.max(1).to_string())
+        .env("WP_PHP_WORKERS", options.workers.max(2).to_string())
         .stdin(Stdio::null())
         // The same values are in credentials.json; the daemons never hold this pipe (start.sh
         // redirects their fds), so output() returns when start.sh exits.

@@ -201,7 +201,7 @@ fn answer_html_corrupts_rest_answers_until_it_is_switched_off() {
 #[test]
 fn drop_stops_both_daemons_and_deletes_the_state_dir() {
     let wp = start(Options {
-        workers: 1,
+        workers: 2,
         ..Options::default()
     });
     let pids = wp.pids().unwrap();
