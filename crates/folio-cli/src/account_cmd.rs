@@ -5,7 +5,6 @@ use crate::JsonFlag;
 use clap::{Args, Subcommand};
 use folio_core::sync_client::SyncStatus;
 use folio_core::Folio;
-use std::io::Read;
 
 #[derive(Subcommand)]
 pub enum AccountCommand {
@@ -67,17 +66,10 @@ pub struct SyncArgs {
 
 /// The password, from stdin only (never argv, where other users and shell history see it).
 fn read_password() -> Result<String, Failure> {
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot read the password from stdin: {e}")))?;
-    let password = input.trim_end_matches(['\n', '\r']).to_string();
-    if password.is_empty() {
-        return Err(Failure::Other(anyhow::anyhow!(
-            "no password on stdin; pipe it in, e.g. `printf %s \"$PASSWORD\" | folio account login …`"
-        )));
-    }
-    Ok(password)
+    crate::output::read_stdin_secret(
+        "password",
+        "printf %s \"$PASSWORD\" | folio account login …",
+    )
 }
 
 pub async fn run(folio: &Folio, command: AccountCommand) -> Result<(), Failure> {

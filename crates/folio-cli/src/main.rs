@@ -12,6 +12,7 @@ mod provider_cmd;
 mod settings_cmd;
 mod site_cmd;
 mod usage_cmd;
+mod wp_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use folio_core::{logging, paths, CoreError, Folio};
@@ -63,6 +64,9 @@ enum Command {
     Usage(usage_cmd::UsageArgs),
     /// Credits left (plan and bonus, or a local account's monthly budget); set the budget.
     Credits(credits_cmd::CreditsArgs),
+    /// WordPress: connect a site, the site doctor, its structure, publish articles.
+    #[command(subcommand)]
+    Wp(wp_cmd::WpCommand),
 }
 
 impl Command {
@@ -78,6 +82,7 @@ impl Command {
             Command::Settings(c) => c.json(),
             Command::Usage(a) => a.json.json,
             Command::Credits(a) => a.json,
+            Command::Wp(c) => c.json(),
         }
     }
 }
@@ -132,6 +137,7 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
         Command::Settings(c) => settings_cmd::run(&folio, c).await,
         Command::Usage(a) => usage_cmd::run(&folio, a).await,
         Command::Credits(a) => credits_cmd::run(&folio, a).await,
+        Command::Wp(c) => wp_cmd::run(&folio, c).await,
     };
     folio.close().await;
     result

@@ -14,6 +14,8 @@ pub enum Failure {
         kind: String,
         message: String,
     },
+    /// A report (the site doctor's) already printed says what is wrong; exit 1.
+    Reported(String),
     Other(anyhow::Error),
 }
 
@@ -24,6 +26,7 @@ impl Failure {
             Failure::Provider { kind, message } => {
                 ErrorDto::new(ErrorKind::Provider, message.clone()).with_code(kind.clone())
             }
+            Failure::Reported(message) => ErrorDto::new(ErrorKind::Internal, message.clone()),
             Failure::Other(e) => ErrorDto::new(ErrorKind::Internal, format!("{e:#}")),
         }
     }
@@ -39,7 +42,7 @@ impl From<ErrorDto> for Failure {
 /// With `--json`, stdout also gets `{"error": {kind, message, field}}` for scripts.
 pub fn fail(f: &Failure, json: bool) -> ExitCode {
     let dto = f.dto();
-    if json && !matches!(f, Failure::Provider { .. }) {
+    if json && !matches!(f, Failure::Provider { .. } | Failure::Reported(_)) {
         let body = serde_json::json!({ "error": dto });
         println!("{body}");
     }
@@ -60,6 +63,23 @@ pub fn fail(f: &Failure, json: bool) -> ExitCode {
         ErrorKind::Cancelled => ExitCode::from(130),
         _ => ExitCode::FAILURE,
     }
+}
+
+/// A secret (password, API key) from stdin only: never argv, where other users and shell history
+/// see it. A trailing newline is dropped.
+pub fn read_stdin_secret(what: &str, example: &str) -> Result<String, Failure> {
+    use std::io::Read;
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot read the {what} from stdin: {e}")))?;
+    let secret = input.trim_end_matches(['\n', '\r']).to_string();
+    if secret.trim().is_empty() {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "no {what} on stdin; pipe it in, e.g. `{example}`"
+        )));
+    }
+    Ok(secret)
 }
 
 pub fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {

@@ -10,7 +10,6 @@ use folio_model::{
     AiModel, ImageDimensions, KeyState, ModelType, NewAiModel, ProviderInfo, QualityTier,
 };
 use rust_decimal::Decimal;
-use std::io::Read;
 
 #[derive(Subcommand)]
 pub enum ProviderCommand {
@@ -91,16 +90,10 @@ pub struct AddProvider {
 }
 
 fn read_key(provider: &str) -> Result<String, Failure> {
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot read the key from stdin: {e}")))?;
-    if input.trim().is_empty() {
-        return Err(Failure::Other(anyhow::anyhow!(
-            "no key on stdin; pipe it in, e.g. `printf %s \"$KEY\" | folio provider set-key {provider}`"
-        )));
-    }
-    Ok(input)
+    crate::output::read_stdin_secret(
+        "key",
+        &format!("printf %s \"$KEY\" | folio provider set-key {provider}"),
+    )
 }
 
 fn key_text(key: &KeyState) -> String {

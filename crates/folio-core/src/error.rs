@@ -99,6 +99,36 @@ pub enum CoreError {
     #[error(transparent)]
     Keychain(#[from] crate::keychain::KeychainError),
 
+    /// The WordPress site failed the request; the message says what to do. Nothing local was
+    /// lost.
+    #[error(transparent)]
+    Wordpress(Box<folio_wordpress::WpError>),
+
+    /// The WordPress user may not create a category (Authors cannot) the article needs.
+    #[error(
+        "WordPress user {user:?} may not create the {taxonomy} {name:?} (an Author can only use \
+         existing categories). Create it in wp-admin (Posts → Categories), or connect with an \
+         Editor or Administrator, then publish again"
+    )]
+    CannotCreateTerm {
+        taxonomy: String,
+        name: String,
+        user: String,
+        source: Box<folio_wordpress::WpError>,
+    },
+
+    /// The post was changed in wp-admin since Folio last saw it; an update would overwrite that.
+    #[error(
+        "Post {post_id} was edited in WordPress ({modified}) since Folio last published it \
+         ({seen}); publishing now would overwrite that edit. Copy the change into Folio, or \
+         publish again with force (--force in the CLI, Overwrite in the app) to replace it"
+    )]
+    EditedInWordpress {
+        post_id: i64,
+        modified: String,
+        seen: String,
+    },
+
     #[error("cannot set up logging: {0}")]
     Logging(String),
 
@@ -148,6 +178,8 @@ impl CoreError {
             Self::Forbidden(_) => ErrorKind::Forbidden,
             Self::Ai(_) => ErrorKind::Provider,
             Self::Keychain(_) => ErrorKind::Internal,
+            Self::Wordpress(_) | Self::CannotCreateTerm { .. } => ErrorKind::Wordpress,
+            Self::EditedInWordpress { .. } => ErrorKind::Conflict,
             Self::DataDir { .. } | Self::NoDataDir | Self::Logging(_) | Self::Internal(_) => {
                 ErrorKind::Internal
             }
@@ -168,8 +200,12 @@ impl CoreError {
         if let Some(f) = self.field() {
             dto = dto.with_field(f);
         }
-        if let Self::Ai(e) = self {
-            dto = dto.with_code(e.kind.as_str());
+        match self {
+            Self::Ai(e) => dto = dto.with_code(e.kind.as_str()),
+            Self::Wordpress(e) => dto = dto.with_code(e.code()),
+            Self::CannotCreateTerm { .. } => dto = dto.with_code("forbidden"),
+            Self::EditedInWordpress { .. } => dto = dto.with_code("edited_in_wordpress"),
+            _ => {}
         }
         dto
     }

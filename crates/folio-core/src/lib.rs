@@ -21,6 +21,7 @@ pub mod planner;
 pub mod projection;
 pub mod prompts;
 pub mod providers;
+pub mod publisher;
 pub mod seed_keywords;
 pub mod settings;
 pub mod site_settings;
@@ -28,6 +29,7 @@ pub mod sites;
 pub mod store;
 pub mod sync_client;
 pub mod text;
+pub mod wordpress;
 pub mod write;
 pub mod writer;
 

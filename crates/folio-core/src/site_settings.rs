@@ -810,7 +810,7 @@ struct IntegrationRow {
     api_root: Option<String>,
 }
 
-async fn read_integration(
+pub(crate) async fn read_integration(
     conn: &mut SqliteConnection,
     site: SiteId,
 ) -> Result<Option<SiteIntegration>, CoreError> {

@@ -538,7 +538,7 @@ fn summary(c: &Content) -> ContentSummary {
     }
 }
 
-async fn read_content(
+pub(crate) async fn read_content(
     conn: &mut SqliteConnection,
     account: &str,
     id: ContentId,

@@ -124,6 +124,18 @@ impl WpClient {
             .await
     }
 
+    /// Only the status changes (unpublishing sends `draft`); title, content and terms stay as
+    /// they are on the site.
+    pub async fn set_post_status(&self, id: i64, status: &str) -> Result<WpPost, WpError> {
+        self.send_json(
+            Method::POST,
+            &format!("wp/v2/posts/{id}"),
+            &[],
+            &serde_json::json!({ "status": status }),
+        )
+        .await
+    }
+
     /// `None` when the post does not exist (deleted for good, or never).
     pub async fn get_post(&self, id: i64) -> Result<Option<WpPost>, WpError> {
         match self
@@ -147,8 +159,8 @@ impl WpClient {
         let posts = match attempt {
             Ok(p) => p,
             // Some sites reject `any` (or one of the statuses it stands for) with 400.
-            Err(e) if e.kind() == WpErrorKind::Invalid => {
-                self.get_json(
+            Err(e) if e.kind() == WpErrorKind::Invalid => self
+                .get_json(
                     "wp/v2/posts",
                     &[
                         ("slug", slug),
@@ -156,8 +168,22 @@ impl WpClient {
                         ("context", "edit"),
                     ],
                 )
-                .await?
-            }
+                .await
+                .map_err(|e| match e {
+                    // A user who may not see unpublished posts (a Subscriber) cannot edit any
+                    // either; say so rather than "invalid parameter".
+                    WpError::Invalid { message, params, .. }
+                        if params.get("status").is_some_and(|p| p.contains("forbidden")) =>
+                    {
+                        WpError::Forbidden {
+                            wp_code: Some("rest_forbidden_status".into()),
+                            message: format!(
+                                "this user may not see unpublished posts, so cannot publish ({message})"
+                            ),
+                        }
+                    }
+                    other => other,
+                })?,
             Err(e) => return Err(e),
         };
         Ok(posts.into_iter().next())
