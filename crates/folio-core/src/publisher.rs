@@ -189,23 +189,6 @@ pub(crate) fn place_images(body: &str, figures: &[String]) -> String {
     out
 }
 
-fn extension_of(path: &str) -> &str {
-    std::path::Path::new(path)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("jpg")
-}
-
-fn mime_for(ext: &str) -> &'static str {
-    match ext.to_ascii_lowercase().as_str() {
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        _ => "image/jpeg",
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct RecordRow {
     id: String,
@@ -662,35 +645,36 @@ impl Folio {
         } else {
             format!("in-article image {}", image.position)
         };
-        let Some(local) = image.local_path.as_deref() else {
+        if image.local_path.is_none() {
             return Err(CoreError::invalid(
                 "images",
                 format!("The {what} has no file; attach one or remove it"),
             ));
+        }
+        let Some(path) = self.image_file(image) else {
+            return Err(CoreError::invalid(
+                "images",
+                format!(
+                    "The {what} of this article is not on this computer (it was attached on \
+                     another device, whose files do not sync). Attach it again here, or publish \
+                     from that device"
+                ),
+            ));
         };
-        let path = {
-            let p = std::path::Path::new(local);
-            if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                self.data_dir().join(p)
-            }
-        };
-        let bytes = match tokio::fs::read(&path).await {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(CoreError::invalid(
-                    "images",
-                    format!(
-                        "The {what} of this article is not on this computer (it was attached on \
-                         another device, whose files do not sync). Attach it again here, or \
-                         publish from that device"
-                    ),
-                ))
-            }
-            Err(source) => return Err(CoreError::ReadFile { path, source }),
-        };
-        let ext = extension_of(local).to_ascii_lowercase();
+        let bytes = tokio::fs::read(&path)
+            .await
+            .map_err(|source| CoreError::ReadFile { path, source })?;
+        // The bytes say what the file is, whatever its name.
+        let format = crate::image_store::ImageFormat::sniff(&bytes).ok_or_else(|| {
+            CoreError::invalid(
+                "images",
+                format!(
+                    "The {what}'s file is not a {} image",
+                    crate::image_store::ACCEPTED_FORMATS
+                ),
+            )
+        })?;
+        let ext = format.extension();
         let base = if content.slug.is_empty() {
             "image".to_owned()
         } else {
@@ -710,7 +694,7 @@ impl Folio {
             .upload_media(&MediaUpload {
                 bytes,
                 filename,
-                mime_type: mime_for(&ext).to_owned(),
+                mime_type: format.mime().to_owned(),
                 alt_text: alt.clone(),
                 caption: image.caption.clone(),
                 title: alt,
