@@ -116,8 +116,8 @@ pub enum WpError {
     },
 
     #[error(
-        "{host} did not answer within {} s — the site may be overloaded or slow; try again later",
-        .after.as_secs_f64().ceil() as u64
+        "{host} did not answer within {} — the site may be overloaded or slow; try again later",
+        human_duration(*.after)
     )]
     Timeout { host: String, after: Duration },
 
@@ -235,6 +235,14 @@ fn auth_text(user: Option<&str>, wp_code: Option<&str>, message: &str) -> String
             "WordPress requires a login for this (HTTP 401{code}){} — connect the site with a user name and an application password",
             detail(message)
         ),
+    }
+}
+
+fn human_duration(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{} s", d.as_secs_f64().ceil() as u64)
     }
 }
 

@@ -18,7 +18,9 @@ async fn link_header_of_the_home_page_names_the_root() {
     let root = format!("{base}/api-root/");
     Mock::given(method("GET"))
         .and(path("/"))
-        .respond_with(html(200, "<html>home</html>").insert_header("link", api_link(&root).as_str()))
+        .respond_with(
+            html(200, "<html>home</html>").insert_header("link", api_link(&root).as_str()),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -48,7 +50,11 @@ async fn without_a_link_header_wp_json_is_tried_from_a_wp_admin_address() {
         .await;
     Mock::given(method("GET"))
         .and(path("/wp-json/"))
-        .respond_with(wp_json(200, index_body(&base, true), &format!("{base}/wp-json/")))
+        .respond_with(wp_json(
+            200,
+            index_body(&base, true),
+            &format!("{base}/wp-json/"),
+        ))
         .mount(&server)
         .await;
     let client = WpClient::discover(&format!("{base}/wp-admin/"), None, options())
@@ -66,7 +72,11 @@ async fn plain_permalinks_fall_back_to_rest_route_when_wp_json_is_the_home_page(
     Mock::given(method("GET"))
         .and(path("/"))
         .and(query_param("rest_route", "/"))
-        .respond_with(wp_json(200, index_body(&base, true), &format!("{base}/?rest_route=/")))
+        .respond_with(wp_json(
+            200,
+            index_body(&base, true),
+            &format!("{base}/?rest_route=/"),
+        ))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -108,10 +118,14 @@ async fn plain_permalinks_with_the_link_header_use_index_php_rest_route() {
         .await;
     Mock::given(method("GET"))
         .and(path("/"))
-        .respond_with(html(200, "<html>home</html>").insert_header("link", api_link(&root).as_str()))
+        .respond_with(
+            html(200, "<html>home</html>").insert_header("link", api_link(&root).as_str()),
+        )
         .mount(&server)
         .await;
-    let client = WpClient::discover(&format!("{base}/"), None, options()).await.unwrap();
+    let client = WpClient::discover(&format!("{base}/"), None, options())
+        .await
+        .unwrap();
     assert_eq!(client.api_root(), root);
 }
 
@@ -128,7 +142,9 @@ async fn redirects_are_followed_and_the_final_address_is_kept() {
         })
         .mount(&old)
         .await;
-    let client = WpClient::discover(&old.uri(), None, options()).await.unwrap();
+    let client = WpClient::discover(&old.uri(), None, options())
+        .await
+        .unwrap();
     assert_eq!(client.api_root(), format!("{}/wp-json/", new.uri()));
 }
 
@@ -147,7 +163,9 @@ async fn a_bare_host_is_tried_over_https() {
     // proof that the bare host was given https:// and that no silent http fallback happened.
     let server = fake::site(true).await;
     let bare = server.uri().trim_start_matches("http://").to_owned();
-    let err = WpClient::discover(&bare, None, options()).await.unwrap_err();
+    let err = WpClient::discover(&bare, None, options())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), WpErrorKind::Unreachable, "{err}");
     assert!(err.to_string().contains(&bare), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -160,10 +178,15 @@ async fn a_site_without_a_rest_api_is_no_rest_api() {
         .respond_with(html(200, "<html><title>Not WordPress</title></html>"))
         .mount(&server)
         .await;
-    let err = WpClient::discover(&server.uri(), None, options()).await.unwrap_err();
+    let err = WpClient::discover(&server.uri(), None, options())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), WpErrorKind::NoRestApi);
     let text = err.to_string();
-    assert!(text.contains("/wp-json/") && text.contains("?rest_route=/"), "{text}");
+    assert!(
+        text.contains("/wp-json/") && text.contains("?rest_route=/"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -173,7 +196,9 @@ async fn a_named_root_that_answers_html_is_not_json() {
     let root = format!("{base}/wp-json/");
     Mock::given(method("GET"))
         .and(path("/"))
-        .respond_with(html(200, "<html>home</html>").insert_header("link", api_link(&root).as_str()))
+        .respond_with(
+            html(200, "<html>home</html>").insert_header("link", api_link(&root).as_str()),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -181,9 +206,14 @@ async fn a_named_root_that_answers_html_is_not_json() {
         .respond_with(html(200, "<br />\n<b>Warning</b>: Cannot modify header information in <b>/var/www/wp-content/plugins/x/x.php</b><br />\n{\"name\":\"x\""))
         .mount(&server)
         .await;
-    let err = WpClient::discover(&base, None, options()).await.unwrap_err();
+    let err = WpClient::discover(&base, None, options())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), WpErrorKind::NotJson, "{err}");
-    assert!(err.to_string().contains("Cannot modify header information"), "{err}");
+    assert!(
+        err.to_string().contains("Cannot modify header information"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -81,8 +81,11 @@ pub async fn site(app_passwords: bool) -> MockServer {
     Mock::given(method("GET"))
         .and(path("/"))
         .respond_with(
-            html(200, "<html><head><title>Folio &amp; Friends</title></head><body>home</body></html>")
-                .insert_header("link", api_link(&root).as_str()),
+            html(
+                200,
+                "<html><head><title>Folio &amp; Friends</title></head><body>home</body></html>",
+            )
+            .insert_header("link", api_link(&root).as_str()),
         )
         .mount(&server)
         .await;
@@ -90,7 +93,12 @@ pub async fn site(app_passwords: bool) -> MockServer {
 }
 
 pub fn client(server: &MockServer) -> WpClient {
-    WpClient::new(&format!("{}/wp-json/", server.uri()), Some(credentials()), options()).unwrap()
+    WpClient::new(
+        &format!("{}/wp-json/", server.uri()),
+        Some(credentials()),
+        options(),
+    )
+    .unwrap()
 }
 
 /// A post as `POST /wp/v2/posts` answers it (context=edit), from samples/post-create-201.json.
