@@ -7,7 +7,6 @@ use url::Url;
 
 use crate::client::{http_client, transport_error, ClientOptions, Credentials, WpClient};
 use crate::error::{WpError, WpErrorKind};
-use crate::rest_url::ApiRoot;
 use crate::site::SiteIndex;
 
 /// The relation WordPress's `Link` header uses for the REST root.
@@ -97,7 +96,7 @@ pub(crate) async fn discover_with_index(
         }
         tried.push(candidate.to_string());
         let probe = WpClient::new(candidate.as_str(), None, options.clone())?;
-        match probe.execute_index_probe().await {
+        match probe.probe_index().await {
             Ok((final_url, index)) => {
                 let client = WpClient::new(final_url.as_str(), credentials, options)?;
                 return Ok((client, index));
@@ -122,7 +121,7 @@ pub(crate) async fn discover_with_index(
 impl WpClient {
     /// GETs the root; succeeds only with a WordPress REST index. Returns the URL that
     /// answered, after redirects (http → https, www), which becomes the saved root.
-    async fn execute_index_probe(&self) -> Result<(Url, SiteIndex), WpError> {
+    async fn probe_index(&self) -> Result<(Url, SiteIndex), WpError> {
         let reply = self.get("", &[]).await?;
         let value: serde_json::Value = reply.json()?;
         let index = SiteIndex::from_value(&value).ok_or_else(|| WpError::NotJson {
@@ -131,15 +130,7 @@ impl WpClient {
             content_type: reply.content_type(),
             snippet: "JSON, but not a WordPress REST index".to_owned(),
         })?;
-        let mut root = reply.url.clone();
-        if ApiRoot::parse(root.as_str()).is_err() {
-            root = self.root_url();
-        }
-        Ok((root, index))
-    }
-
-    fn root_url(&self) -> Url {
-        self.url("", &[])
+        Ok((reply.url.clone(), index))
     }
 }
 

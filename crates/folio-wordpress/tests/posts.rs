@@ -271,3 +271,58 @@ async fn trash_deletes_without_force() {
         req.url
     );
 }
+
+#[tokio::test]
+async fn trashing_an_already_trashed_post_returns_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/wp-json/wp/v2/posts/5"))
+        .respond_with(wp_json(410, json!({"code": "rest_already_trashed", "message": "The post has already been deleted.", "data": {"status": 410}}), "x"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/wp/v2/posts/5"))
+        .respond_with(wp_json(
+            200,
+            post_body(
+                &server.uri(),
+                5,
+                "trash",
+                "t__trashed",
+                "2026-11-25T03:57:23",
+            ),
+            "x",
+        ))
+        .mount(&server)
+        .await;
+    assert_eq!(client(&server).trash_post(5).await.unwrap().status, "trash");
+}
+
+#[tokio::test]
+async fn an_empty_status_is_left_out_so_an_update_keeps_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/wp-json/wp/v2/posts/5"))
+        .respond_with(wp_json(
+            200,
+            post_body(&server.uri(), 5, "publish", "s", "2026-11-25T03:57:23"),
+            "x",
+        ))
+        .mount(&server)
+        .await;
+    client(&server)
+        .update_post(
+            5,
+            &PostFields {
+                title: "New title".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let sent: serde_json::Value = server.received_requests().await.unwrap()[0]
+        .body_json()
+        .unwrap();
+    assert!(sent.get("status").is_none(), "{sent}");
+}

@@ -293,6 +293,11 @@ async fn pretty_permalinks_structure_publishing_round_trip_and_html_answers() {
     );
     let trashed = author.trash_post(created.id).await.unwrap();
     assert_eq!(trashed.status, "trash");
+    assert_eq!(
+        author.trash_post(created.id).await.unwrap().status,
+        "trash",
+        "trashing twice is fine"
+    );
     assert!(
         author
             .find_post_by_slug("folio-round-trip")
