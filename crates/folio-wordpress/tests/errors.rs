@@ -72,6 +72,24 @@ async fn subscriber_creating_a_post_is_forbidden_with_wordpress_message() {
 }
 
 #[tokio::test]
+async fn a_firewall_403_page_is_forbidden_and_says_so() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/wp-json/wp/v2/posts"))
+        .respond_with(html(403, "<html><head><title>Access Denied | Wordfence</title></head><body>Your access to this site has been limited</body></html>"))
+        .mount(&server)
+        .await;
+    let err = client(&server).create_post(&draft()).await.unwrap_err();
+    assert_eq!(err.kind(), WpErrorKind::Forbidden);
+    assert_eq!(err.wp_code(), None);
+    let text = err.to_string();
+    assert!(
+        text.contains("Access Denied | Wordfence") && text.contains("firewall"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn unknown_post_is_not_found_for_update() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
