@@ -41,6 +41,8 @@ pub(crate) async fn discover_with_index(
     // A candidate that a Link header named but that answered garbage: the REST API is there
     // but broken, which deserves NotJson rather than "not found".
     let mut broken: Option<WpError> = None;
+    // A candidate that refused to answer without (the right) login.
+    let mut blocked: Option<WpError> = None;
 
     let page = http
         .get(start.clone())
@@ -96,7 +98,17 @@ pub(crate) async fn discover_with_index(
         }
         tried.push(candidate.to_string());
         let probe = WpClient::new(candidate.as_str(), None, options.clone())?;
-        match probe.probe_index().await {
+        let mut outcome = probe.probe_index().await;
+        // Plugins such as "Disable REST API" refuse anonymous visitors (401/403) but let
+        // logged-in users in: only then are the credentials sent, to the site's own address.
+        if let (Err(e), Some(c)) = (&outcome, &credentials) {
+            if matches!(e.kind(), WpErrorKind::Auth | WpErrorKind::Forbidden) {
+                let logged_in =
+                    WpClient::new(candidate.as_str(), Some(c.clone()), options.clone())?;
+                outcome = logged_in.probe_index().await;
+            }
+        }
+        match outcome {
             Ok((final_url, index)) => {
                 let client = WpClient::new(final_url.as_str(), credentials, options)?;
                 return Ok((client, index));
@@ -104,15 +116,20 @@ pub(crate) async fn discover_with_index(
             Err(e) => {
                 tracing::debug!(candidate = %candidate, error = %e.code(), "not the REST root");
                 let named = from_link.as_ref() == Some(&candidate);
-                if named && matches!(e.kind(), WpErrorKind::NotJson | WpErrorKind::Server) {
-                    broken.get_or_insert(e);
-                } else if matches!(e.kind(), WpErrorKind::Timeout | WpErrorKind::Unreachable) {
-                    return Err(e);
+                match e.kind() {
+                    WpErrorKind::NotJson | WpErrorKind::Server if named => {
+                        broken.get_or_insert(e);
+                    }
+                    WpErrorKind::Auth | WpErrorKind::Forbidden => {
+                        blocked.get_or_insert(e);
+                    }
+                    WpErrorKind::Timeout | WpErrorKind::Unreachable => return Err(e),
+                    _ => {}
                 }
             }
         }
     }
-    Err(broken.unwrap_or(WpError::NoRestApi {
+    Err(broken.or(blocked).unwrap_or(WpError::NoRestApi {
         site_url: start.to_string(),
         tried,
     }))

@@ -222,3 +222,53 @@ async fn connection_refused_is_unreachable() {
     let err = WpClient::discover(&uri, None, options()).await.unwrap_err();
     assert_eq!(err.kind(), WpErrorKind::Unreachable, "{err}");
 }
+
+/// A "Disable REST API"-style plugin: anonymous requests get 401, logged-in ones the index.
+async fn rest_for_logged_in_only() -> MockServer {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/wp-json/"))
+        .and(wiremock::matchers::header_exists("authorization"))
+        .respond_with(wp_json(
+            200,
+            index_body(&base, true),
+            &format!("{base}/wp-json/"),
+        ))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/"))
+        .respond_with(fake::wp_error(
+            401,
+            "rest_cannot_access",
+            "DRA: Only authenticated users can access the REST API.",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            html(200, "<html>home</html>")
+                .insert_header("link", api_link(&format!("{base}/wp-json/")).as_str()),
+        )
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_rest_api_for_logged_in_users_only_is_found_with_credentials() {
+    let server = rest_for_logged_in_only().await;
+    let client = WpClient::discover(&server.uri(), Some(fake::credentials()), options())
+        .await
+        .unwrap();
+    assert_eq!(client.api_root(), format!("{}/wp-json/", server.uri()));
+    // Without credentials the refusal is reported as such, not as "no REST API".
+    let err = WpClient::discover(&server.uri(), None, options())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), WpErrorKind::Auth, "{err}");
+    assert_eq!(err.wp_code(), Some("rest_cannot_access"));
+}

@@ -227,3 +227,38 @@ async fn a_rest_api_answering_html_fails_the_json_check() {
     assert_eq!(json.outcome, CheckOutcome::Fail);
     assert!(json.explanation.contains("critical error"), "{json:?}");
 }
+
+#[tokio::test]
+async fn a_rest_api_closed_to_anonymous_visitors_is_explained() {
+    let server = MockServer::start().await;
+    let root = format!("{}/wp-json/", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/wp-json/"))
+        .respond_with(wp_error(
+            401,
+            "rest_cannot_access",
+            "DRA: Only authenticated users can access the REST API.",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            fake::html(200, "<html>home</html>")
+                .insert_header("link", fake::api_link(&root).as_str()),
+        )
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let r = doctor(&server.uri(), None, options()).await;
+    assert_shape(&r);
+    let check = r.check("rest_reachable").unwrap();
+    assert_eq!(check.outcome, CheckOutcome::Fail);
+    assert!(
+        check.explanation.contains("Only authenticated users"),
+        "{check:?}"
+    );
+    assert!(
+        check.fix.as_deref().unwrap().contains("security plugin"),
+        "{check:?}"
+    );
+}
