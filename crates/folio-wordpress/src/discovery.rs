@@ -7,7 +7,6 @@ use url::Url;
 
 use crate::client::{http_client, transport_error, ClientOptions, Credentials, WpClient};
 use crate::error::{WpError, WpErrorKind};
-use crate::rest_url::ApiRoot;
 use crate::site::SiteIndex;
 
 /// The relation WordPress's `Link` header uses for the REST root.
@@ -42,6 +41,8 @@ pub(crate) async fn discover_with_index(
     // A candidate that a Link header named but that answered garbage: the REST API is there
     // but broken, which deserves NotJson rather than "not found".
     let mut broken: Option<WpError> = None;
+    // A candidate that refused to answer without (the right) login.
+    let mut blocked: Option<WpError> = None;
 
     let page = http
         .get(start.clone())
@@ -97,7 +98,17 @@ pub(crate) async fn discover_with_index(
         }
         tried.push(candidate.to_string());
         let probe = WpClient::new(candidate.as_str(), None, options.clone())?;
-        match probe.execute_index_probe().await {
+        let mut outcome = probe.probe_index().await;
+        // Plugins such as "Disable REST API" refuse anonymous visitors (401/403) but let
+        // logged-in users in: only then are the credentials sent, to the site's own address.
+        if let (Err(e), Some(c)) = (&outcome, &credentials) {
+            if matches!(e.kind(), WpErrorKind::Auth | WpErrorKind::Forbidden) {
+                let logged_in =
+                    WpClient::new(candidate.as_str(), Some(c.clone()), options.clone())?;
+                outcome = logged_in.probe_index().await;
+            }
+        }
+        match outcome {
             Ok((final_url, index)) => {
                 let client = WpClient::new(final_url.as_str(), credentials, options)?;
                 return Ok((client, index));
@@ -105,15 +116,20 @@ pub(crate) async fn discover_with_index(
             Err(e) => {
                 tracing::debug!(candidate = %candidate, error = %e.code(), "not the REST root");
                 let named = from_link.as_ref() == Some(&candidate);
-                if named && matches!(e.kind(), WpErrorKind::NotJson | WpErrorKind::Server) {
-                    broken.get_or_insert(e);
-                } else if matches!(e.kind(), WpErrorKind::Timeout | WpErrorKind::Unreachable) {
-                    return Err(e);
+                match e.kind() {
+                    WpErrorKind::NotJson | WpErrorKind::Server if named => {
+                        broken.get_or_insert(e);
+                    }
+                    WpErrorKind::Auth | WpErrorKind::Forbidden => {
+                        blocked.get_or_insert(e);
+                    }
+                    WpErrorKind::Timeout | WpErrorKind::Unreachable => return Err(e),
+                    _ => {}
                 }
             }
         }
     }
-    Err(broken.unwrap_or(WpError::NoRestApi {
+    Err(broken.or(blocked).unwrap_or(WpError::NoRestApi {
         site_url: start.to_string(),
         tried,
     }))
@@ -122,7 +138,7 @@ pub(crate) async fn discover_with_index(
 impl WpClient {
     /// GETs the root; succeeds only with a WordPress REST index. Returns the URL that
     /// answered, after redirects (http → https, www), which becomes the saved root.
-    async fn execute_index_probe(&self) -> Result<(Url, SiteIndex), WpError> {
+    async fn probe_index(&self) -> Result<(Url, SiteIndex), WpError> {
         let reply = self.get("", &[]).await?;
         let value: serde_json::Value = reply.json()?;
         let index = SiteIndex::from_value(&value).ok_or_else(|| WpError::NotJson {
@@ -131,15 +147,7 @@ impl WpClient {
             content_type: reply.content_type(),
             snippet: "JSON, but not a WordPress REST index".to_owned(),
         })?;
-        let mut root = reply.url.clone();
-        if ApiRoot::parse(root.as_str()).is_err() {
-            root = self.root_url();
-        }
-        Ok((root, index))
-    }
-
-    fn root_url(&self) -> Url {
-        self.url("", &[])
+        Ok((reply.url.clone(), index))
     }
 }
 

@@ -99,6 +99,11 @@ pub async fn doctor(
                         "Look at the site's PHP error log, or disable plugins one by one (starting with recently installed ones) until the REST API answers clean JSON; switching to a default theme for a moment tells whether the theme is the cause.",
                     );
                 }
+                WpErrorKind::Auth | WpErrorKind::Forbidden => report.fail(
+                    "rest_reachable",
+                    format!("The site's REST API refuses the request: {e}"),
+                    "A security plugin (Disable REST API, Wordfence, iThemes Security, …) or the host's firewall restricts the REST API: allow it for logged-in users, and check the user name and application password.",
+                ),
                 WpErrorKind::NoRestApi => report.fail(
                     "rest_reachable",
                     format!("No WordPress REST API answered at this address. {e}"),

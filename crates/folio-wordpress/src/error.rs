@@ -66,11 +66,7 @@ pub enum WpError {
         message: String,
     },
 
-    #[error(
-        "WordPress refused this action (HTTP 403{}): {message} — the WordPress user's role does not allow it; \
-         publishing and uploading need Author or above, creating categories needs Editor or above",
-        code_part(.wp_code.as_deref())
-    )]
+    #[error("{}", forbidden_text(.wp_code.as_deref(), .message))]
     Forbidden {
         wp_code: Option<String>,
         message: String,
@@ -116,8 +112,8 @@ pub enum WpError {
     },
 
     #[error(
-        "{host} did not answer within {} s — the site may be overloaded or slow; try again later",
-        .after.as_secs_f64().ceil() as u64
+        "{host} did not answer within {} — the site may be overloaded or slow; try again later",
+        human_duration(*.after)
     )]
     Timeout { host: String, after: Duration },
 
@@ -235,6 +231,30 @@ fn auth_text(user: Option<&str>, wp_code: Option<&str>, message: &str) -> String
             "WordPress requires a login for this (HTTP 401{code}){} — connect the site with a user name and an application password",
             detail(message)
         ),
+    }
+}
+
+fn forbidden_text(wp_code: Option<&str>, message: &str) -> String {
+    match wp_code {
+        Some(code) => format!(
+            "WordPress refused this action (HTTP 403, {code}){} — the WordPress user's role does not allow it; \
+             publishing and uploading need Author or above, creating categories needs Editor or above",
+            detail(message)
+        ),
+        // Not WordPress's JSON: a firewall or security plugin answered before WordPress ran.
+        None => format!(
+            "the site refused the request before WordPress saw it (HTTP 403){} — a firewall or security plugin \
+             (Wordfence, Cloudflare, the host's WAF) is blocking the REST API; allow requests to /wp-json/ for logged-in users",
+            detail(message)
+        ),
+    }
+}
+
+fn human_duration(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{} s", d.as_secs_f64().ceil() as u64)
     }
 }
 

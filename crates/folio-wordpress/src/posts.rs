@@ -20,7 +20,9 @@ pub struct PostFields {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub slug: String,
     /// `draft`, `pending`, `publish` or `future` (with `date_gmt` at least a minute ahead;
-    /// WordPress also turns `publish` with a future date into `future`).
+    /// WordPress also turns `publish` with a future date into `future`). Empty: left out, so
+    /// an update keeps the post's status (and a create makes a draft).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub status: String,
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -190,11 +192,17 @@ impl WpClient {
     }
 
     /// Moves the post to the trash (recoverable in wp-admin); the answer has status `trash`.
+    /// A post already in the trash is not an error (WordPress says 410 `rest_already_trashed`):
+    /// a retried unpublish must not fail because the first attempt worked.
     pub async fn trash_post(&self, id: i64) -> Result<WpPost, WpError> {
         let url = self.url(&format!("wp/v2/posts/{id}"), &[]);
-        self.execute(Method::DELETE, url, Payload::None, None)
-            .await?
-            .json()
+        match self.execute(Method::DELETE, url, Payload::None, None).await {
+            Ok(reply) => reply.json(),
+            Err(e) if e.wp_code() == Some("rest_already_trashed") => {
+                self.get_post(id).await?.ok_or(e)
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 
