@@ -1,5 +1,7 @@
-//! Media uploads: the raw-body form (file bytes with `Content-Disposition`), then one update for
-//! alt text, caption and title, which the raw form cannot carry.
+//! Media uploads in one request: the raw-body form (file bytes with `Content-Disposition`), with
+//! alt text, caption and title as query parameters — WordPress reads request parameters from the
+//! query string when the body is the file, so no second call (and no half-described image) is
+//! needed.
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -39,10 +41,6 @@ pub struct WpMedia {
     pub id: i64,
     #[serde(default)]
     pub source_url: String,
-    /// The file is uploaded but setting alt text, caption or title failed (this message says
-    /// why). Not an error: uploading again would leave a duplicate in the media library.
-    #[serde(skip)]
-    pub metadata_error: Option<String>,
 }
 
 impl WpClient {
@@ -58,35 +56,23 @@ impl WpClient {
             },
             disposition: format!("attachment; filename=\"{filename}\""),
         };
-        let mut media: WpMedia = self
+        let meta: Vec<(&str, &str)> = [
+            ("alt_text", upload.alt_text.as_str()),
+            ("caption", upload.caption.as_str()),
+            ("title", upload.title.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        let media: WpMedia = self
             .execute(
                 Method::POST,
-                self.url("wp/v2/media", &[]),
+                self.url("wp/v2/media", &meta),
                 payload,
                 Some(self.options.upload_timeout),
             )
             .await?
             .json()?;
-        let mut meta = serde_json::Map::new();
-        for (key, value) in [
-            ("alt_text", &upload.alt_text),
-            ("caption", &upload.caption),
-            ("title", &upload.title),
-        ] {
-            if !value.is_empty() {
-                meta.insert(key.to_owned(), value.clone().into());
-            }
-        }
-        if !meta.is_empty() {
-            let route = format!("wp/v2/media/{}", media.id);
-            if let Err(e) = self
-                .send_json::<serde_json::Value>(Method::POST, &route, &[], &meta)
-                .await
-            {
-                tracing::warn!(media = media.id, error = %e, "uploaded, but setting alt text/caption/title failed");
-                media.metadata_error = Some(e.to_string());
-            }
-        }
         Ok(media)
     }
 }

@@ -229,12 +229,21 @@ async fn pretty_permalinks_structure_publishing_round_trip_and_html_answers() {
         })
         .await
         .unwrap();
-    assert_eq!(media.metadata_error, None);
     assert!(media.source_url.ends_with(".png"), "{}", media.source_url);
     let served = reqwest::get(&media.source_url).await.unwrap();
     assert_eq!(served.status(), 200);
     let alt = wp.sql(&format!("SELECT meta_value FROM wp_postmeta WHERE post_id = {} AND meta_key = '_wp_attachment_image_alt'", media.id)).unwrap();
     assert_eq!(alt, "A tiny hero");
+    let described = wp
+        .sql(&format!(
+            "SELECT post_excerpt, post_title FROM wp_posts WHERE ID = {}",
+            media.id
+        ))
+        .unwrap();
+    assert_eq!(
+        described, "Caption\tHero",
+        "caption and title in the same request"
+    );
 
     let tag = author
         .ensure_term(Taxonomy::Tag, "Round Trip")
