@@ -516,13 +516,17 @@ impl Folio {
         plan: &Plan,
         force: bool,
     ) -> Result<Landed, CoreError> {
-        let existing = self.existing_post(client, content).await?;
+        // The lookup and the uploads are independent requests; running them side by side
+        // hides the lookup behind the (much slower) image upload.
+        let (existing, (featured, figures, media_uploaded)) = tokio::try_join!(
+            self.existing_post(client, content),
+            self.upload_images(client, content)
+        )?;
         if let Some((post, by_id)) = &existing {
             if *by_id {
                 self.check_not_edited(post, self.seen_modified(content.id).await?, force)?;
             }
         }
-        let (featured, figures, media_uploaded) = self.upload_images(client, content).await?;
         let (categories, tags) = self.resolve_terms(client, integration, content).await?;
         let mut meta = BTreeMap::new();
         for key in &integration.structure.seo_meta_keys {
