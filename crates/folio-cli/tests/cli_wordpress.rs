@@ -548,6 +548,32 @@ fn a_site_answering_html_is_reported_and_nothing_local_is_lost() {
     let ok = ok_json(&env.publish(&content, &[]));
     assert_eq!(ok["remote_status"], "publish");
     assert_eq!(env.posts_with_slug("greenhouse-heating"), 1);
+
+    // A failed update leaves a live post live: the article still says published.
+    env.wp.set_answer_html(Some(HtmlMode::Notice)).unwrap();
+    let out = env.publish(&content, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(env.show(&content)["site_status"], "published");
+    assert_eq!(env.records(&content)[0]["status"], "failed");
+}
+
+#[test]
+fn a_tag_deleted_in_wp_admin_is_found_again_on_the_next_publish() {
+    let env = Env::start(Options::default());
+    env.connect_author();
+    let content = env.article("Bird Feeders");
+    let first = ok_json(&env.publish(&content, &["--tag", "Birds"]));
+    let post_id = first["post_id"].as_i64().unwrap();
+    let post = env.admin("GET", &format!("/wp/v2/posts/{post_id}?context=edit"), None);
+    let old_tag = post["tags"][0].as_i64().unwrap();
+    env.admin("DELETE", &format!("/wp/v2/tags/{old_tag}?force=true"), None);
+    ok_json(&env.publish(&content, &[]));
+    let post = env.admin("GET", &format!("/wp/v2/posts/{post_id}?context=edit"), None);
+    let tags = post["tags"].as_array().unwrap();
+    assert_eq!(tags.len(), 1, "{post:#}");
+    assert_ne!(tags[0].as_i64().unwrap(), old_tag);
+    let tag = env.admin("GET", &format!("/wp/v2/tags/{}", tags[0]), None);
+    assert_eq!(tag["name"], "Birds");
 }
 
 #[test]

@@ -281,8 +281,8 @@ async fn main() {
     );
     let count = |q: &str| wp.sql(q).unwrap();
     println!(
-        "# WordPress now has {} published posts and {} attachments (expected {} and {})",
-        count("SELECT COUNT(*) FROM wp_posts WHERE post_type = 'post' AND post_status = 'publish'"),
+        "# WordPress now has {} published posts (besides its sample post) and {} attachments (expected {} and {})",
+        count("SELECT COUNT(*) FROM wp_posts WHERE post_type = 'post' AND post_status = 'publish' AND post_name <> 'hello-world'"),
         count("SELECT COUNT(*) FROM wp_posts WHERE post_type = 'attachment'"),
         2 * posts,
         2 * posts

@@ -96,6 +96,14 @@ fn plan(req: &PublishRequest, content: &Content, at_now: DateTime<Utc>) -> Plan 
     }
 }
 
+fn ids_of(terms: &[(Term, i64)], taxonomy: TaxonomyType) -> Vec<i64> {
+    terms
+        .iter()
+        .filter(|(t, _)| t.taxonomy == taxonomy)
+        .map(|(_, id)| *id)
+        .collect()
+}
+
 /// A short machine-readable reason for a failed attempt.
 fn error_code(e: &CoreError) -> &'static str {
     match e {
@@ -308,13 +316,19 @@ impl Folio {
         Ok(record)
     }
 
-    /// Finish a failed attempt: the record says why, the article is `failed`; its text and
-    /// everything else local stay as they were.
+    /// Finish a failed attempt: the record says why; its text and everything else local stay
+    /// as they were. An article that was not on the site is `failed`; one whose post is live
+    /// or scheduled keeps saying so (a failed update or unpublish leaves the post as it was).
     async fn fail_attempt(
         &self,
         mut record: PublishingRecord,
+        before: SiteStatus,
         error: &CoreError,
     ) -> Result<(), CoreError> {
+        let after = match before {
+            SiteStatus::Published | SiteStatus::Scheduled => before,
+            _ => SiteStatus::Failed,
+        };
         let mut tx = self.begin_write().await?;
         let at = now();
         record.status = RecordStatus::Failed;
@@ -329,9 +343,10 @@ impl Folio {
         .execute(tx.conn())
         .await?;
         sqlx::query(
-            "UPDATE content SET site_status = 'failed', site_status_updated_at = ?, updated_at = ?
+            "UPDATE content SET site_status = ?, site_status_updated_at = ?, updated_at = ?
              WHERE id = ? AND site_status = 'publishing'",
         )
+        .bind(after.as_str())
         .bind(ts(at))
         .bind(ts(at))
         .bind(record.content_id.to_string())
@@ -457,7 +472,7 @@ impl Folio {
             }
             Err(e) => {
                 tracing::warn!(content = %content.id, error = %e, "publishing failed");
-                self.fail_attempt(record, &e).await?;
+                self.fail_attempt(record, content.site_status, &e).await?;
                 Err(e)
             }
         }
@@ -527,7 +542,7 @@ impl Folio {
                 self.check_not_edited(post, self.seen_modified(content.id).await?, force)?;
             }
         }
-        let (categories, tags) = self.resolve_terms(client, integration, content).await?;
+        let mut terms = self.resolve_terms(client, integration, content).await?;
         let mut meta = BTreeMap::new();
         for key in &integration.structure.seo_meta_keys {
             let k = key.to_ascii_lowercase();
@@ -567,15 +582,44 @@ impl Folio {
             status: plan.status.to_owned(),
             date_gmt,
             author: None,
-            categories,
-            tags,
+            categories: ids_of(&terms, TaxonomyType::Category),
+            tags: ids_of(&terms, TaxonomyType::Tag),
             featured_media: featured,
             meta,
         };
-        let (post, created) = match existing {
+        let (mut post, created) = match existing {
             Some((post, _)) => (client.update_post(post.id, &fields).await?, false),
             None => (client.create_post(&fields).await?, true),
         };
+        // WordPress silently drops term ids it does not know: a remembered id whose term was
+        // deleted in wp-admin. Find those terms again by name and send the right ids once more.
+        let dropped: Vec<usize> = terms
+            .iter()
+            .enumerate()
+            .filter(|(_, (t, id))| {
+                let kept = match t.taxonomy {
+                    TaxonomyType::Category => &post.categories,
+                    TaxonomyType::Tag => &post.tags,
+                };
+                !kept.contains(id)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !dropped.is_empty() {
+            let user = integration.username.clone().unwrap_or_default();
+            for i in dropped {
+                let term = terms[i].0.clone();
+                let id = self.create_term(client, &term, &user).await?;
+                self.remember_term_id(&term, id).await?;
+                terms[i].1 = id;
+            }
+            let fields = PostFields {
+                categories: ids_of(&terms, TaxonomyType::Category),
+                tags: ids_of(&terms, TaxonomyType::Tag),
+                ..fields
+            };
+            post = client.update_post(post.id, &fields).await?;
+        }
         Ok(Landed {
             post,
             created,
@@ -724,10 +768,9 @@ impl Folio {
         client: &WpClient,
         integration: &folio_model::SiteIntegration,
         content: &Content,
-    ) -> Result<(Vec<i64>, Vec<i64>), CoreError> {
-        let mut categories = Vec::new();
-        let mut tags = Vec::new();
+    ) -> Result<Vec<(Term, i64)>, CoreError> {
         let user = integration.username.clone().unwrap_or_default();
+        let mut out = Vec::new();
         for term in self.content_terms(content.id).await? {
             let id = match term.external_id {
                 Some(id) => id,
@@ -739,12 +782,9 @@ impl Folio {
                     id
                 }
             };
-            match term.taxonomy {
-                TaxonomyType::Category => categories.push(id),
-                TaxonomyType::Tag => tags.push(id),
-            }
+            out.push((term, id));
         }
-        Ok((categories, tags))
+        Ok(out)
     }
 
     async fn find_or_create_term(
@@ -765,6 +805,16 @@ impl Folio {
         {
             return Ok(hit.id);
         }
+        self.create_term(client, term, user).await
+    }
+
+    /// The term's id on the site, found by name or created (`term_exists` → its id).
+    async fn create_term(
+        &self,
+        client: &WpClient,
+        term: &Term,
+        user: &str,
+    ) -> Result<i64, CoreError> {
         let taxonomy = match term.taxonomy {
             TaxonomyType::Category => Taxonomy::Category,
             TaxonomyType::Tag => Taxonomy::Tag,
@@ -865,7 +915,7 @@ impl Folio {
                 })
             }
             Err(e) => {
-                self.fail_attempt(record, &e).await?;
+                self.fail_attempt(record, content.site_status, &e).await?;
                 Err(e)
             }
         }
