@@ -135,21 +135,6 @@ fn advance(mut from: ContentStatus, to: ContentStatus) -> ContentStatus {
     from
 }
 
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The image as WordPress's block editor writes it, so the post stays editable in wp-admin.
 fn figure(image: &Image, media_id: i64, src: &str) -> String {
     let caption = if image.caption.trim().is_empty() {
@@ -157,13 +142,13 @@ fn figure(image: &Image, media_id: i64, src: &str) -> String {
     } else {
         format!(
             "<figcaption class=\"wp-element-caption\">{}</figcaption>",
-            html_escape(image.caption.trim())
+            html_escape::encode_text(image.caption.trim())
         )
     };
     format!(
         "<!-- wp:image {{\"id\":{media_id},\"sizeSlug\":\"large\"}} -->\n<figure class=\"wp-block-image size-large\"><img src=\"{}\" alt=\"{}\" class=\"wp-image-{media_id}\"/>{caption}</figure>\n<!-- /wp:image -->",
-        html_escape(src),
-        html_escape(&image.alt_text),
+        html_escape::encode_double_quoted_attribute(src),
+        html_escape::encode_double_quoted_attribute(&image.alt_text),
     )
 }
 
