@@ -857,6 +857,19 @@ fn integration_url(raw: &str) -> Result<String, CoreError> {
     })
 }
 
+/// Finish a write that changed the site's integration: read it back, note the change, commit.
+pub(crate) async fn commit_integration(
+    mut tx: WriteTx,
+    site: SiteId,
+) -> Result<SiteIntegration, CoreError> {
+    let integration = read_integration(tx.conn(), site)
+        .await?
+        .ok_or_else(|| CoreError::Internal("integration vanished while saving".into()))?;
+    tx.touch(Entity::SiteSettings, site.as_uuid());
+    tx.commit().await?;
+    Ok(integration)
+}
+
 impl Folio {
     /// The site's WordPress connection, if one was set up.
     pub async fn site_integration(
@@ -897,12 +910,7 @@ impl Folio {
         .bind(&at)
         .execute(tx.conn())
         .await?;
-        let integration = read_integration(tx.conn(), site)
-            .await?
-            .ok_or_else(|| CoreError::Internal("integration vanished while saving".into()))?;
-        tx.touch(Entity::SiteSettings, site.as_uuid());
-        tx.commit().await?;
-        Ok(integration)
+        commit_integration(tx, site).await
     }
 
     /// Record what a connection check or structure sync found.
@@ -955,12 +963,7 @@ impl Folio {
         .bind(current.id.to_string())
         .execute(tx.conn())
         .await?;
-        let updated = read_integration(tx.conn(), site)
-            .await?
-            .ok_or_else(|| CoreError::Internal("integration vanished while saving".into()))?;
-        tx.touch(Entity::SiteSettings, site.as_uuid());
-        tx.commit().await?;
-        Ok(updated)
+        commit_integration(tx, site).await
     }
 }
 

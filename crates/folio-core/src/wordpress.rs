@@ -7,7 +7,7 @@
 //! device knows where to publish but must be given the password itself.
 
 use crate::keychain::{wordpress_password_entry, Keychain};
-use crate::site_settings::{check_site, now, read_integration, ts};
+use crate::site_settings::{check_site, commit_integration, now, ts};
 use crate::{CoreError, Entity, Folio};
 use folio_model::{
     ConnectionStatus, DoctorReport, IntegrationSync, SiteId, SiteIntegration, SyncStatus,
@@ -235,12 +235,7 @@ impl Folio {
         .bind(integration.id.to_string())
         .execute(tx.conn())
         .await?;
-        let updated = read_integration(tx.conn(), site)
-            .await?
-            .ok_or_else(|| CoreError::Internal("integration vanished while saving".into()))?;
-        tx.touch(Entity::SiteSettings, site.as_uuid());
-        tx.commit().await?;
-        Ok(updated)
+        commit_integration(tx, site).await
     }
 
     /// The one-click connection, step 1: the address of the site's "Authorize application"
