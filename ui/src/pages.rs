@@ -3,6 +3,7 @@
 pub mod keywords;
 pub mod models;
 pub mod providers;
+pub mod publish_panel;
 pub mod settings;
 pub mod site_detail;
 pub mod sites;

@@ -1,8 +1,9 @@
-//! One site (`#sites/<id>`): its sectors and its publishing settings, each a panel with its own
-//! reducer (`site_detail/{sectors,publishing}.rs`).
+//! One site (`#sites/<id>`): its sectors, its publishing settings and its WordPress connection,
+//! each a panel with its own reducer (`site_detail/{sectors,publishing,wordpress}.rs`).
 
 mod publishing;
 mod sectors;
+pub mod wordpress;
 
 use crate::app::Route;
 use crate::ipc;
@@ -11,6 +12,7 @@ use publishing::PublishingPanel;
 use sectors::SectorsPanel;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
+use wordpress::WordPressPanel;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -60,6 +62,7 @@ pub fn site_detail_page(props: &SiteDetailProps) -> Html {
             <div id="site-detail" class="site-detail" data-site-id={site.id.to_string()}>
                 <SectorsPanel site={site.id} sectors={site.sectors.clone()} />
                 <PublishingPanel site={site.id} />
+                <WordPressPanel site={site.id} domain={site.domain.clone()} />
             </div>
         </section>
     }
