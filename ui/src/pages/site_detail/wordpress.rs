@@ -234,10 +234,8 @@ pub fn wordpress_panel(props: &WordPressPanelProps) -> Html {
     let password_input = use_node_ref();
     let returned_input = use_node_ref();
     // Read by the deep-link listener, which outlives any one render.
-    let awaiting_link = use_mut_ref(|| Rc::new(Cell::new(false)));
-    awaiting_link
-        .borrow()
-        .set(state.authorization.is_some() && state.busy.is_none());
+    let awaiting_link = use_mut_ref(|| false);
+    *awaiting_link.borrow_mut() = state.authorization.is_some() && state.busy.is_none();
 
     {
         let dispatch = dispatch.clone();
@@ -250,7 +248,7 @@ pub fn wordpress_panel(props: &WordPressPanelProps) -> Html {
     }
     {
         let dispatch = dispatch.clone();
-        let awaiting = awaiting_link.borrow().clone();
+        let awaiting = awaiting_link.clone();
         use_effect_with(site, move |&site| {
             let subscription = Rc::new(RefCell::new(None::<ipc::WpAuthorizedEvents>));
             let alive = Rc::new(Cell::new(true));
@@ -261,8 +259,7 @@ pub fn wordpress_panel(props: &WordPressPanelProps) -> Html {
                     let on_link = Callback::from(move |link: String| {
                         // A link for an authorization this panel did not start is someone
                         // else's (another site's page was open when it was started).
-                        if awaiting.get() {
-                            awaiting.set(false);
+                        if awaiting.replace(false) {
                             complete(&dispatch, site, link);
                         }
                     });
