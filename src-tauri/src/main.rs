@@ -5,6 +5,7 @@
 
 mod ai_commands;
 mod commands;
+mod content_commands;
 mod sync;
 mod usage_commands;
 
@@ -117,6 +118,12 @@ fn main() -> ExitCode {
             usage_commands::usage_by_day,
             usage_commands::usage_top_content,
             usage_commands::credit_balance,
+            content_commands::content_list,
+            content_commands::content_get,
+            content_commands::images_list,
+            content_commands::image_attach,
+            content_commands::image_data,
+            content_commands::image_remove,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -2,10 +2,11 @@
 
 use crate::sync::{AccountSession, AccountView, SyncReport, SyncUpdate};
 use folio_model::{
-    AiModel, ContentUsage, CreditBalance, DailySiteUsage, ErrorDto, ErrorKind, ImportProgress,
-    KeywordBulkAction, KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel,
-    NewSite, ProviderCheck, ProviderInfo, PublishingSettings, PublishingSettingsUpdate, Sector,
-    SectorId, Site, SiteId, SiteList, UsageGroup, UsageReport,
+    AiModel, AttachImage, Content, ContentId, ContentSummary, ContentUsage, CreditBalance,
+    DailySiteUsage, ErrorDto, ErrorKind, Image, ImageId, ImportProgress, KeywordBulkAction,
+    KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel, NewSite,
+    ProviderCheck, ProviderInfo, PublishingSettings, PublishingSettingsUpdate, Sector, SectorId,
+    Site, SiteId, SiteList, UsageGroup, UsageReport,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -443,4 +444,47 @@ pub async fn usage_top_content(
 /// Credits left: plan and bonus, or a local account's monthly budget.
 pub async fn credit_balance() -> Result<CreditBalance, ErrorDto> {
     call("credit_balance", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct ContentArgs {
+    content: ContentId,
+}
+
+#[derive(Serialize)]
+struct ImageArgs {
+    image: ImageId,
+}
+
+#[derive(Serialize)]
+struct AttachImageArgs<'a> {
+    input: &'a AttachImage,
+}
+
+/// A site's articles, newest first.
+pub async fn list_content(site: SiteId) -> Result<Vec<ContentSummary>, ErrorDto> {
+    call("content_list", &SiteArgs { site }).await
+}
+
+pub async fn get_content(content: ContentId) -> Result<Content, ErrorDto> {
+    call("content_get", &ContentArgs { content }).await
+}
+
+/// An article's images: the featured one first, then in-article ones in order.
+pub async fn list_images(content: ContentId) -> Result<Vec<Image>, ErrorDto> {
+    call("images_list", &ContentArgs { content }).await
+}
+
+/// Attach a picked file's bytes; core checks they are an image and stores them.
+pub async fn attach_image(input: &AttachImage) -> Result<Image, ErrorDto> {
+    call("image_attach", &AttachImageArgs { input }).await
+}
+
+/// The image as a `data:` URL, for its thumbnail.
+pub async fn image_data(image: ImageId) -> Result<String, ErrorDto> {
+    call("image_data", &ImageArgs { image }).await
+}
+
+pub async fn remove_image(image: ImageId) -> Result<(), ErrorDto> {
+    call("image_remove", &ImageArgs { image }).await
 }

@@ -1,11 +1,13 @@
-//! One site (`#sites/<id>`): its sectors and its publishing settings, each a panel with its own
-//! reducer (`site_detail/{sectors,publishing}.rs`).
+//! One site (`#sites/<id>`): its sectors, its publishing settings and its articles, each a panel
+//! (`site_detail/{sectors,publishing,articles}.rs`).
 
+mod articles;
 mod publishing;
 mod sectors;
 
 use crate::app::Route;
 use crate::ipc;
+use articles::ArticlesPanel;
 use folio_model::{ErrorDto, Site, SiteId};
 use publishing::PublishingPanel;
 use sectors::SectorsPanel;
@@ -60,6 +62,7 @@ pub fn site_detail_page(props: &SiteDetailProps) -> Html {
             <div id="site-detail" class="site-detail" data-site-id={site.id.to_string()}>
                 <SectorsPanel site={site.id} sectors={site.sectors.clone()} />
                 <PublishingPanel site={site.id} />
+                <ArticlesPanel site={site.id} />
             </div>
         </section>
     }
