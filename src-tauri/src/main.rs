@@ -5,6 +5,7 @@
 
 mod ai_commands;
 mod commands;
+mod content_commands;
 mod sync;
 mod usage_commands;
 mod wordpress_commands;
@@ -159,6 +160,12 @@ fn main() -> ExitCode {
             wordpress_commands::wp_trash,
             wordpress_commands::wp_records,
             wordpress_commands::wp_open_post,
+            content_commands::content_list,
+            content_commands::content_get,
+            content_commands::images_list,
+            content_commands::image_attach,
+            content_commands::image_data,
+            content_commands::image_remove,
         ])
         .run(tauri::generate_context!());
     match result {

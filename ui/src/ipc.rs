@@ -2,11 +2,12 @@
 
 use crate::sync::{AccountSession, AccountView, SyncReport, SyncUpdate};
 use folio_model::{
-    AiModel, ContentId, ContentUsage, CreditBalance, DailySiteUsage, DoctorReport, ErrorDto,
-    ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport, KeywordPage,
-    KeywordQuery, NewAiModel, NewSite, ProviderCheck, ProviderInfo, PublishOutcome, PublishRequest,
-    PublishingRecord, PublishingSettings, PublishingSettingsUpdate, Sector, SectorId, Site, SiteId,
-    SiteIntegration, SiteList, UsageGroup, UsageReport, WpAuthorization, WpConnect,
+    AiModel, AttachImage, Content, ContentId, ContentSummary, ContentUsage, CreditBalance,
+    DailySiteUsage, DoctorReport, ErrorDto, ErrorKind, Image, ImageId, ImportProgress,
+    KeywordBulkAction, KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel,
+    NewSite, ProviderCheck, ProviderInfo, PublishOutcome, PublishRequest, PublishingRecord,
+    PublishingSettings, PublishingSettingsUpdate, Sector, SectorId, Site, SiteId, SiteIntegration,
+    SiteList, UsageGroup, UsageReport, WpAuthorization, WpConnect,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -591,4 +592,42 @@ pub async fn wp_authorized_events(
         _listener: listener,
         unlisten: unlisten.dyn_into::<js_sys::Function>().ok(),
     })
+}
+
+#[derive(Serialize)]
+struct ImageArgs {
+    image: ImageId,
+}
+
+#[derive(Serialize)]
+struct AttachImageArgs<'a> {
+    input: &'a AttachImage,
+}
+
+/// A site's articles, newest first.
+pub async fn list_content(site: SiteId) -> Result<Vec<ContentSummary>, ErrorDto> {
+    call("content_list", &SiteArgs { site }).await
+}
+
+pub async fn get_content(content: ContentId) -> Result<Content, ErrorDto> {
+    call("content_get", &ContentArgs { content }).await
+}
+
+/// An article's images: the featured one first, then in-article ones in order.
+pub async fn list_images(content: ContentId) -> Result<Vec<Image>, ErrorDto> {
+    call("images_list", &ContentArgs { content }).await
+}
+
+/// Attach a picked file's bytes; core checks they are an image and stores them.
+pub async fn attach_image(input: &AttachImage) -> Result<Image, ErrorDto> {
+    call("image_attach", &AttachImageArgs { input }).await
+}
+
+/// The image as a `data:` URL, for its thumbnail.
+pub async fn image_data(image: ImageId) -> Result<String, ErrorDto> {
+    call("image_data", &ImageArgs { image }).await
+}
+
+pub async fn remove_image(image: ImageId) -> Result<(), ErrorDto> {
+    call("image_remove", &ImageArgs { image }).await
 }

@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod content;
 pub mod keywords;
 pub mod models;
 pub mod providers;

@@ -3,9 +3,11 @@
 use crate::output::{print_json, print_table, Failure};
 use crate::JsonFlag;
 use clap::{Args, Subcommand};
+use folio_core::image_store::MAX_IMAGE_BYTES;
 use folio_core::{CoreError, Folio};
-use folio_model::{ContentId, NewContent, SectorId, SiteId};
-use std::path::PathBuf;
+use folio_model::{AttachImage, ContentId, ImageId, NewContent, SectorId, SiteId};
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncReadExt;
 
 #[derive(Subcommand)]
 pub enum ContentCommand {
@@ -15,6 +17,13 @@ pub enum ContentCommand {
     List(ListArgs),
     /// One article: its fields, where it is published and what its AI calls cost.
     Show(ShowArgs),
+    /// Attach an image file (PNG, JPEG, GIF, WebP or AVIF) to an article, stored in the data
+    /// directory: the featured image (replacing the current one) or the next in-article image.
+    AttachImage(AttachImageArgs),
+    /// An article's images: the featured one first, then in-article ones in order.
+    Images(ImagesArgs),
+    /// Remove an image from its article (the file stays in the data directory).
+    RemoveImage(RemoveImageArgs),
 }
 
 impl ContentCommand {
@@ -23,6 +32,9 @@ impl ContentCommand {
             ContentCommand::Add(a) => a.json.json,
             ContentCommand::List(a) => a.json.json,
             ContentCommand::Show(a) => a.json.json,
+            ContentCommand::AttachImage(a) => a.json.json,
+            ContentCommand::Images(a) => a.json.json,
+            ContentCommand::RemoveImage(a) => a.json.json,
         }
     }
 }
@@ -58,12 +70,153 @@ pub struct ShowArgs {
     json: JsonFlag,
 }
 
+#[derive(Args)]
+pub struct AttachImageArgs {
+    /// The article.
+    #[arg(long)]
+    content: ContentId,
+    /// The image file.
+    file: PathBuf,
+    /// Make it the featured image (replaces the current one).
+    #[arg(long)]
+    featured: bool,
+    /// Alt text (default: the article's title).
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    alt: String,
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    caption: String,
+    #[command(flatten)]
+    json: JsonFlag,
+}
+
+#[derive(Args)]
+pub struct ImagesArgs {
+    /// The article.
+    id: ContentId,
+    #[command(flatten)]
+    json: JsonFlag,
+}
+
+#[derive(Args)]
+pub struct RemoveImageArgs {
+    image: ImageId,
+    #[command(flatten)]
+    json: JsonFlag,
+}
+
 pub async fn run(folio: &Folio, command: ContentCommand) -> Result<(), Failure> {
     match command {
         ContentCommand::Add(a) => add(folio, a).await,
         ContentCommand::List(a) => list(folio, a).await,
         ContentCommand::Show(a) => show(folio, a).await,
+        ContentCommand::AttachImage(a) => attach_image(folio, a).await,
+        ContentCommand::Images(a) => images(folio, a).await,
+        ContentCommand::RemoveImage(a) => remove_image(folio, a).await,
     }
+}
+
+/// Reads at most one byte more than core accepts, so picking a video by mistake does not load
+/// gigabytes only to be told it is too large.
+async fn read_image_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    let unreadable = |source| {
+        Failure::from(CoreError::ReadFile {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let file = tokio::fs::File::open(path).await.map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_IMAGE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(unreadable)?;
+    Ok(bytes)
+}
+
+async fn attach_image(folio: &Folio, args: AttachImageArgs) -> Result<(), Failure> {
+    let bytes = read_image_file(&args.file).await?;
+    let file_name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let image = folio
+        .attach_image(AttachImage {
+            content: args.content,
+            file_name,
+            bytes,
+            featured: args.featured,
+            alt_text: args.alt,
+            caption: args.caption,
+        })
+        .await?;
+    if args.json.json {
+        return print_json(&image);
+    }
+    println!("Attached {}", args.file.display());
+    println!("  id:       {}", image.id);
+    println!("  type:     {}", image.image_type);
+    if !image.is_featured() {
+        println!(
+            "  position: {} (with H2 number {})",
+            image.position,
+            image.position + 1
+        );
+    }
+    println!("  alt:      {}", image.alt_text);
+    if let Some(path) = folio.image_file(&image) {
+        println!("  stored:   {}", path.display());
+    }
+    Ok(())
+}
+
+async fn images(folio: &Folio, args: ImagesArgs) -> Result<(), Failure> {
+    let items = folio.list_images(args.id).await?;
+    if args.json.json {
+        return print_json(&serde_json::json!({ "items": items }));
+    }
+    if items.is_empty() {
+        println!(
+            "No images yet. Attach one with: folio content attach-image --content {} FILE [--featured]",
+            args.id
+        );
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            let file = match (folio.image_file(i), &i.local_path, &i.url) {
+                (Some(path), _, _) => path.display().to_string(),
+                // rows sync between devices, files do not
+                (None, Some(_), _) => "(file not on this device)".to_owned(),
+                (None, None, Some(url)) => url.clone(),
+                (None, None, None) => "-".to_owned(),
+            };
+            vec![
+                i.id.to_string(),
+                i.image_type.to_string(),
+                if i.is_featured() {
+                    "-".to_owned()
+                } else {
+                    i.position.to_string()
+                },
+                i.status.to_string(),
+                i.alt_text.clone(),
+                file,
+            ]
+        })
+        .collect();
+    print_table(&["ID", "TYPE", "POSITION", "STATUS", "ALT", "FILE"], &rows);
+    Ok(())
+}
+
+async fn remove_image(folio: &Folio, args: RemoveImageArgs) -> Result<(), Failure> {
+    folio.remove_image(args.image).await?;
+    if args.json.json {
+        return print_json(&serde_json::json!({ "removed": args.image }));
+    }
+    println!("Removed image {}", args.image);
+    Ok(())
 }
 
 async fn show(folio: &Folio, args: ShowArgs) -> Result<(), Failure> {

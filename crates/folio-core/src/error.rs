@@ -50,6 +50,14 @@ pub enum CoreError {
         source: std::io::Error,
     },
 
+    /// An image file could not be written into the data directory.
+    #[error("cannot store the image file {path}: {source}. Check that the data directory is writable and its disk has space")]
+    ImageFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("cannot create the data directory {path}: {source}. Choose another with --data-dir or FOLIO_DATA_DIR")]
     DataDir {
         path: PathBuf,
@@ -172,7 +180,8 @@ impl CoreError {
             | Self::Migrate(_)
             | Self::Storage(_)
             | Self::Corrupt(_)
-            | Self::Document(_) => ErrorKind::Storage,
+            | Self::Document(_)
+            | Self::ImageFile { .. } => ErrorKind::Storage,
             Self::Sync(_) => ErrorKind::Sync,
             Self::Unauthenticated(_) => ErrorKind::Unauthenticated,
             Self::Forbidden(_) => ErrorKind::Forbidden,

@@ -7,6 +7,8 @@ pub mod accounts;
 pub mod ai_calls;
 pub mod defaults;
 pub mod error;
+pub mod image_store;
+pub mod images;
 pub mod keychain;
 pub mod keyword_docs;
 pub mod keyword_import;

@@ -42,6 +42,9 @@ pub(crate) enum Home {
 pub(crate) struct Unique {
     pub columns: &'static [&'static str],
     pub rekey: Option<&'static str>,
+    /// A partial rule (a `UNIQUE … WHERE` index): it binds only records whose column holds this
+    /// value, such as the one featured image per article (any number of in-article ones).
+    pub only_when: Option<(&'static str, &'static str)>,
 }
 
 pub(crate) struct Table {
@@ -99,6 +102,7 @@ pub(crate) static TABLES: &[Table] = &[
         unique: &[Unique {
             columns: &["account_id", "name_key"],
             rekey: Some("name_key"),
+            only_when: None,
         }],
         ..t("author_profiles", &["id"], Home::Account, "{R}.account_id")
     },
@@ -109,6 +113,7 @@ pub(crate) static TABLES: &[Table] = &[
         unique: &[Unique {
             columns: &["account_id", "name_key"],
             rekey: Some("name_key"),
+            only_when: None,
         }],
         ..t("sites", &["id"], Home::Site, "{R}.id")
     },
@@ -116,6 +121,7 @@ pub(crate) static TABLES: &[Table] = &[
         unique: &[Unique {
             columns: &["site_id", "name_key"],
             rekey: Some("name_key"),
+            only_when: None,
         }],
         ..t("sectors", &["id"], Home::Site, "{R}.site_id")
     },
@@ -141,6 +147,7 @@ pub(crate) static TABLES: &[Table] = &[
         unique: &[Unique {
             columns: &["site_id", "platform"],
             rekey: None,
+            only_when: None,
         }],
         ..t("site_integrations", &["id"], Home::Site, "{R}.site_id")
     },
@@ -148,6 +155,7 @@ pub(crate) static TABLES: &[Table] = &[
         unique: &[Unique {
             columns: &["site_id", "taxonomy", "name_key"],
             rekey: Some("name_key"),
+            only_when: None,
         }],
         ..t("taxonomy_terms", &["id"], Home::Site, "{R}.site_id")
     },
@@ -156,6 +164,7 @@ pub(crate) static TABLES: &[Table] = &[
         unique: &[Unique {
             columns: &["site_id", "sector_id", "name_key"],
             rekey: Some("name_key"),
+            only_when: None,
         }],
         ..t("clusters", &["id"], Home::Plan, "{R}.site_id")
     },
@@ -183,6 +192,7 @@ pub(crate) static TABLES: &[Table] = &[
         unique: &[Unique {
             columns: &["site_id", "slug"],
             rekey: Some("slug"),
+            only_when: None,
         }],
         children: &["images", "content_terms"],
         text_column: Some("body_html"),
@@ -192,6 +202,7 @@ pub(crate) static TABLES: &[Table] = &[
         unique: &[Unique {
             columns: &["content_id", "image_type"],
             rekey: None,
+            only_when: Some(("image_type", "featured")),
         }],
         ..t("images", &["id"], Home::Article, "{R}.content_id")
     },

@@ -190,6 +190,11 @@ async fn upsert_row(
         return Ok(true);
     }
     for unique in table.unique {
+        if let Some((col, value)) = unique.only_when {
+            if record.get(col).and_then(Json::as_str) != Some(value) {
+                continue;
+            }
+        }
         let values: Vec<Json> = unique
             .columns
             .iter()

@@ -976,7 +976,7 @@ impl TruncMicros for DateTime<Utc> {
 // ---- images ---------------------------------------------------------------------------------
 
 #[derive(sqlx::FromRow)]
-struct ImageRow {
+pub(crate) struct ImageRow {
     id: String,
     content_id: String,
     image_type: String,
@@ -992,10 +992,10 @@ struct ImageRow {
     external_media_id: Option<i64>,
 }
 
-const IMAGE_COLUMNS: &str = "id, content_id, image_type, url, local_path, alt_text, caption, position, prompt, provider, status, created_at, external_media_id";
+pub(crate) const IMAGE_COLUMNS: &str = "id, content_id, image_type, url, local_path, alt_text, caption, position, prompt, provider, status, created_at, external_media_id";
 
 impl ImageRow {
-    fn into_image(self) -> Result<Image, CoreError> {
+    pub(crate) fn into_image(self) -> Result<Image, CoreError> {
         Ok(Image {
             id: parse_stored("image id", &self.id)?,
             content_id: parse_stored("content id", &self.content_id)?,
@@ -1014,7 +1014,7 @@ impl ImageRow {
     }
 }
 
-async fn read_image(
+pub(crate) async fn read_image(
     conn: &mut SqliteConnection,
     account: &str,
     id: ImageId,
@@ -1030,6 +1030,32 @@ async fn read_image(
     .await?;
     row.ok_or_else(|| not_found(format!("image {id}")))?
         .into_image()
+}
+
+pub(crate) async fn insert_image(
+    conn: &mut SqliteConnection,
+    image: &Image,
+) -> Result<(), CoreError> {
+    sqlx::query(&format!(
+        "INSERT INTO images ({IMAGE_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(image.id.to_string())
+    .bind(image.content_id.to_string())
+    .bind(image.image_type.as_str())
+    .bind(&image.url)
+    .bind(&image.local_path)
+    .bind(&image.alt_text)
+    .bind(&image.caption)
+    .bind(image.position)
+    .bind(&image.prompt)
+    .bind(&image.provider)
+    .bind(image.status.as_str())
+    .bind(ts(image.created_at))
+    .bind(image.external_media_id)
+    .bind(ts(image.created_at))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 impl Folio {
@@ -1068,25 +1094,7 @@ impl Folio {
             created_at: now(),
             external_media_id: None,
         };
-        sqlx::query(&format!(
-            "INSERT INTO images ({IMAGE_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ))
-        .bind(image.id.to_string())
-        .bind(image.content_id.to_string())
-        .bind(image.image_type.as_str())
-        .bind(&image.url)
-        .bind(&image.local_path)
-        .bind(&image.alt_text)
-        .bind(&image.caption)
-        .bind(image.position)
-        .bind(&image.prompt)
-        .bind(&image.provider)
-        .bind(image.status.as_str())
-        .bind(ts(image.created_at))
-        .bind(image.external_media_id)
-        .bind(ts(image.created_at))
-        .execute(tx.conn())
-        .await?;
+        insert_image(tx.conn(), &image).await?;
         tx.touch(Entity::Image, image.id.as_uuid());
         tx.commit().await?;
         Ok(image)

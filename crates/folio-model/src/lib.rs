@@ -62,6 +62,7 @@ pub use status::{
     KeywordStatus, SiteStatus, Status, TaskStatus, TransitionError,
 };
 pub use writer::{
-    Content, ContentFilter, ContentSummary, ContentUpdate, Image, ImageResult, ImageType,
-    NewContent, NewImage, NewTask, SiteStatusChange, Task, TaskContent, TaxonomyType, Term,
+    AttachImage, Content, ContentFilter, ContentSummary, ContentUpdate, Image, ImageResult,
+    ImageType, NewContent, NewImage, NewTask, SiteStatusChange, Task, TaskContent, TaxonomyType,
+    Term,
 };

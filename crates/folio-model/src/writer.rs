@@ -216,11 +216,14 @@ pub struct Image {
     pub content_id: ContentId,
     pub image_type: ImageType,
     pub url: Option<String>,
-    /// A file in the data directory, once downloaded.
+    /// The file, relative to the data directory (`images/ab/ab12….png`), once attached or
+    /// downloaded. Image rows sync between devices, their bytes do not: the file may exist only
+    /// on the device that stored it.
     pub local_path: Option<String>,
     pub alt_text: String,
     pub caption: String,
-    /// In-article images are placed in order of position (one per H2).
+    /// In-article images are placed in order of position, one per H2 section, 0-based: position 0
+    /// goes with the first H2. Featured images are at 0.
     pub position: u32,
     pub prompt: String,
     /// Who generated it (`openai`, `runware`), once generated.
@@ -246,6 +249,26 @@ pub struct NewImage {
     pub position: u32,
     #[serde(default)]
     pub prompt: String,
+    #[serde(default)]
+    pub alt_text: String,
+    #[serde(default)]
+    pub caption: String,
+}
+
+/// An image file a writer attaches by hand to an article (`folio content attach-image`, the
+/// article page in the app). The shell reads the file; core checks and stores the bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachImage {
+    pub content: ContentId,
+    /// The name the file had; only its extension is a hint, the bytes decide the format.
+    #[serde(default)]
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// Replaces the article's featured image if it has one; otherwise the image goes after the
+    /// article's last in-article image.
+    #[serde(default)]
+    pub featured: bool,
+    /// Empty: the article's title (WordPress needs alt text for accessibility).
     #[serde(default)]
     pub alt_text: String,
     #[serde(default)]

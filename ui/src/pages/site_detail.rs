@@ -1,12 +1,14 @@
-//! One site (`#sites/<id>`): its sectors, its publishing settings and its WordPress connection,
-//! each a panel with its own reducer (`site_detail/{sectors,publishing,wordpress}.rs`).
+//! One site (`#sites/<id>`): its sectors, its publishing settings, its articles and its
+//! WordPress connection, each a panel (`site_detail/{sectors,publishing,articles,wordpress}.rs`).
 
+mod articles;
 mod publishing;
 mod sectors;
 pub mod wordpress;
 
 use crate::app::Route;
 use crate::ipc;
+use articles::ArticlesPanel;
 use folio_model::{ErrorDto, Site, SiteId};
 use publishing::PublishingPanel;
 use sectors::SectorsPanel;
@@ -62,6 +64,7 @@ pub fn site_detail_page(props: &SiteDetailProps) -> Html {
             <div id="site-detail" class="site-detail" data-site-id={site.id.to_string()}>
                 <SectorsPanel site={site.id} sectors={site.sectors.clone()} />
                 <PublishingPanel site={site.id} />
+                <ArticlesPanel site={site.id} />
                 <WordPressPanel site={site.id} domain={site.domain.clone()} />
             </div>
         </section>
