@@ -306,7 +306,7 @@ pub fn publish_panel(props: &PublishPanelProps) -> Html {
                     } }
                 </span>
             </div>
-            <div class="form-actions publish-actions">
+            <div class="action-row publish-actions">
                 if state.live() {
                     { button("publish-now", "Update", Op::Publish, true) }
                 } else {
@@ -335,7 +335,7 @@ pub fn publish_panel(props: &PublishPanelProps) -> Html {
                     data-code={e.code.clone().unwrap_or_default()}>
                     <span>{error_text(e)}</span>
                     if let Some(op) = state.overwrite_offered() {
-                        <div class="form-actions">
+                        <div class="action-row">
                             <span>{"The post was edited in wp-admin since Folio last sent it. Overwrite those edits with Folio\u{2019}s version?"}</span>
                             <button id="publish-overwrite" type="button" class="danger"
                                 onclick={let start = start.clone(); move |_: MouseEvent| start.emit((op, true))}>
@@ -383,7 +383,7 @@ fn schedule_form(state: &PublishState, dispatch: &Dispatch, start: &Callback<(Op
                     } }
                 </div>
             </div>
-            <div class="form-actions">
+            <div class="action-row">
                 <button id="publish-schedule" type="submit" class="primary"
                     disabled={state.busy.is_some() || at.is_err()}>{"Schedule"}</button>
             </div>

@@ -408,7 +408,7 @@ pub fn wordpress_panel(props: &WordPressPanelProps) -> Html {
             if let Some(msg) = state.notice {
                 <p id="wp-notice" class="notice-inline" role="status">{msg}</p>
             }
-            <div class="form-actions wp-actions">
+            <div class="action-row wp-actions">
                 <button id="wp-doctor-run" type="button" onclick={on_doctor} disabled={busy}>
                     { if state.busy == Some(Busy::Doctor) { "Checking\u{2026}" } else { "Run site doctor" } }
                 </button>
@@ -505,7 +505,7 @@ fn connect_form(
                 <div class="help">{"The home page, /wp-admin/ or the REST address all work."}</div>
                 { field_error(state, field::URL) }
             </div>
-            <div class="form-actions">
+            <div class="action-row">
                 <button id="wp-authorize" type="button" class="primary" onclick={on_authorize} disabled={busy}>
                     { if state.busy == Some(Busy::Authorizing) { "Opening the browser\u{2026}" } else { "Connect in one click" } }
                 </button>
@@ -531,7 +531,7 @@ fn connect_form(
                     </div>
                     { field_error(state, field::APP_PASSWORD) }
                 </div>
-                <div class="form-actions">
+                <div class="action-row">
                     <button id="wp-connect" type="submit" disabled={busy}>
                         { if state.busy == Some(Busy::Connecting) { "Connecting\u{2026}" } else { "Connect" } }
                     </button>
@@ -564,7 +564,7 @@ fn authorization(
                     aria-invalid={invalid.to_string()} aria-describedby="wp-error-returned_url" />
                 { field_error(state, field::RETURNED_URL) }
             </div>
-            <div class="form-actions">
+            <div class="action-row">
                 <button id="wp-authorize-finish" type="submit" disabled={busy}>
                     { if state.busy == Some(Busy::Completing) { "Connecting\u{2026}" } else { "Finish connecting" } }
                 </button>
