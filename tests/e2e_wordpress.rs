@@ -1,12 +1,14 @@
 //! Site → WordPress and the publish panel in the real app window against a real WordPress 6.1
 //! (folio-wp-harness: MariaDB + PHP on 127.0.0.1, stopped by PID when the test ends). A site and
-//! an article are written through core before the app starts; in the window the author connects
-//! with a pasted application password (the field is emptied and the password is nowhere in the
-//! page), sees "connected", runs the site doctor (login passes, creating categories is only a
-//! warning for an author) and refreshes the structure. The article is then published from its
-//! page: WordPress has exactly one published post and the panel links to it; publishing again
-//! says "Updated" and WordPress still has one. The app gets its own throwaway keychain service
-//! (scripts/headless.sh provides the keychain). Screenshots in `target/e2e/`.
+//! an article are written through core before the app starts. In the window a wrong application
+//! password is refused; the author connects in one click (the address WordPress would send back
+//! pasted into the fallback field), disconnects, then connects with a pasted application password
+//! (the field is emptied and the password is nowhere in the page) and sees "connected"; the site
+//! doctor passes the login and only warns that an author cannot create categories; the structure
+//! is refreshed. The article is then published from its page: WordPress has exactly one published
+//! post and the panel links to it; publishing again says "Updated" and WordPress still has one.
+//! The app gets its own throwaway keychain service (scripts/headless.sh provides the keychain).
+//! Screenshots in `target/e2e/`.
 
 use anyhow::{bail, Context, Result};
 use fantoccini::Client;
@@ -150,7 +152,36 @@ async fn connect_doctor_sync_and_publish_an_article_to_a_real_wordpress() -> Res
     }
     assert_eq!(props(&app, "#wp-app-password", "value").await?, [""]);
 
-    // The author's application password connects.
+    // One click: WordPress's authorization screen (the browser is not opened in tests), then
+    // the address WordPress would send back, pasted; it connects, and the field is emptied.
+    click(&app, "#wp-authorize").await?;
+    wait_long(
+        &app,
+        "#wp-authorize-url",
+        "the authorization address",
+        |t| t.contains("authorize-application.php") && t.contains("success_url=folio"),
+    )
+    .await?;
+    let returned = reqwest::Url::parse_with_params(
+        "folio://wordpress/authorized",
+        &[
+            ("site_url", wp.url.as_str()),
+            ("user_login", wp.author.login.as_str()),
+            ("password", wp.author.app_password.as_str()),
+        ],
+    )?;
+    type_into(&app, "#wp-returned-url", returned.as_str()).await?;
+    click(&app, "#wp-authorize-finish").await?;
+    wait_long(&app, "#wp-status", "the one-click connection", |t| {
+        t == "connected"
+    })
+    .await?;
+    folio_e2e::wait_gone(&app, "#wp-returned-url", "the paste field").await?;
+
+    // Disconnect, then connect again with the author's application password, pasted.
+    click(&app, "#wp-disconnect").await?;
+    wait_for_attr(&app, "#wp-status", "data-status", "not_connected").await?;
+    type_into(&app, "#wp-user", &wp.author.login).await?;
     type_into(&app, "#wp-app-password", &wp.author.app_password).await?;
     click(&app, "#wp-connect").await?;
     wait_long(&app, "#wp-status", "the connection", |t| t == "connected").await?;
