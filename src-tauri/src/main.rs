@@ -5,8 +5,10 @@
 
 mod ai_commands;
 mod commands;
+mod content_commands;
 mod sync;
 mod usage_commands;
+mod wordpress_commands;
 
 use folio_core::{logging, paths, Folio};
 use folio_model::{ErrorDto, ErrorKind};
@@ -15,6 +17,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, RwLock};
 use tauri::Manager;
+use tauri_plugin_deep_link::DeepLinkExt;
 
 /// What the commands work on.
 pub struct AppState {
@@ -67,7 +70,23 @@ fn main() -> ExitCode {
         e.to_dto()
     });
 
-    let result = tauri::Builder::default()
+    // The browser opens `folio://` links by starting the app without FOLIO_DATA_DIR, so only
+    // the app on the default data directory owns the scheme and stays single: an app on another
+    // directory (a test, a second profile) neither swallows nor forwards those links.
+    let owns_scheme = std::env::var_os(paths::DATA_DIR_ENV).is_none_or(|v| v.is_empty());
+    let mut builder = tauri::Builder::default();
+    if owns_scheme {
+        // First: a second launch (the browser opening a `folio://` link) hands its link to the
+        // running app, through the deep-link plugin, and quits.
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.set_focus();
+            }
+        }));
+    }
+    let result = builder
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState {
             folio: RwLock::new(folio),
@@ -77,7 +96,19 @@ fn main() -> ExitCode {
             needs_login: Arc::new(AtomicBool::new(false)),
         })
         .manage(ai_commands::AiState::default())
-        .setup(|app| {
+        .setup(move |app| {
+            // An installed app has the scheme from its package; a development build registers
+            // it for the current user so the browser can find it.
+            #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
+            if owns_scheme {
+                if let Err(e) = app.deep_link().register_all() {
+                    tracing::warn!(error = %e, "cannot register the folio:// scheme");
+                }
+            }
+            let links = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                wordpress_commands::forward_deep_links(&links, &event.urls());
+            });
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 commands::start_sync_if_logged_in(&handle, &handle.state::<AppState>()).await;
@@ -117,6 +148,24 @@ fn main() -> ExitCode {
             usage_commands::usage_by_day,
             usage_commands::usage_top_content,
             usage_commands::credit_balance,
+            wordpress_commands::wp_integration,
+            wordpress_commands::wp_connect,
+            wordpress_commands::wp_doctor,
+            wordpress_commands::wp_sync,
+            wordpress_commands::wp_disconnect,
+            wordpress_commands::wp_authorize_start,
+            wordpress_commands::wp_authorize_complete,
+            wordpress_commands::wp_publish,
+            wordpress_commands::wp_unpublish,
+            wordpress_commands::wp_trash,
+            wordpress_commands::wp_records,
+            wordpress_commands::wp_open_post,
+            content_commands::content_list,
+            content_commands::content_get,
+            content_commands::images_list,
+            content_commands::image_attach,
+            content_commands::image_data,
+            content_commands::image_remove,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -5,13 +5,14 @@
 //! needed.
 
 use crate::ipc;
+use crate::pages::content::ContentPage;
 use crate::pages::keywords::{KeywordsPage, PlannerChoice};
 use crate::pages::settings::SettingsPage;
 use crate::pages::site_detail::SiteDetailPage;
 use crate::pages::sites::SitesPage;
 use crate::pages::usage::UsagePage;
 use crate::sync::{AccountAction, AccountState, SyncIndicator};
-use folio_model::SiteId;
+use folio_model::{ContentId, SiteId};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,6 +24,8 @@ pub enum Route {
     Sites,
     /// One site's sectors and publishing settings: `#sites/<id>`.
     Site(SiteId),
+    /// One article and its images: `#content/<id>`.
+    Content(ContentId),
     Planner,
     /// What AI calls cost, from the credit ledger.
     Usage,
@@ -43,6 +46,9 @@ impl Route {
             "settings" => return Route::Settings,
             _ => {}
         }
+        if let Some(id) = path.strip_prefix("content/").and_then(|id| id.parse().ok()) {
+            return Route::Content(id);
+        }
         path.strip_prefix("sites/")
             .and_then(|id| id.parse().ok())
             .map_or(Route::Sites, Route::Site)
@@ -52,6 +58,7 @@ impl Route {
         match self {
             Route::Sites => "#sites".to_owned(),
             Route::Site(id) => format!("#sites/{id}"),
+            Route::Content(id) => format!("#content/{id}"),
             Route::Planner => "#planner".to_owned(),
             Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
@@ -61,7 +68,7 @@ impl Route {
     /// The sidebar entry a page belongs to: a site's page is part of Sites.
     fn section(self) -> Route {
         match self {
-            Route::Site(_) => Route::Sites,
+            Route::Site(_) | Route::Content(_) => Route::Sites,
             other => other,
         }
     }
@@ -172,6 +179,9 @@ pub fn app() -> Html {
         Route::Sites => html! { <SitesPage /> },
         // Keyed: opening another site starts its page afresh.
         Route::Site(site) => html! { <SiteDetailPage key={site.to_string()} {site} /> },
+        Route::Content(content) => {
+            html! { <ContentPage key={content.to_string()} {content} /> }
+        }
         Route::Planner => {
             let remembered = *planner_choice.borrow();
             let on_choice = {
@@ -221,7 +231,9 @@ mod tests {
         assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);
         let id: SiteId = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".parse().unwrap();
         let site = Route::Site(id);
-        for r in Route::NAV.into_iter().chain([site]) {
+        let article = Route::Content(id.to_string().parse().unwrap());
+        assert_eq!(article.section(), Route::Sites);
+        for r in Route::NAV.into_iter().chain([site, article]) {
             assert_eq!(Route::from_hash(&r.hash()), r);
         }
         assert_eq!(

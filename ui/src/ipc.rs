@@ -2,10 +2,12 @@
 
 use crate::sync::{AccountSession, AccountView, SyncReport, SyncUpdate};
 use folio_model::{
-    AiModel, ContentUsage, CreditBalance, DailySiteUsage, ErrorDto, ErrorKind, ImportProgress,
+    AiModel, AttachImage, Content, ContentId, ContentSummary, ContentUsage, CreditBalance,
+    DailySiteUsage, DoctorReport, ErrorDto, ErrorKind, Image, ImageId, ImportProgress,
     KeywordBulkAction, KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel,
-    NewSite, ProviderCheck, ProviderInfo, PublishingSettings, PublishingSettingsUpdate, Sector,
-    SectorId, Site, SiteId, SiteList, UsageGroup, UsageReport,
+    NewSite, ProviderCheck, ProviderInfo, PublishOutcome, PublishRequest, PublishingRecord,
+    PublishingSettings, PublishingSettingsUpdate, Sector, SectorId, Site, SiteId, SiteIntegration,
+    SiteList, UsageGroup, UsageReport, WpAuthorization, WpConnect,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -443,4 +445,189 @@ pub async fn usage_top_content(
 /// Credits left: plan and bonus, or a local account's monthly budget.
 pub async fn credit_balance() -> Result<CreditBalance, ErrorDto> {
     call("credit_balance", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct WpConnectArgs<'a> {
+    input: &'a WpConnect,
+}
+
+#[derive(Serialize)]
+struct WpDoctorArgs<'a> {
+    site: SiteId,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct WpAuthorizeStartArgs<'a> {
+    site: SiteId,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WpAuthorizeCompleteArgs<'a> {
+    site: SiteId,
+    returned_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct WpPublishArgs<'a> {
+    request: &'a PublishRequest,
+}
+
+#[derive(Serialize)]
+struct WpContentArgs {
+    content: ContentId,
+    force: bool,
+}
+
+#[derive(Serialize)]
+struct ContentArgs {
+    content: ContentId,
+}
+
+/// The site's WordPress connection; `None` when it was never connected.
+pub async fn wp_integration(site: SiteId) -> Result<Option<SiteIntegration>, ErrorDto> {
+    call("wp_integration", &SiteArgs { site }).await
+}
+
+/// Connect with an application password; core keeps it in the OS keychain, the caller must not.
+pub async fn wp_connect(input: &WpConnect) -> Result<SiteIntegration, ErrorDto> {
+    call("wp_connect", &WpConnectArgs { input }).await
+}
+
+/// The site doctor: of the connected site, or of `url` (no login) before connecting.
+pub async fn wp_doctor(site: SiteId, url: Option<&str>) -> Result<DoctorReport, ErrorDto> {
+    call("wp_doctor", &WpDoctorArgs { site, url }).await
+}
+
+/// Fetch the site's categories, tags, authors, post types and SEO meta keys again.
+pub async fn wp_sync(site: SiteId) -> Result<SiteIntegration, ErrorDto> {
+    call("wp_sync", &SiteArgs { site }).await
+}
+
+/// Forget the application password on this computer.
+pub async fn wp_disconnect(site: SiteId) -> Result<SiteIntegration, ErrorDto> {
+    call("wp_disconnect", &SiteArgs { site }).await
+}
+
+/// Open the site's "Authorize application" screen in the browser.
+pub async fn wp_authorize_start(site: SiteId, url: &str) -> Result<WpAuthorization, ErrorDto> {
+    call("wp_authorize_start", &WpAuthorizeStartArgs { site, url }).await
+}
+
+/// Finish the one-click connection with the address WordPress sent the person back to.
+pub async fn wp_authorize_complete(
+    site: SiteId,
+    returned_url: &str,
+) -> Result<SiteIntegration, ErrorDto> {
+    let args = WpAuthorizeCompleteArgs { site, returned_url };
+    call("wp_authorize_complete", &args).await
+}
+
+pub async fn wp_publish(request: &PublishRequest) -> Result<PublishOutcome, ErrorDto> {
+    call("wp_publish", &WpPublishArgs { request }).await
+}
+
+/// Take the article's post off the site (back to draft).
+pub async fn wp_unpublish(content: ContentId, force: bool) -> Result<PublishOutcome, ErrorDto> {
+    call("wp_unpublish", &WpContentArgs { content, force }).await
+}
+
+/// Move the article's post to WordPress's trash.
+pub async fn wp_trash(content: ContentId, force: bool) -> Result<PublishOutcome, ErrorDto> {
+    call("wp_trash", &WpContentArgs { content, force }).await
+}
+
+/// Every publishing attempt of an article, newest first.
+pub async fn wp_records(content: ContentId) -> Result<Vec<PublishingRecord>, ErrorDto> {
+    call("wp_records", &ContentArgs { content }).await
+}
+
+#[derive(Serialize)]
+struct UrlArgs<'a> {
+    url: &'a str,
+}
+
+/// Open a post's address in the system browser (the window stays on Folio).
+pub async fn wp_open_post(url: &str) -> Result<(), ErrorDto> {
+    call("wp_open_post", &UrlArgs { url }).await
+}
+
+/// A live subscription to the `folio://wordpress/authorized` links the browser hands back;
+/// dropping it stops listening. The address carries an application password: the callback
+/// must pass it straight on, never keep it.
+pub struct WpAuthorizedEvents {
+    _listener: Closure<dyn FnMut(JsValue)>,
+    unlisten: Option<js_sys::Function>,
+}
+
+impl Drop for WpAuthorizedEvents {
+    fn drop(&mut self) {
+        if let Some(unlisten) = &self.unlisten {
+            let _ = unlisten.call0(&JsValue::NULL);
+        }
+    }
+}
+
+pub async fn wp_authorized_events(
+    on_link: Callback<String>,
+) -> Result<WpAuthorizedEvents, ErrorDto> {
+    let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let payload = js_sys::Reflect::get(&event, &JsValue::from_str("payload"));
+        if let Some(link) = payload.ok().and_then(|p| p.as_string()) {
+            on_link.emit(link);
+        }
+    });
+    let unlisten = listen("wp-authorized", listener.as_ref().unchecked_ref())
+        .await
+        .map_err(|e| {
+            ErrorDto::new(
+                ErrorKind::Internal,
+                format!("cannot listen for WordPress authorizations: {e:?}"),
+            )
+        })?;
+    Ok(WpAuthorizedEvents {
+        _listener: listener,
+        unlisten: unlisten.dyn_into::<js_sys::Function>().ok(),
+    })
+}
+
+#[derive(Serialize)]
+struct ImageArgs {
+    image: ImageId,
+}
+
+#[derive(Serialize)]
+struct AttachImageArgs<'a> {
+    input: &'a AttachImage,
+}
+
+/// A site's articles, newest first.
+pub async fn list_content(site: SiteId) -> Result<Vec<ContentSummary>, ErrorDto> {
+    call("content_list", &SiteArgs { site }).await
+}
+
+pub async fn get_content(content: ContentId) -> Result<Content, ErrorDto> {
+    call("content_get", &ContentArgs { content }).await
+}
+
+/// An article's images: the featured one first, then in-article ones in order.
+pub async fn list_images(content: ContentId) -> Result<Vec<Image>, ErrorDto> {
+    call("images_list", &ContentArgs { content }).await
+}
+
+/// Attach a picked file's bytes; core checks they are an image and stores them.
+pub async fn attach_image(input: &AttachImage) -> Result<Image, ErrorDto> {
+    call("image_attach", &AttachImageArgs { input }).await
+}
+
+/// The image as a `data:` URL, for its thumbnail.
+pub async fn image_data(image: ImageId) -> Result<String, ErrorDto> {
+    call("image_data", &ImageArgs { image }).await
+}
+
+pub async fn remove_image(image: ImageId) -> Result<(), ErrorDto> {
+    call("image_remove", &ImageArgs { image }).await
 }

@@ -1,16 +1,20 @@
-//! One site (`#sites/<id>`): its sectors and its publishing settings, each a panel with its own
-//! reducer (`site_detail/{sectors,publishing}.rs`).
+//! One site (`#sites/<id>`): its sectors, its publishing settings, its articles and its
+//! WordPress connection, each a panel (`site_detail/{sectors,publishing,articles,wordpress}.rs`).
 
+mod articles;
 mod publishing;
 mod sectors;
+pub mod wordpress;
 
 use crate::app::Route;
 use crate::ipc;
+use articles::ArticlesPanel;
 use folio_model::{ErrorDto, Site, SiteId};
 use publishing::PublishingPanel;
 use sectors::SectorsPanel;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
+use wordpress::WordPressPanel;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -60,6 +64,8 @@ pub fn site_detail_page(props: &SiteDetailProps) -> Html {
             <div id="site-detail" class="site-detail" data-site-id={site.id.to_string()}>
                 <SectorsPanel site={site.id} sectors={site.sectors.clone()} />
                 <PublishingPanel site={site.id} />
+                <ArticlesPanel site={site.id} />
+                <WordPressPanel site={site.id} domain={site.domain.clone()} />
             </div>
         </section>
     }
