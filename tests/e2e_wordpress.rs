@@ -17,7 +17,7 @@ use folio_e2e::{
     click, display_available, props, screenshot, texts, type_into, wait_for_attr, wait_for_text,
     wait_for_texts, Driver,
 };
-use folio_model::{ContentId, NewContent, NewSite, SiteId};
+use folio_model::{ContentId, NewContent, NewSite, PublishingSettingsUpdate, SiteId};
 use folio_wp_harness::{Options, WordPress};
 use std::ffi::OsStr;
 use std::path::Path;
@@ -50,6 +50,16 @@ async fn seed(data_dir: &Path) -> Result<(SiteId, ContentId)> {
                     .into(),
             ),
         })
+        .await?;
+    // Scheduled times are read in the site's timezone.
+    folio
+        .update_publishing_settings(
+            site.id,
+            PublishingSettingsUpdate {
+                timezone: Some("America/New_York".into()),
+                ..Default::default()
+            },
+        )
         .await?;
     Ok((site.id, article.id))
 }
@@ -282,6 +292,24 @@ async fn connect_doctor_sync_and_publish_an_article_to_a_real_wordpress() -> Res
     )
     .await?;
     screenshot(&app, "wordpress-published").await?;
+
+    // A schedule shows the UTC time it would send: 09:30 in New York in January is 14:30 UTC,
+    // in July 13:30 (daylight saving time).
+    click(&app, "#publish-schedule-toggle").await?;
+    for (local, utc) in [
+        ("2030-01-02T09:30", "2030-01-02 14:30 UTC"),
+        ("2030-07-02T09:30", "2030-07-02 13:30 UTC"),
+    ] {
+        // WebKit's date-time input takes no typed text over WebDriver; set it as a picker would.
+        app.execute(
+            "const i = document.getElementById('publish-at'); i.value = arguments[0]; \
+             i.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![local.into()],
+        )
+        .await?;
+        wait_for_text(&app, "#publish-at-utc", "the UTC time", |t| t.contains(utc)).await?;
+    }
+    click(&app, "#publish-schedule-toggle").await?;
 
     // Publishing again updates the same post.
     wait_for_text(&app, "#publish-now", "the update button", |t| t == "Update").await?;
