@@ -247,26 +247,14 @@ async fn authorize(folio: &Folio, a: AuthorizeArgs) -> Result<(), Failure> {
 }
 
 async fn publish(folio: &Folio, a: PublishArgs) -> Result<(), Failure> {
-    if !a.categories.is_empty() || !a.tags.is_empty() {
-        let content = folio.get_content(a.content).await?;
-        let mut terms: Vec<_> = folio
-            .content_terms(a.content)
-            .await?
-            .into_iter()
-            .map(|t| t.id)
-            .collect();
-        for (taxonomy, names) in [
-            (TaxonomyType::Category, &a.categories),
-            (TaxonomyType::Tag, &a.tags),
-        ] {
-            for name in names {
-                let term = folio.add_term(content.site_id, taxonomy, name).await?;
-                if !terms.contains(&term.id) {
-                    terms.push(term.id);
-                }
-            }
-        }
-        folio.set_content_terms(a.content, &terms).await?;
+    let names: Vec<(TaxonomyType, String)> = a
+        .categories
+        .iter()
+        .map(|n| (TaxonomyType::Category, n.clone()))
+        .chain(a.tags.iter().map(|n| (TaxonomyType::Tag, n.clone())))
+        .collect();
+    if !names.is_empty() {
+        folio.add_content_terms(a.content, &names).await?;
     }
     if !a.json.json {
         eprintln!("Publishing…");

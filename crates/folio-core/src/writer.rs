@@ -1260,6 +1260,29 @@ impl Folio {
         self.content_terms(content).await
     }
 
+    /// Add categories and tags to an article by name, creating the site's terms that do not
+    /// exist yet; the article keeps the terms it had.
+    pub async fn add_content_terms(
+        &self,
+        content: ContentId,
+        names: &[(TaxonomyType, String)],
+    ) -> Result<Vec<Term>, CoreError> {
+        let c = self.get_content(content).await?;
+        let mut terms: Vec<TermId> = self
+            .content_terms(content)
+            .await?
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        for (taxonomy, name) in names {
+            let term = self.add_term(c.site_id, *taxonomy, name).await?;
+            if !terms.contains(&term.id) {
+                terms.push(term.id);
+            }
+        }
+        self.set_content_terms(content, &terms).await
+    }
+
     /// An article's categories and tags.
     pub async fn content_terms(&self, content: ContentId) -> Result<Vec<Term>, CoreError> {
         let mut conn = self.pool.acquire().await?;
