@@ -193,7 +193,7 @@ if ! pid_alive "$WEB_PID" && port_in_use; then
     die "port $PORT is already in use by another program (set WP_PORT)"
 fi
 
-mkdir -p "$RUN" "$LOGS"
+mkdir -p "$RUN" "$LOGS" "$STATE/tmp"
 # A (re)started site answers normally: drop a simulated failure left from a previous run
 # (mu-plugins/itest-answer-html.php), or the smoke test below would read HTML.
 rm -f "$STATE/answer-html"
@@ -263,6 +263,9 @@ datadir                        = $STATE/mysql
 socket                         = $SOCK
 pid-file                       = $DB_PID
 log-error                      = $LOGS/mariadb.err
+# Temporary tables in this instance's own directory, not the shared /tmp of every other
+# instance and process on the machine.
+tmpdir                         = $STATE/tmp
 skip-networking
 skip-name-resolve
 character-set-server           = utf8mb4
@@ -385,9 +388,9 @@ EOF
     WP_AUTHOR_USER=${WP_AUTHOR_USER:-author} WP_AUTHOR_PASSWORD=$AUTHOR_PASSWORD \
     WP_SUBSCRIBER_USER=${WP_SUBSCRIBER_USER:-subscriber} WP_SUBSCRIBER_PASSWORD=$SUBSCRIBER_PASSWORD \
     WP_PERMALINKS=$PERMALINKS WP_APP_PASSWORDS=${WP_APP_PASSWORDS:-1} \
-        php "${PHP_INI[@]}" -d memory_limit=512M "$SCRIPT_DIR/setup.php" \
+        timeout 180 php "${PHP_INI[@]}" -d memory_limit=512M "$SCRIPT_DIR/setup.php" \
         >"$STATE/users.env.tmp" 2>"$LOGS/setup.log" \
-        || die "setup.php failed, see $LOGS/setup.log"
+        || die "setup.php failed or hung (a crashed MariaDB makes WordPress retry forever), see $LOGS/setup.log and $LOGS/mariadb.err"
     {
         echo "WP_ADMIN_USER='${WP_ADMIN_USER:-admin}'"
         echo "WP_ADMIN_PASSWORD='$ADMIN_PASSWORD'"
