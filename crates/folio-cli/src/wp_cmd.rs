@@ -274,15 +274,7 @@ fn print_outcome(o: &PublishOutcome, json: bool) -> Result<(), Failure> {
     if json {
         return print_json(o);
     }
-    let verb = match (o.remote_status.as_str(), o.created) {
-        ("future", _) => "Scheduled",
-        ("publish", true) => "Published",
-        ("publish", false) => "Updated",
-        ("trash", _) => "Moved to the trash",
-        ("draft", _) if !o.created => "Now a draft",
-        _ => "Sent",
-    };
-    println!("{verb}: \u{201c}{}\u{201d}", o.content.title);
+    println!("{}: \u{201c}{}\u{201d}", o.verb(), o.content.title);
     println!("  post:   {}", o.post_id);
     println!("  url:    {}", o.url);
     println!("  status: {}", o.remote_status);

@@ -386,6 +386,23 @@ pub struct PublishOutcome {
     pub record: PublishingRecord,
 }
 
+impl PublishOutcome {
+    /// What the publish did, in a word or two ("Published", "Updated", "Scheduled", …), as the
+    /// CLI and the app both say it.
+    pub fn verb(&self) -> &'static str {
+        match (self.remote_status.as_str(), self.created) {
+            ("future", _) => "Scheduled",
+            ("publish", true) => "Published",
+            ("publish", false) => "Updated",
+            ("trash", _) => "Moved to the trash",
+            ("draft", true) => "Saved as a draft",
+            ("draft", false) => "Now a draft",
+            ("pending", _) => "Sent for review",
+            _ => "Sent",
+        }
+    }
+}
+
 /// The first step of the one-click connection: open `url` in the browser; WordPress sends the
 /// person back to the success URL with the user name and a new application password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

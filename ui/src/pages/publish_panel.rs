@@ -141,20 +141,6 @@ impl PublishState {
     }
 }
 
-/// What the outcome did, in the words the CLI uses.
-pub fn outcome_verb(o: &PublishOutcome) -> &'static str {
-    match (o.remote_status.as_str(), o.created) {
-        ("future", _) => "Scheduled",
-        ("publish", true) => "Published",
-        ("publish", false) => "Updated",
-        ("trash", _) => "Moved to the trash",
-        ("draft", true) => "Saved as a draft",
-        ("draft", false) => "Now a draft",
-        ("pending", _) => "Sent for review",
-        _ => "Sent",
-    }
-}
-
 /// A wall-clock time in `timezone` (an IANA name) as UTC, through the webview's `Intl` (the UI
 /// carries no timezone database). Without a timezone, or when the webview does not know it, the
 /// computer's local time is used.
@@ -407,7 +393,7 @@ fn outcome(o: &PublishOutcome) -> Html {
     };
     html! {
         <div id="publish-result" class="publish-result" role="status" data-status={o.remote_status.clone()}>
-            <strong id="publish-verb">{outcome_verb(o)}</strong>
+            <strong id="publish-verb">{o.verb()}</strong>
             <span>{format!(" \u{2014} post {} ({})", o.post_id, o.remote_status)}</span>
             <div><a id="publish-link" href={o.url.clone()} onclick={open}>{&o.url}</a></div>
             if let (Some(at), "future") = (o.date_gmt, o.remote_status.as_str()) {
