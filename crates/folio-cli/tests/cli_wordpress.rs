@@ -407,7 +407,7 @@ fn a_crash_between_create_and_save_still_leaves_one_post() {
     // A forwarding proxy kills `folio` the moment WordPress has answered the create, before
     // Folio can save the post's id.
     let proxy = crash_proxy::start();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+    let child = Command::new(env!("CARGO_BIN_EXE_folio"))
         .arg("--data-dir")
         .arg(env.dir.path())
         .args(["wp", "publish", "--content", &content, "--json"])
@@ -423,8 +423,13 @@ fn a_crash_between_create_and_save_still_leaves_one_post() {
         .spawn()
         .unwrap();
     proxy.kill_on_create(child.id());
-    let status = child.wait().unwrap();
-    assert!(proxy.created(), "the create went through the proxy");
+    let out = child.wait_with_output().unwrap();
+    let status = out.status;
+    assert!(
+        proxy.created(),
+        "the create went through the proxy; folio said: {}",
+        text(&out)
+    );
     assert!(!status.success(), "folio was killed");
     assert_eq!(
         env.posts_with_slug("compost-basics"),
@@ -773,15 +778,25 @@ mod crash_proxy {
     }
 
     /// One request in absolute form (`POST http://127.0.0.1:PORT/wp-json/wp/v2/posts HTTP/1.1`),
-    /// forwarded as-is with `Connection: close` (php -S closes anyway).
-    fn serve(
-        mut client: TcpStream,
+    /// forwarded as-is with `Connection: close`; the connection closes after the answer, which
+    /// is how php -S ends its bodies.
+    fn serve(client: TcpStream, victim: &AtomicU32, created: &AtomicBool) -> std::io::Result<()> {
+        let mut reader = BufReader::new(client.try_clone()?);
+        let mut client = client;
+        forward_one(&mut reader, &mut client, victim, created).map(|_| ())
+    }
+
+    /// `false` when the client sent nothing or the victim was killed.
+    fn forward_one(
+        reader: &mut BufReader<TcpStream>,
+        client: &mut TcpStream,
         victim: &AtomicU32,
         created: &AtomicBool,
-    ) -> std::io::Result<()> {
-        let mut reader = BufReader::new(client.try_clone()?);
+    ) -> std::io::Result<bool> {
         let mut request_line = String::new();
-        reader.read_line(&mut request_line)?;
+        if reader.read_line(&mut request_line)? == 0 {
+            return Ok(false);
+        }
         let mut parts = request_line.split_whitespace();
         let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         let rest = target.strip_prefix("http://").unwrap_or(target);
@@ -825,9 +840,17 @@ mod crash_proxy {
                 let _ = std::process::Command::new("kill")
                     .args(["-9", &pid.to_string()])
                     .status();
-                return Ok(());
+                return Ok(false);
             }
         }
-        client.write_all(&response)
+        // The client must not reuse this connection: the proxy closes it after one answer.
+        let line_end = response
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .map_or(0, |i| i + 2);
+        client.write_all(&response[..line_end])?;
+        client.write_all(b"Connection: close\r\n")?;
+        client.write_all(&response[line_end..])?;
+        Ok(true)
     }
 }
