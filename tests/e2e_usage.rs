@@ -6,11 +6,11 @@
 
 use anyhow::{Context, Result};
 use chrono::{TimeZone, Utc};
-use folio_core::ledger::parse_usage_date;
 use folio_core::Folio;
 use folio_e2e::{
     click, display_available, screenshot, texts, type_into, wait_for_text, wait_for_texts, Driver,
 };
+use folio_model::parse_usage_date;
 use folio_model::{
     AiOperation, CallOutcome, NewContent, NewSite, UsageFilter, UsageGroup, UsageRecord, UsageRow,
 };

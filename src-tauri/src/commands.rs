@@ -1,10 +1,10 @@
 //! Tauri commands: one per core operation, a few lines each.
 
-use crate::sync::{self, AccountView, SyncControl};
+use crate::sync::{self, SyncControl};
 use crate::AppState;
 use folio_core::keywords::ImportOptions;
-use folio_core::sync_client::{AccountSession, SyncReport, SyncStatus};
 use folio_core::Folio;
+use folio_model::{AccountSession, AccountView, SyncReport, SyncStatus};
 use folio_model::{
     ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport,
     KeywordPage, KeywordQuery, NewSite, PublishingSettings, PublishingSettingsUpdate, Sector,

@@ -1,9 +1,8 @@
 //! Background sync: while this device has a sync session, one task runs core's `sync_watch` and
 //! tells the window about every change of the indicator (the `sync-status` event).
 
-use folio_core::sync_client::{AccountSession, SyncStatus};
 use folio_core::{CoreError, Folio};
-use serde::Serialize;
+use folio_model::{SyncStatus, SyncUpdate};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,22 +20,6 @@ const STATUS_POLL: Duration = Duration::from_secs(1);
 /// How long a stop waits for the sync round to notice before the task is aborted. Core writes
 /// each received change in one transaction, so an aborted round leaves nothing half-applied.
 const STOP_GRACE: Duration = Duration::from_secs(5);
-
-/// What the Settings page and the indicator show.
-#[derive(Clone, Debug, Serialize)]
-pub struct AccountView {
-    pub session: Option<AccountSession>,
-    pub status: SyncStatus,
-    /// The server no longer accepts the session: the page asks to log in again.
-    pub needs_login: bool,
-}
-
-/// The `sync-status` event's payload.
-#[derive(Clone, Debug, Serialize)]
-pub struct SyncUpdate {
-    pub status: SyncStatus,
-    pub needs_login: bool,
-}
 
 /// The running background sync, if any.
 #[derive(Default)]
@@ -137,7 +120,7 @@ impl<R: Runtime> Notifier<R> {
         let Ok(mut last) = self.last.lock() else {
             return;
         };
-        if last.as_ref().is_some_and(|l| same_on_screen(l, status)) {
+        if last.as_ref().is_some_and(|l| l.same_on_screen(status)) {
             return;
         }
         *last = Some(status.clone());
@@ -171,20 +154,4 @@ pub fn announce<R: Runtime>(app: &AppHandle<R>, status: SyncStatus, needs_login:
             needs_login,
         },
     );
-}
-
-/// Whether the indicator would read the same: it shows times to the minute.
-fn same_on_screen(a: &SyncStatus, b: &SyncStatus) -> bool {
-    match (a, b) {
-        (SyncStatus::LocalOnly, SyncStatus::LocalOnly) => true,
-        (SyncStatus::Syncing, SyncStatus::Syncing) => true,
-        (SyncStatus::Synced { at: x }, SyncStatus::Synced { at: y }) => {
-            x.timestamp() / 60 == y.timestamp() / 60
-        }
-        (SyncStatus::Offline { reason: r1, .. }, SyncStatus::Offline { reason: r2, .. }) => {
-            r1 == r2
-        }
-        (SyncStatus::Error { reason: r1, .. }, SyncStatus::Error { reason: r2, .. }) => r1 == r2,
-        _ => false,
-    }
 }

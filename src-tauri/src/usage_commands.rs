@@ -3,7 +3,6 @@
 //! core's own parser, so the page and `folio usage --from/--to` agree.
 
 use crate::AppState;
-use folio_core::ledger::parse_usage_date;
 use folio_core::Folio;
 use folio_model::{
     ContentUsage, CreditBalance, DailySiteUsage, ErrorDto, SiteId, UsageFilter, UsageGroup,
@@ -15,25 +14,6 @@ fn folio(state: &State<'_, AppState>) -> Result<Folio, ErrorDto> {
     state.folio()
 }
 
-fn filter(
-    site: Option<SiteId>,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<UsageFilter, ErrorDto> {
-    let day = |field, raw: Option<&str>, end| {
-        raw.map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(|d| parse_usage_date(field, d, end))
-            .transpose()
-    };
-    Ok(UsageFilter {
-        site,
-        content: None,
-        from: day("from", from, false)?,
-        until: day("to", to, true)?,
-    })
-}
-
 /// Usage totals grouped by operation, model, site, month or day.
 #[tauri::command]
 pub async fn usage_report(
@@ -43,7 +23,7 @@ pub async fn usage_report(
     to: Option<String>,
     group_by: UsageGroup,
 ) -> Result<UsageReport, ErrorDto> {
-    let filter = filter(site, from.as_deref(), to.as_deref())?;
+    let filter = UsageFilter::from_dates(site, from.as_deref(), to.as_deref())?;
     Ok(folio(&state)?.usage_report(&filter, group_by).await?)
 }
 
@@ -55,7 +35,7 @@ pub async fn usage_by_day(
     from: Option<String>,
     to: Option<String>,
 ) -> Result<Vec<DailySiteUsage>, ErrorDto> {
-    let filter = filter(site, from.as_deref(), to.as_deref())?;
+    let filter = UsageFilter::from_dates(site, from.as_deref(), to.as_deref())?;
     Ok(folio(&state)?.usage_by_day_and_site(&filter).await?)
 }
 
@@ -74,6 +54,6 @@ pub async fn usage_top_content(
     to: Option<String>,
     limit: u32,
 ) -> Result<Vec<ContentUsage>, ErrorDto> {
-    let filter = filter(site, from.as_deref(), to.as_deref())?;
+    let filter = UsageFilter::from_dates(site, from.as_deref(), to.as_deref())?;
     Ok(folio(&state)?.usage_by_content(&filter, limit).await?)
 }

@@ -1,10 +1,8 @@
 //! Numbers and words as the pages show them.
 
-/// Dollars to 4 places, half away from zero, as `folio usage` prints them: `$0.0123`.
+/// Dollars as `folio usage` prints them (4 places, half away from zero), after a `$`: `$0.0123`.
 pub fn usd(cost: rust_decimal::Decimal) -> String {
-    let rounded =
-        cost.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    format!("${rounded:.4}")
+    format!("${}", folio_model::usd(cost))
 }
 
 /// `100000` → `100,000`.

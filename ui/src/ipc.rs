@@ -1,13 +1,13 @@
 //! The one place the UI talks to the Rust core, through Tauri's global `invoke`.
 
-use crate::sync::{AccountSession, AccountView, SyncReport, SyncUpdate};
 use folio_model::{
-    AiModel, AttachImage, Content, ContentId, ContentSummary, ContentUsage, CreditBalance,
-    DailySiteUsage, DoctorReport, ErrorDto, ErrorKind, Image, ImageId, ImportProgress,
-    KeywordBulkAction, KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel,
-    NewSite, ProviderCheck, ProviderInfo, PublishOutcome, PublishRequest, PublishingRecord,
-    PublishingSettings, PublishingSettingsUpdate, Sector, SectorId, Site, SiteId, SiteIntegration,
-    SiteList, UsageGroup, UsageReport, WpAuthorization, WpConnect,
+    AccountSession, AccountView, AiModel, AttachImage, Content, ContentId, ContentSummary,
+    ContentUsage, CreditBalance, DailySiteUsage, DoctorReport, ErrorDto, ErrorKind, Image, ImageId,
+    ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport, KeywordPage,
+    KeywordQuery, NewAiModel, NewSite, ProviderCheck, ProviderInfo, PublishOutcome, PublishRequest,
+    PublishingRecord, PublishingSettings, PublishingSettingsUpdate, Sector, SectorId, Site, SiteId,
+    SiteIntegration, SiteList, SyncReport, SyncUpdate, UsageGroup, UsageReport, WpAuthorization,
+    WpConnect,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;

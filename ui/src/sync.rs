@@ -1,79 +1,21 @@
 //! The account this device syncs with and the sync indicator, shared by every page: the app
 //! keeps one [`AccountState`], fed by `account_get` on load and by the shell's `sync-status`
 //! events while the background sync runs.
-//!
-//! The shapes mirror folio-core's `AccountSession` and `SyncStatus` (the UI only depends on
-//! folio-model, which does not have them); times stay RFC 3339 strings until shown.
 
-use folio_model::ErrorDto;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use folio_model::{AccountSession, AccountView, ErrorDto, SyncStatus, SyncUpdate};
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct AccountSession {
-    pub server: String,
-    pub email: String,
-    pub account_id: String,
-    pub user_id: String,
-    pub role: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SyncStatus {
-    LocalOnly,
-    Offline { reason: String, since: String },
-    Syncing,
-    Synced { at: String },
-    Error { reason: String, at: String },
-}
-
-impl SyncStatus {
-    /// The `data-state` of the indicator (stable, for styles and tests).
-    pub fn state(&self) -> &'static str {
-        match self {
-            SyncStatus::LocalOnly => "local_only",
-            SyncStatus::Offline { .. } => "offline",
-            SyncStatus::Syncing => "syncing",
-            SyncStatus::Synced { .. } => "synced",
-            SyncStatus::Error { .. } => "error",
-        }
+/// What the indicator says; `clock` turns a stored time into the local `HH:MM`.
+pub fn status_label(status: &SyncStatus, clock: impl Fn(&DateTime<Utc>) -> String) -> String {
+    match status {
+        SyncStatus::LocalOnly => "Local only".to_owned(),
+        SyncStatus::Offline { reason, .. } => format!("Offline \u{2014} {reason}"),
+        SyncStatus::Syncing => "Syncing\u{2026}".to_owned(),
+        SyncStatus::Synced { at } => format!("Synced at {}", clock(at)),
+        SyncStatus::Error { reason, .. } => format!("Sync error \u{2014} {reason}"),
     }
-
-    /// What the indicator says; `clock` turns a stored time into the local `HH:MM`.
-    pub fn label(&self, clock: impl Fn(&str) -> String) -> String {
-        match self {
-            SyncStatus::LocalOnly => "Local only".to_owned(),
-            SyncStatus::Offline { reason, .. } => format!("Offline \u{2014} {reason}"),
-            SyncStatus::Syncing => "Syncing\u{2026}".to_owned(),
-            SyncStatus::Synced { at } => format!("Synced at {}", clock(at)),
-            SyncStatus::Error { reason, .. } => format!("Sync error \u{2014} {reason}"),
-        }
-    }
-}
-
-/// `account_get`'s reply.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct AccountView {
-    pub session: Option<AccountSession>,
-    pub status: SyncStatus,
-    pub needs_login: bool,
-}
-
-/// The `sync-status` event's payload.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct SyncUpdate {
-    pub status: SyncStatus,
-    pub needs_login: bool,
-}
-
-/// What one `sync_now` round did (the fields the page shows).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct SyncReport {
-    pub documents: usize,
-    pub received: usize,
-    pub sent: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -146,24 +88,21 @@ impl Reducible for AccountState {
     }
 }
 
-/// A stored UTC time as the local `HH:MM` (the webview knows the person's timezone).
+/// A UTC time as the local `HH:MM` (the webview knows the person's timezone).
 #[cfg(target_arch = "wasm32")]
-pub fn local_clock(at: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(at));
-    if date.get_time().is_nan() {
-        return at.to_owned();
-    }
+pub fn local_clock(at: &DateTime<Utc>) -> String {
+    // Milliseconds since the epoch are exact in an f64 for any date Folio stores.
+    #[allow(clippy::cast_precision_loss)]
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
 /// Native builds (unit tests) have no webview clock: `HH:MM` in UTC.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn local_clock(at: &str) -> String {
-    at.split('T')
-        .nth(1)
-        .and_then(|t| t.get(..5))
-        .unwrap_or(at)
-        .to_owned()
+pub fn local_clock(at: &DateTime<Utc>) -> String {
+    at.format("%H:%M").to_string()
 }
 
 #[derive(Properties, PartialEq)]
@@ -178,7 +117,7 @@ pub fn sync_indicator(props: &IndicatorProps) -> Html {
     let account = &props.account;
     let (state, text) = match (&account.status, account.needs_login) {
         (_, true) => ("needs_login", "Log in again".to_owned()),
-        (Some(status), false) => (status.state(), status.label(local_clock)),
+        (Some(status), false) => (status.state(), status_label(status, local_clock)),
         (None, false) if account.load_error.is_some() => {
             ("error", "Sync status unavailable".to_owned())
         }
@@ -204,7 +143,9 @@ mod tests {
     use folio_model::ErrorKind;
 
     fn synced(at: &str) -> SyncStatus {
-        SyncStatus::Synced { at: at.to_owned() }
+        SyncStatus::Synced {
+            at: at.parse().unwrap(),
+        }
     }
 
     #[test]
@@ -214,12 +155,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.state(), "offline");
-        assert_eq!(s.label(local_clock), "Offline \u{2014} cannot reach");
+        assert_eq!(
+            status_label(&s, local_clock),
+            "Offline \u{2014} cannot reach"
+        );
         let s: SyncStatus =
             serde_json::from_str(r#"{"state":"synced","at":"2025-01-02T13:45:05.123Z"}"#).unwrap();
-        assert_eq!(s.label(local_clock), "Synced at 13:45");
+        assert_eq!(status_label(&s, local_clock), "Synced at 13:45");
         let s: SyncStatus = serde_json::from_str(r#"{"state":"local_only"}"#).unwrap();
-        assert_eq!(s.label(local_clock), "Local only");
+        assert_eq!(status_label(&s, local_clock), "Local only");
     }
 
     #[test]
@@ -264,8 +208,8 @@ mod tests {
         let session = AccountSession {
             server: "http://127.0.0.1:8787".into(),
             email: "a@b.example".into(),
-            account_id: "acc".into(),
-            user_id: "usr".into(),
+            account_id: uuid::Uuid::nil(),
+            user_id: uuid::Uuid::max(),
             role: "owner".into(),
         };
         let s = s.reduce(AccountAction::LoggedIn(session));

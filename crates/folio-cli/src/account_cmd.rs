@@ -3,8 +3,8 @@
 use crate::output::{print_json, Failure};
 use crate::JsonFlag;
 use clap::{Args, Subcommand};
-use folio_core::sync_client::SyncStatus;
 use folio_core::Folio;
+use folio_model::SyncStatus;
 
 #[derive(Subcommand)]
 pub enum AccountCommand {

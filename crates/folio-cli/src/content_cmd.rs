@@ -238,7 +238,7 @@ async fn show(folio: &Folio, args: ShowArgs) -> Result<(), Failure> {
     }
     println!(
         "  AI cost:  ${} ({} credits; {} calls, {} tokens in, {} out, {} images)",
-        crate::usage_cmd::usd(cost.cost_usd),
+        folio_model::usd(cost.cost_usd),
         cost.credits,
         cost.calls,
         cost.tokens_in,

@@ -290,15 +290,6 @@ fn invalid(field: &str, message: String) -> Failure {
     )
 }
 
-fn parse_size(raw: &str) -> Result<ImageDimensions, Failure> {
-    let bad = || invalid("sizes", format!("{raw:?} is not a size like 1024x1024"));
-    let (w, h) = raw.trim().split_once(['x', 'X']).ok_or_else(bad)?;
-    Ok(ImageDimensions {
-        width: w.trim().parse().map_err(|_| bad())?,
-        height: h.trim().parse().map_err(|_| bad())?,
-    })
-}
-
 fn price(d: Option<Decimal>) -> String {
     d.map(|d| format!("${d}")).unwrap_or_else(|| "-".into())
 }
@@ -363,7 +354,10 @@ pub async fn run_model(folio: &Folio, command: ModelCommand) -> Result<(), Failu
             let sizes = a
                 .sizes
                 .iter()
-                .map(|s| parse_size(s))
+                .map(|s| {
+                    s.parse::<ImageDimensions>()
+                        .map_err(|e| invalid("sizes", e))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let model = folio
                 .add_model(NewAiModel {

@@ -3,10 +3,8 @@
 use crate::output::{print_json, print_table, Failure};
 use crate::JsonFlag;
 use clap::Args;
-use folio_core::ledger::parse_usage_date;
 use folio_core::Folio;
-use folio_model::{SiteId, UsageFilter, UsageGroup, UsageRow};
-use rust_decimal::{Decimal, RoundingStrategy};
+use folio_model::{usd, SiteId, UsageFilter, UsageGroup, UsageRow};
 
 #[derive(Args)]
 pub struct UsageArgs {
@@ -27,20 +25,7 @@ pub struct UsageArgs {
 }
 
 pub async fn run(folio: &Folio, args: UsageArgs) -> Result<(), Failure> {
-    let filter = UsageFilter {
-        site: args.site,
-        content: None,
-        from: args
-            .from
-            .as_deref()
-            .map(|d| parse_usage_date("from", d, false))
-            .transpose()?,
-        until: args
-            .to
-            .as_deref()
-            .map(|d| parse_usage_date("to", d, true))
-            .transpose()?,
-    };
+    let filter = UsageFilter::from_dates(args.site, args.from.as_deref(), args.to.as_deref())?;
     let report = folio.usage_report(&filter, args.by).await?;
     if args.json.json {
         return print_json(&report);
@@ -78,12 +63,4 @@ pub async fn run(folio: &Folio, args: UsageArgs) -> Result<(), Failure> {
         &rows,
     );
     Ok(())
-}
-
-/// Dollars to 4 places, half away from zero (Decimal's own `{:.4}` truncates).
-pub fn usd(cost: Decimal) -> String {
-    format!(
-        "{:.4}",
-        cost.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
-    )
 }

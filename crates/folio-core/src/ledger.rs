@@ -148,35 +148,6 @@ pub fn month_bounds(at: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     (midnight(start), midnight(next))
 }
 
-/// A `--from`/`--to` value: `YYYY-MM-DD` (a whole UTC day, so `to` includes that day) or an
-/// RFC 3339 instant. Returns an inclusive start or an exclusive end.
-pub fn parse_usage_date(
-    field: &'static str,
-    raw: &str,
-    end: bool,
-) -> Result<DateTime<Utc>, CoreError> {
-    let raw = raw.trim();
-    if let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        let day = if end {
-            day.succ_opt().unwrap_or(day)
-        } else {
-            day
-        };
-        return Ok(Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()));
-    }
-    match DateTime::parse_from_rfc3339(raw) {
-        // Stored times have microseconds; one more makes an instant end inclusive.
-        Ok(t) if end => Ok(t.with_timezone(&Utc) + Duration::microseconds(1)),
-        Ok(t) => Ok(t.with_timezone(&Utc)),
-        Err(_) => Err(CoreError::invalid(
-            field,
-            format!(
-                "{raw:?} is not a date; use YYYY-MM-DD (a UTC day) or an RFC 3339 time such as 2026-01-31T12:00:00Z"
-            ),
-        )),
-    }
-}
-
 fn int(x: u64) -> i64 {
     i64::try_from(x).unwrap_or(i64::MAX)
 }
@@ -1035,23 +1006,6 @@ mod tests {
         let (start, end) = month_bounds(at);
         assert_eq!(ts(start), "2025-12-01T00:00:00.000000Z");
         assert_eq!(ts(end), "2026-01-01T00:00:00.000000Z");
-    }
-
-    #[test]
-    fn usage_dates_are_days_or_instants() {
-        let from = parse_usage_date("from", "2026-01-31", false).unwrap();
-        let to = parse_usage_date("to", "2026-01-31", true).unwrap();
-        assert_eq!(ts(from), "2026-01-31T00:00:00.000000Z");
-        assert_eq!(
-            ts(to),
-            "2026-02-01T00:00:00.000000Z",
-            "a whole day, inclusive"
-        );
-        let t = parse_usage_date("to", "2026-01-31T12:00:00+02:00", true).unwrap();
-        assert_eq!(ts(t), "2026-01-31T10:00:00.000001Z");
-        let err = parse_usage_date("from", "31/01/2026", false).unwrap_err();
-        assert_eq!(err.field(), Some("from"));
-        assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
     }
 
     #[test]

@@ -7,8 +7,9 @@ use crate::{CoreError, Entity, Folio, WriteTx};
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use folio_model::{
     AutomationConfig, AutomationConfigUpdate, ConnectionStatus, IntegrationId, IntegrationSync,
-    Platform, PublishDay, PublishingSettings, PublishingSettingsUpdate, Sector, SectorId, Site,
-    SiteAccess, SiteId, SiteIntegration, SyncStatus, TransitionError, UserId, MAX_SECTORS_PER_SITE,
+    IntegrationSyncStatus, Platform, PublishDay, PublishingSettings, PublishingSettingsUpdate,
+    Sector, SectorId, Site, SiteAccess, SiteId, SiteIntegration, TransitionError, UserId,
+    MAX_SECTORS_PER_SITE,
 };
 use sqlx::SqliteConnection;
 use std::str::FromStr;
@@ -829,7 +830,7 @@ pub(crate) async fn read_integration(
         platform: parse_stored::<Platform>("platform", &r.platform)?,
         external_site_url: r.external_site_url,
         sync_enabled: r.sync_enabled,
-        sync_status: parse_stored::<SyncStatus>("sync status", &r.sync_status)?,
+        sync_status: parse_stored::<IntegrationSyncStatus>("sync status", &r.sync_status)?,
         last_sync_at: r.last_sync_at,
         sync_error: r.sync_error,
         connection_status: parse_stored::<ConnectionStatus>(
@@ -924,7 +925,7 @@ impl Folio {
             .as_deref()
             .map(str::trim)
             .filter(|e| !e.is_empty());
-        if sync.sync_status == SyncStatus::Error && error.is_none() {
+        if sync.sync_status == IntegrationSyncStatus::Error && error.is_none() {
             return Err(CoreError::invalid("sync_error", "Say why the sync failed"));
         }
         let mut tx = self.begin_write().await?;
@@ -935,7 +936,10 @@ impl Folio {
             )));
         };
         let at = now();
-        let finished = matches!(sync.sync_status, SyncStatus::Completed | SyncStatus::Error);
+        let finished = matches!(
+            sync.sync_status,
+            IntegrationSyncStatus::Completed | IntegrationSyncStatus::Error
+        );
         let (structure, structure_at) = match &sync.structure {
             Some(s) => (s.clone(), Some(at)),
             None => (current.structure.clone(), current.structure_updated_at),

@@ -16,10 +16,10 @@ use crate::projection::{changed_keys, project_doc};
 use crate::{CoreError, Folio};
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::AutoCommit;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use folio_sync::{doc_store, DocId, Frame, Refusal};
 use futures_util::{FutureExt, SinkExt, StreamExt};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
@@ -42,49 +42,7 @@ const RECEIVE_BATCH: usize = 256;
 /// A round that is still exchanging messages after this long is an error.
 const ROUND_LIMIT: Duration = Duration::from_secs(300);
 
-/// The account this device syncs with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountSession {
-    pub server: String,
-    pub email: String,
-    pub account_id: Uuid,
-    pub user_id: Uuid,
-    pub role: String,
-}
-
-/// What the sync indicator shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SyncStatus {
-    /// Not logged in to a sync server.
-    LocalOnly,
-    Offline {
-        reason: String,
-        since: DateTime<Utc>,
-    },
-    Syncing,
-    Synced {
-        at: DateTime<Utc>,
-    },
-    Error {
-        reason: String,
-        at: DateTime<Utc>,
-    },
-}
-
-/// What one sync round did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SyncReport {
-    /// Documents in sync with the server after the round.
-    pub documents: usize,
-    /// Documents that changed here because of remote changes.
-    pub received: usize,
-    /// Sync messages this device sent.
-    pub sent: usize,
-    /// Documents the server would not sync, with the reason (`forbidden`, `read_only`, …).
-    pub refused: Vec<(String, String)>,
-    pub millis: u64,
-}
+pub use folio_model::{AccountSession, SyncReport, SyncStatus};
 
 #[derive(Deserialize)]
 struct Tokens {

@@ -10,8 +10,8 @@ use crate::keychain::{wordpress_password_entry, Keychain};
 use crate::site_settings::{check_site, commit_integration, now, ts};
 use crate::{CoreError, Entity, Folio};
 use folio_model::{
-    ConnectionStatus, DoctorReport, IntegrationSync, SiteId, SiteIntegration, SyncStatus,
-    WpAuthorization, WpConnect,
+    ConnectionStatus, DoctorReport, IntegrationSync, IntegrationSyncStatus, SiteId,
+    SiteIntegration, WpAuthorization, WpConnect,
 };
 use folio_wordpress::{ClientOptions, Credentials, WpClient};
 
@@ -166,7 +166,7 @@ impl Folio {
                 self.record_integration_sync(
                     site,
                     IntegrationSync {
-                        sync_status: SyncStatus::Completed,
+                        sync_status: IntegrationSyncStatus::Completed,
                         connection_status: Some(ConnectionStatus::Connected),
                         sync_error: None,
                         structure: Some(structure),
@@ -179,7 +179,7 @@ impl Folio {
                 self.record_integration_sync(
                     site,
                     IntegrationSync {
-                        sync_status: SyncStatus::Error,
+                        sync_status: IntegrationSyncStatus::Error,
                         connection_status: Some(ConnectionStatus::Error),
                         sync_error: Some(error.to_string()),
                         structure: None,

@@ -6,9 +6,9 @@
 use folio_core::Folio;
 use folio_model::{
     AutomationConfigUpdate, ConnectionStatus, ErrorKind, ImageStyle, IntegrationSync,
-    NewAuthorProfile, NewCluster, NewSite, NewTask, PromptKind, PromptSource, PublishDay,
-    PublishingSettingsUpdate, SettingKey, SettingSource, SettingValue, Site, SiteStructure,
-    SyncStatus,
+    IntegrationSyncStatus, NewAuthorProfile, NewCluster, NewSite, NewTask, PromptKind,
+    PromptSource, PublishDay, PublishingSettingsUpdate, SettingKey, SettingSource, SettingValue,
+    Site, SiteStructure,
 };
 
 async fn setup() -> (tempfile::TempDir, Folio, Site) {
@@ -490,14 +490,14 @@ async fn the_wordpress_connection_keeps_no_secret() {
     assert_eq!(i.external_site_url, "https://garden.example");
     assert_eq!(
         (i.connection_status, i.sync_status),
-        (ConnectionStatus::Configured, SyncStatus::Pending)
+        (ConnectionStatus::Configured, IntegrationSyncStatus::Pending)
     );
 
     let err = folio
         .record_integration_sync(
             site.id,
             IntegrationSync {
-                sync_status: SyncStatus::Error,
+                sync_status: IntegrationSyncStatus::Error,
                 connection_status: None,
                 sync_error: None,
                 structure: None,
@@ -514,7 +514,7 @@ async fn the_wordpress_connection_keeps_no_secret() {
         .record_integration_sync(
             site.id,
             IntegrationSync {
-                sync_status: SyncStatus::Completed,
+                sync_status: IntegrationSyncStatus::Completed,
                 connection_status: Some(ConnectionStatus::Connected),
                 sync_error: None,
                 structure: Some(structure.clone()),

@@ -7,8 +7,8 @@
 #[path = "support/sync_server.rs"]
 mod sync_server;
 
-use folio_core::sync_client::SyncStatus;
 use folio_core::Folio;
+use folio_model::SyncStatus;
 use folio_model::{KeywordFilter, KeywordQuery, NewSite, SiteId};
 use folio_server::PlanId;
 

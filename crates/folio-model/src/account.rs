@@ -1,49 +1,13 @@
 //! The account scope: people, plans, subscriptions, credits and which modules are switched on.
 
-use crate::ids::{AccountId, UserId};
+use crate::ids::{id_type, AccountId, UserId};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// Declares a typed UUID id for records that only this part of the model knows about.
-macro_rules! record_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub uuid::Uuid);
-
-        impl $name {
-            pub fn as_uuid(&self) -> uuid::Uuid {
-                self.0
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = uuid::Error;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                uuid::Uuid::parse_str(s).map(Self)
-            }
-        }
-
-        impl From<uuid::Uuid> for $name {
-            fn from(u: uuid::Uuid) -> Self {
-                Self(u)
-            }
-        }
-    };
-}
-pub(crate) use record_id;
-
-record_id!(
+id_type!(
     /// A subscription of a server account to a plan.
     SubscriptionId
 );

@@ -1,13 +1,13 @@
 //! AI configuration: the models Folio can call and what they cost, image options, prompts,
 //! author profiles and the credit price of each operation.
 
-use crate::account::record_id;
+use crate::ids::id_type;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-record_id!(
+id_type!(
     /// An author profile (a voice articles are written in).
     AuthorProfileId
 );
@@ -127,6 +127,20 @@ pub struct ImageDimensions {
 impl fmt::Display for ImageDimensions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}x{}", self.width, self.height)
+    }
+}
+
+/// `1024x1024` (or `1024X1024`, spaces around the numbers allowed); the error says what was
+/// expected.
+impl FromStr for ImageDimensions {
+    type Err = String;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("{raw:?} is not a size like 1024x1024");
+        let (w, h) = raw.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+        Ok(ImageDimensions {
+            width: w.trim().parse().map_err(|_| bad())?,
+            height: h.trim().parse().map_err(|_| bad())?,
+        })
     }
 }
 
@@ -251,5 +265,15 @@ mod tests {
             serde_json::from_str::<PromptKind>("\"image_prompt_extraction\"").unwrap(),
             PromptKind::ImagePromptExtraction
         );
+    }
+
+    #[test]
+    fn image_sizes_parse_from_width_x_height() {
+        let d = |width, height| ImageDimensions { width, height };
+        assert_eq!(" 1024 X 768 ".parse::<ImageDimensions>(), Ok(d(1024, 768)));
+        assert_eq!(d(1792, 1024).to_string().parse(), Ok(d(1792, 1024)));
+        let err = "1024".parse::<ImageDimensions>().unwrap_err();
+        assert!(err.contains("like 1024x1024"), "{err}");
+        assert!("axb".parse::<ImageDimensions>().is_err());
     }
 }

@@ -1,44 +1,45 @@
 //! Typed ids. Every synced record has a UUIDv7 created on the device that creates it; the type
 //! wrappers keep a site id from being passed where a sector id is expected.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-use uuid::Uuid;
-
+/// Declares a typed UUID id. The one id macro of the model: the ids below and those declared
+/// next to the records only one module knows about (subscriptions, ledger entries…).
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize,
+        )]
         #[serde(transparent)]
-        pub struct $name(pub Uuid);
+        pub struct $name(pub uuid::Uuid);
 
         impl $name {
-            pub fn as_uuid(&self) -> Uuid {
+            pub fn as_uuid(&self) -> uuid::Uuid {
                 self.0
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
             }
         }
 
-        impl FromStr for $name {
+        impl std::str::FromStr for $name {
             type Err = uuid::Error;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Uuid::parse_str(s).map(Self)
+                uuid::Uuid::parse_str(s).map(Self)
             }
         }
 
-        impl From<Uuid> for $name {
-            fn from(u: Uuid) -> Self {
+        impl From<uuid::Uuid> for $name {
+            fn from(u: uuid::Uuid) -> Self {
                 Self(u)
             }
         }
     };
 }
+pub(crate) use id_type;
 
 id_type!(
     /// An account: the owner of sites, people, settings and credits.

@@ -2,21 +2,22 @@
 //! entries, and what a call is estimated to cost. How credits are computed and balances derived
 //! is core's business (docs/credits.md); these are the shapes that cross to the screen.
 
-use crate::account::record_id;
 use crate::ai_config::AiOperation;
+use crate::error::{ErrorDto, ErrorKind};
+use crate::ids::id_type;
 use crate::ids::{AccountId, ContentId, SiteId};
-use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-record_id!(
+id_type!(
     /// One ledger entry (one provider call).
     LedgerEntryId
 );
 
-record_id!(
+id_type!(
     /// Credits reserved on this device while a provider call runs.
     CreditHoldId
 );
@@ -145,6 +146,65 @@ pub struct UsageFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
+impl UsageFilter {
+    /// A filter from the dates a person typed (`--from`/`--to` in the CLI, the date fields of
+    /// the Usage page): each `YYYY-MM-DD` (a whole UTC day, so `to` includes that day) or an
+    /// RFC 3339 instant; blank means no bound. The error names the field.
+    pub fn from_dates(
+        site: Option<SiteId>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Self, ErrorDto> {
+        let bound = |field, raw: Option<&str>, end| {
+            raw.map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(|d| parse_usage_date(field, d, end))
+                .transpose()
+        };
+        Ok(UsageFilter {
+            site,
+            content: None,
+            from: bound("from", from, false)?,
+            until: bound("to", to, true)?,
+        })
+    }
+}
+
+/// One bound of a usage filter: `YYYY-MM-DD` (a whole UTC day) or an RFC 3339 instant. Returns
+/// an inclusive start, or with `end` an exclusive end.
+pub fn parse_usage_date(field: &str, raw: &str, end: bool) -> Result<DateTime<Utc>, ErrorDto> {
+    let raw = raw.trim();
+    if let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        let day = if end {
+            day.succ_opt().unwrap_or(day)
+        } else {
+            day
+        };
+        return Ok(Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()));
+    }
+    match DateTime::parse_from_rfc3339(raw) {
+        // Stored times have microseconds; one more makes an instant end inclusive.
+        Ok(t) if end => Ok(t.with_timezone(&Utc) + Duration::microseconds(1)),
+        Ok(t) => Ok(t.with_timezone(&Utc)),
+        Err(_) => Err(ErrorDto::new(
+            ErrorKind::Validation,
+            format!(
+                "{raw:?} is not a date; use YYYY-MM-DD (a UTC day) or an RFC 3339 time such as 2026-01-31T12:00:00Z"
+            ),
+        )
+        .with_field(field)),
+    }
+}
+
+/// An amount in US dollars to 4 places, rounded half away from zero (Decimal's own `{:.4}`
+/// truncates): `0.0123`. The CLI prints it in a USD column, the app after a `$`.
+pub fn usd(cost: Decimal) -> String {
+    format!(
+        "{:.4}",
+        cost.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+    )
+}
+
 /// What a usage report's rows are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -265,5 +325,46 @@ mod tests {
             (failed.as_str(), failed.error_kind()),
             ("failed", Some("truncated"))
         );
+    }
+
+    fn ts(t: DateTime<Utc>) -> String {
+        t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    }
+
+    #[test]
+    fn usage_dates_are_days_or_instants() {
+        let from = parse_usage_date("from", "2026-01-31", false).unwrap();
+        let to = parse_usage_date("to", "2026-01-31", true).unwrap();
+        assert_eq!(ts(from), "2026-01-31T00:00:00.000000Z");
+        assert_eq!(
+            ts(to),
+            "2026-02-01T00:00:00.000000Z",
+            "a whole day, inclusive"
+        );
+        let t = parse_usage_date("to", "2026-01-31T12:00:00+02:00", true).unwrap();
+        assert_eq!(ts(t), "2026-01-31T10:00:00.000001Z");
+        let err = parse_usage_date("from", "31/01/2026", false).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("from"));
+        assert!(err.message.contains("YYYY-MM-DD"), "{err:?}");
+    }
+
+    #[test]
+    fn a_filter_from_typed_dates_ignores_blanks_and_names_the_bad_field() {
+        let f = UsageFilter::from_dates(None, Some(" 2026-01-31 "), Some("  ")).unwrap();
+        assert_eq!(
+            f.from.map(ts).as_deref(),
+            Some("2026-01-31T00:00:00.000000Z")
+        );
+        assert_eq!(f.until, None);
+        let err = UsageFilter::from_dates(None, None, Some("tomorrow")).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("to"));
+    }
+
+    #[test]
+    fn dollars_round_half_away_from_zero() {
+        assert_eq!(usd(Decimal::new(123_456, 7)), "0.0123");
+        assert_eq!(usd(Decimal::new(5, 5)), "0.0001");
+        assert_eq!(usd(Decimal::ZERO), "0.0000");
+        assert_eq!(usd(Decimal::new(15, 1)), "1.5000");
     }
 }

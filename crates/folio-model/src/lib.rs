@@ -15,6 +15,7 @@ pub mod publishing;
 pub mod settings;
 pub mod site;
 pub mod status;
+pub mod sync;
 pub mod writer;
 
 pub use account::{
@@ -37,9 +38,9 @@ pub use keyword::{
     MAX_KEYWORD_PAGE,
 };
 pub use ledger::{
-    Affordability, CallOutcome, ContentUsage, CreditHold, CreditHoldId, DailySiteUsage,
-    EstimateInput, LedgerEntry, LedgerEntryId, UsageFilter, UsageGroup, UsageRecord, UsageReport,
-    UsageRow,
+    parse_usage_date, usd, Affordability, CallOutcome, ContentUsage, CreditHold, CreditHoldId,
+    DailySiteUsage, EstimateInput, LedgerEntry, LedgerEntryId, UsageFilter, UsageGroup,
+    UsageRecord, UsageReport, UsageRow,
 };
 pub use planner::{
     Cluster, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector, NewCluster,
@@ -48,10 +49,10 @@ pub use planner::{
 pub use provider::{KeyState, NewAiModel, ProviderCheck, ProviderInfo};
 pub use publishing::{
     AutomationConfig, AutomationConfigUpdate, CheckOutcome, ConnectionStatus, DoctorCheck,
-    DoctorReport, IntegrationId, IntegrationSync, Platform, PostStatus, PublishAction, PublishDay,
-    PublishOutcome, PublishRequest, PublishingRecord, PublishingRecordId, PublishingSettings,
-    PublishingSettingsUpdate, RecordStatus, RemoteItem, SiteAccess, SiteIntegration, SiteStructure,
-    SyncStatus, WpAuthorization, WpConnect,
+    DoctorReport, IntegrationId, IntegrationSync, IntegrationSyncStatus, Platform, PostStatus,
+    PublishAction, PublishDay, PublishOutcome, PublishRequest, PublishingRecord,
+    PublishingRecordId, PublishingSettings, PublishingSettingsUpdate, RecordStatus, RemoteItem,
+    SiteAccess, SiteIntegration, SiteStructure, WpAuthorization, WpConnect,
 };
 pub use settings::{
     AiSettings, EffectiveSetting, Resolved, SettingKey, SettingSource, SettingValue,
@@ -61,6 +62,7 @@ pub use status::{
     transition, AutomationRunStatus, ClusterStatus, ContentStatus, IdeaStatus, ImageStatus,
     KeywordStatus, SiteStatus, Status, TaskStatus, TransitionError,
 };
+pub use sync::{AccountSession, AccountView, SyncReport, SyncStatus, SyncUpdate};
 pub use writer::{
     AttachImage, Content, ContentFilter, ContentSummary, ContentUpdate, Image, ImageResult,
     ImageType, NewContent, NewImage, NewTask, SiteStatusChange, Task, TaskContent, TaxonomyType,

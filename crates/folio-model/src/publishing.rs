@@ -1,15 +1,15 @@
 //! Per-site configuration for getting articles out: the publishing schedule, the automation
 //! run's limits and the WordPress connection (without its secret, which lives in the keychain).
 
-use crate::account::record_id;
 use crate::ai_config::choice_enum;
+use crate::ids::id_type;
 use crate::ids::{SiteId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-record_id!(
+id_type!(
     /// A site's connection to its platform.
     IntegrationId
 );
@@ -141,7 +141,7 @@ choice_enum! {
 }
 
 choice_enum! {
-    SyncStatus, "sync status" {
+    IntegrationSyncStatus, "sync status" {
         Pending = "pending", Syncing = "syncing", Completed = "completed", Error = "error",
     }
 }
@@ -193,7 +193,7 @@ pub struct SiteIntegration {
     /// The site's home URL (`https://example.com`).
     pub external_site_url: String,
     pub sync_enabled: bool,
-    pub sync_status: SyncStatus,
+    pub sync_status: IntegrationSyncStatus,
     pub last_sync_at: Option<DateTime<Utc>>,
     pub sync_error: Option<String>,
     pub connection_status: ConnectionStatus,
@@ -212,7 +212,7 @@ pub struct SiteIntegration {
 /// What a sync or connection check found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrationSync {
-    pub sync_status: SyncStatus,
+    pub sync_status: IntegrationSyncStatus,
     #[serde(default)]
     pub connection_status: Option<ConnectionStatus>,
     /// Why it failed; required for `error`.
@@ -336,7 +336,7 @@ choice_enum! {
     }
 }
 
-record_id!(
+id_type!(
     /// One publishing attempt.
     PublishingRecordId
 );

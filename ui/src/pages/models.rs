@@ -61,18 +61,8 @@ fn sizes(raw: &str) -> Result<Vec<ImageDimensions>, ErrorDto> {
     raw.split([',', ' '])
         .filter(|s| !s.trim().is_empty())
         .map(|s| {
-            let bad = || {
-                ErrorDto::new(
-                    ErrorKind::Validation,
-                    format!("{s:?} is not a size like 1024x1024"),
-                )
-                .with_field("sizes")
-            };
-            let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
-            Ok(ImageDimensions {
-                width: w.trim().parse().map_err(|_| bad())?,
-                height: h.trim().parse().map_err(|_| bad())?,
-            })
+            s.parse::<ImageDimensions>()
+                .map_err(|e| ErrorDto::new(ErrorKind::Validation, e).with_field("sizes"))
         })
         .collect()
 }

@@ -5,8 +5,9 @@
 
 use crate::ipc;
 use crate::pages::providers::ProvidersSection;
-use crate::sync::{local_clock, AccountAction, AccountSession, AccountState, SyncReport};
+use crate::sync::{local_clock, status_label, AccountAction, AccountState};
 use folio_model::ErrorDto;
+use folio_model::{AccountSession, SyncReport};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
@@ -302,7 +303,7 @@ fn session_panel(
     let status = account
         .status
         .as_ref()
-        .map(|s| s.label(local_clock))
+        .map(|s| status_label(s, local_clock))
         .unwrap_or_default();
     let busy = state.syncing_now || state.logging_out;
     html! {
@@ -311,7 +312,7 @@ fn session_panel(
                 <dt>{"Server"}</dt><dd id="account-server-value">{&session.server}</dd>
                 <dt>{"Email"}</dt><dd id="account-email-value">{&session.email}</dd>
                 <dt>{"Role"}</dt><dd id="account-role">{&session.role}</dd>
-                <dt>{"Account id"}</dt><dd id="account-id" class="mono">{&session.account_id}</dd>
+                <dt>{"Account id"}</dt><dd id="account-id" class="mono">{session.account_id.to_string()}</dd>
                 <dt>{"Last status"}</dt>
                 <dd id="account-status" data-state={account.status.as_ref().map(|s| s.state())}>{status}</dd>
             </dl>
@@ -441,8 +442,8 @@ mod tests {
         let s = s.reduce(SettingsAction::SessionKnown(AccountSession {
             server: "http://127.0.0.1:8787".into(),
             email: "kept@x.example".into(),
-            account_id: "a".into(),
-            user_id: "u".into(),
+            account_id: uuid::Uuid::nil(),
+            user_id: uuid::Uuid::nil(),
             role: "owner".into(),
         }));
         assert_eq!(s.form.server, "http://127.0.0.1:8787");
