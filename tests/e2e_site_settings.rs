@@ -8,8 +8,10 @@
 
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use folio_core::keywords::ImportOptions;
-use folio_core::site_settings::{apply_publishing_update, default_publishing_settings};
+use folio_core::planner::keyword_import::ImportOptions;
+use folio_core::sites::publishing_settings::{
+    apply_publishing_update, default_publishing_settings,
+};
 use folio_core::Folio;
 use folio_e2e::{
     click, display_available, props, screenshot, send_keys, texts, type_into, wait_for_attr,

@@ -52,7 +52,7 @@ async fn sites_page_creates_validates_and_persists() -> anyhow::Result<()> {
     type_into(&app, "#site-name", "Broken").await?;
     type_into(&app, "#site-domain", "not a domain").await?;
     click(&app, "#site-submit").await?;
-    let expected = folio_core::sites::normalize_domain("not a domain")
+    let expected = folio_core::sites::site::normalize_domain("not a domain")
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();

@@ -2,8 +2,8 @@
 
 use crate::sync::{self, SyncControl};
 use crate::AppState;
-use folio_core::keywords::ImportOptions;
 use folio_core::Folio;
+use folio_core::ImportOptions;
 use folio_model::{AccountSession, AccountView, SyncReport, SyncStatus};
 use folio_model::{
     ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport,

@@ -3,7 +3,7 @@
 use crate::output::{print_json, print_table, Failure};
 use crate::JsonFlag;
 use clap::{Args, Subcommand};
-use folio_core::image_store::MAX_IMAGE_BYTES;
+use folio_core::MAX_IMAGE_BYTES;
 use folio_core::{CoreError, Folio};
 use folio_model::{AttachImage, ContentId, ImageId, NewContent, SectorId, SiteId};
 use std::path::{Path, PathBuf};

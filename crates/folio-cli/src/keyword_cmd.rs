@@ -3,8 +3,8 @@
 use crate::output::{print_json, print_table, Failure};
 use crate::JsonFlag;
 use clap::{Args, Subcommand};
-use folio_core::keywords::ImportOptions;
 use folio_core::Folio;
+use folio_core::ImportOptions;
 use folio_model::{
     ClusterId, ImportProgress, Intent, KeywordBulkAction, KeywordFilter, KeywordId, KeywordQuery,
     KeywordSort, KeywordStatus, SectorId, SiteId,

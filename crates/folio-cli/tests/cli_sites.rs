@@ -90,7 +90,7 @@ fn bad_input_exits_non_zero_with_the_core_message() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     // The same text core returns to the desktop form.
-    let expected = folio_core::sites::normalize_domain("not a domain")
+    let expected = folio_core::sites::site::normalize_domain("not a domain")
         .unwrap_err()
         .to_string();
     assert!(err.contains(&expected), "stderr {err:?} lacks {expected:?}");

@@ -6,7 +6,7 @@
 //!
 //! `FOLIO_BENCH_ROWS` changes the row count (default 100000).
 
-use folio_core::keywords::ImportOptions;
+use folio_core::planner::keyword_import::ImportOptions;
 use folio_core::Folio;
 use folio_model::{
     Intent, KeywordFilter, KeywordQuery, KeywordSort, KeywordSortField, KeywordStatus, NewSite,
@@ -172,7 +172,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let t = Instant::now();
-    let parsed_once = folio_core::keyword_import::parse_keyword_file(&file)?;
+    let parsed_once = folio_core::planner::keyword_file::parse_keyword_file(&file)?;
     println!(
         "P1 parsing alone: {:.0} ms for {} rows",
         ms(t.elapsed()),
@@ -181,14 +181,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     drop(parsed_once);
 
     // P1b: the baseline, a plain batched INSERT of the same rows into the same table.
-    let parsed = folio_core::keyword_import::parse_keyword_file(&file)?;
+    let parsed = folio_core::planner::keyword_file::parse_keyword_file(&file)?;
     let mut baseline_times = Vec::new();
     for _ in 0..3 {
         let dir = tempfile::tempdir()?;
         let (folio, site) = fresh_site(dir.path()).await?;
         let sector = folio.resolve_sector(site, None).await?;
         let t = Instant::now();
-        folio_core::keywords::bench_plain_insert(&folio, site, sector, &parsed.rows).await?;
+        folio_core::planner::keyword_import::bench_plain_insert(&folio, site, sector, &parsed.rows)
+            .await?;
         baseline_times.push(t.elapsed());
         folio.close().await;
     }

@@ -25,7 +25,7 @@ pub enum CoreError {
 
     /// A keyword file that cannot be imported at all.
     #[error(transparent)]
-    Import(#[from] crate::keyword_import::ImportError),
+    Import(#[from] crate::planner::keyword_file::ImportError),
 
     #[error("{0}")]
     Limit(String),

@@ -1,40 +1,33 @@
 //! Folio's core: the one place where business rules live.
 //!
-//! The desktop shell, the CLI and (later) the sync server call these operations and nothing else;
-//! they parse input, call one operation and map its [`CoreError`] to an [`folio_model::ErrorDto`].
+//! The desktop shell, the CLI and the sync server call these operations and nothing else; they
+//! parse input, call one operation and map its [`CoreError`] to an [`folio_model::ErrorDto`].
+//!
+//! Code lives in feature folders (docs/architecture.md maps each to what it owns):
+//! [`store`] (the database, the one write path, documents ↔ rows), [`account`], [`sites`],
+//! [`planner`] (keywords, clusters, ideas), [`writer`] (tasks, articles, images, terms), [`ai`]
+//! (providers, models, prompts, paid calls), [`credits`] (the ledger), [`publishing`]
+//! (WordPress), [`sync`] (the sync server) and [`jobs`] (long work: progress, cancel, locks).
+//! Operations are methods of [`Folio`]; the paths re-exported below are the stable ones the shell
+//! and the CLI import.
 
-pub mod accounts;
-pub mod ai_calls;
+pub mod account;
+pub mod ai;
+pub mod credits;
 pub mod defaults;
 pub mod error;
-pub mod image_store;
-pub mod images;
 pub mod keychain;
-pub mod keyword_docs;
-pub mod keyword_import;
-mod keyword_index;
-pub mod keywords;
-pub mod ledger;
 pub mod logging;
-mod mirror;
-pub mod model_registry;
 pub mod paths;
 pub mod planner;
-pub mod projection;
-pub mod prompts;
-pub mod providers;
-pub mod publisher;
-pub mod seed_keywords;
-pub mod settings;
-pub mod site_settings;
+pub mod publishing;
 pub mod sites;
 pub mod store;
-pub mod sync_client;
+pub mod sync;
 pub mod text;
-pub mod wordpress;
-pub mod write;
 pub mod writer;
 
 pub use error::CoreError;
-pub use store::Folio;
-pub use write::{Entity, WriteTx};
+pub use planner::keyword_import::ImportOptions;
+pub use store::{Entity, Folio, WriteTx};
+pub use writer::image_files::MAX_IMAGE_BYTES;

@@ -9,7 +9,7 @@
 mod sync_server;
 
 use folio_ai::{CancellationToken, ChatRequest, ImageRequest, Message, StructuredRequest};
-use folio_core::ai_calls::AiCall;
+use folio_core::ai::calls::AiCall;
 use folio_core::Folio;
 use folio_model::{AiOperation, ErrorKind, NewContent, NewSite, UsageFilter};
 use folio_server::PlanId;

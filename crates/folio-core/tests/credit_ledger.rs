@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use folio_core::ledger::month_bounds;
+use folio_core::credits::balance::month_bounds;
 use folio_core::{CoreError, Folio};
 use folio_model::{
     AiOperation, CallOutcome, ContentId, ErrorKind, EstimateInput, LedgerEntry, NewContent,

@@ -177,7 +177,7 @@ async fn only_images_are_accepted() {
     assert!(empty.to_string().contains("is empty"), "{empty}");
 
     let mut huge = PNG.to_vec();
-    huge.resize(folio_core::image_store::MAX_IMAGE_BYTES + 1, 0);
+    huge.resize(folio_core::writer::image_files::MAX_IMAGE_BYTES + 1, 0);
     let too_big = folio
         .attach_image(attach(&content, "huge.png", &huge, false))
         .await

@@ -4,7 +4,7 @@
 // Test helpers panic on purpose: a panic is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use folio_core::keyword_import::{
+use folio_core::planner::keyword_file::{
     parse_keyword_file, ImportError, ParsedImport, ParsedKeyword, RejectedLine,
 };
 use folio_model::{Intent, KeywordFormat};

@@ -3,7 +3,7 @@
 // Test helpers panic on purpose: a panic is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use folio_core::keywords::ImportOptions;
+use folio_core::planner::keyword_import::ImportOptions;
 use folio_core::{CoreError, Folio};
 use folio_model::{
     ErrorKind, ImportProgress, Intent, KeywordBulkAction, KeywordFilter, KeywordFormat,

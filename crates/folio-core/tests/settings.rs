@@ -264,7 +264,7 @@ async fn prompts_resolve_task_then_account_then_global_then_built_in() {
         .unwrap();
     let p = folio.resolve_prompt(kind, None).await.unwrap();
     assert_eq!(p.source, PromptSource::BuiltIn);
-    assert_eq!(p.text, folio_core::prompts::builtin(kind).trim());
+    assert_eq!(p.text, folio_core::ai::prompts::builtin(kind).trim());
 
     let err = folio
         .set_account_prompt(kind, "Use [IGNY8_CLUSTERS]")

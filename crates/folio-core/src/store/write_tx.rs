@@ -1,0 +1,95 @@
+//! The one write path. Every mutation of authored data goes through a [`WriteTx`]: an
+//! `IMMEDIATE` SQLite transaction (so the app and the CLI never dead-lock upgrading a read lock).
+//! At commit the rows it changed become changes of their Automerge documents, which are saved in
+//! the same transaction ([`crate::store::mirror`]): rows and documents commit together or not at all.
+
+use crate::{CoreError, Folio};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+use uuid::Uuid;
+
+/// The kinds of authored records, for change tracking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Account,
+    Site,
+    Sector,
+    SiteSettings,
+    Keyword,
+    Cluster,
+    Idea,
+    Task,
+    Content,
+    Image,
+    Taxonomy,
+    AccountSettings,
+    Prompt,
+    AuthorProfile,
+    CreditLedger,
+}
+
+/// A write in progress. Dropping it without [`WriteTx::commit`] rolls everything back.
+pub struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+    touched: Vec<(Entity, Uuid)>,
+    /// Bulk changes (imports, bulk status changes) are recorded as a count, not row by row.
+    bulk: Vec<(Entity, usize)>,
+    pub(crate) docs: crate::store::mirror::OpenDocs,
+    changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+impl WriteTx {
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+
+    /// Record that a record was created, changed or deleted.
+    pub fn touch(&mut self, entity: Entity, id: Uuid) {
+        self.touched.push((entity, id));
+    }
+
+    /// Record a bulk change of `count` records of one kind.
+    pub fn touch_many(&mut self, entity: Entity, count: usize) {
+        if count > 0 {
+            self.bulk.push((entity, count));
+        }
+    }
+
+    /// The connection and the documents this write keeps open, for writing to both.
+    pub(crate) fn parts(&mut self) -> (&mut SqliteConnection, &mut crate::store::mirror::OpenDocs) {
+        (&mut self.tx, &mut self.docs)
+    }
+
+    pub async fn commit(mut self) -> Result<(), CoreError> {
+        let (touched, bulk) = (self.touched.len(), self.bulk.len());
+        let records = crate::store::mirror::flush(&mut self.tx, &mut self.docs).await?;
+        let docs = self.docs.save_all(&mut self.tx).await?;
+        self.tx.commit().await?;
+        if docs > 0 {
+            // Wakes this process's sync loop (and the app's views) at once; other processes on
+            // the same data directory see `doc_versions` change.
+            self.changes.send_modify(|n| *n += 1);
+        }
+        tracing::debug!(touched, bulk, records, docs, "write committed");
+        Ok(())
+    }
+}
+
+impl Folio {
+    /// Ticks after every committed write that changed documents in this process, local edits
+    /// and applied remote changes alike.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Start a write. Waits (up to the busy timeout) while another process writes.
+    pub async fn begin_write(&self) -> Result<WriteTx, CoreError> {
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx {
+            tx,
+            touched: Vec::new(),
+            bulk: Vec::new(),
+            docs: Default::default(),
+            changes: self.changes.clone(),
+        })
+    }
+}

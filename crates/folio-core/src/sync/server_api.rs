@@ -1,0 +1,187 @@
+//! The sync server's HTTP API as the device calls it: one access token, JSON bodies, the
+//! server's errors mapped to core's (never with the URL, which may carry a token).
+
+use crate::CoreError;
+use serde::Deserialize;
+use std::time::Duration;
+use uuid::Uuid;
+
+#[derive(Deserialize)]
+pub(crate) struct Tokens {
+    pub(crate) account_id: Uuid,
+    pub(crate) user_id: Uuid,
+    pub(crate) role: String,
+    pub(crate) access_token: String,
+    pub(crate) refresh_token: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ServerDoc {
+    pub(crate) doc_id: String,
+}
+
+#[derive(Deserialize)]
+struct ServerError {
+    error: ServerErrorBody,
+}
+
+#[derive(Deserialize)]
+struct ServerErrorBody {
+    kind: String,
+    message: String,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+/// The input a server validation error is about, as the form names it.
+fn form_field(field: Option<&str>) -> &'static str {
+    match field {
+        Some("email") => "email",
+        Some("password") => "password",
+        Some("role") => "role",
+        _ => "server",
+    }
+}
+
+/// The server's HTTP API with one access token.
+pub(crate) struct Api {
+    pub(crate) base: String,
+    http: reqwest::Client,
+    pub(crate) access: Option<String>,
+}
+
+impl Api {
+    pub(crate) fn new(server: &str) -> Result<Self, CoreError> {
+        let url = url::Url::parse(server.trim()).map_err(|e| {
+            CoreError::invalid(
+                "server",
+                format!("{server:?} is not a server URL ({e}); use e.g. http://127.0.0.1:8787"),
+            )
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(CoreError::invalid(
+                "server",
+                "the server URL must start with http:// or https://",
+            ));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| CoreError::Sync(format!("cannot set up HTTP: {e}")))?;
+        Ok(Self {
+            base: url.as_str().trim_end_matches('/').to_string(),
+            http,
+            access: None,
+        })
+    }
+
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, CoreError> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.access {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.map_err(|e| {
+            CoreError::Sync(format!(
+                "cannot reach the sync server at {}: {}. Check the URL and your connection; your work is kept here",
+                self.base,
+                without_url(&e)
+            ))
+        })?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| {
+            CoreError::Sync(format!(
+                "the sync server's answer broke off: {}",
+                without_url(&e)
+            ))
+        })?;
+        if status.is_success() {
+            if bytes.is_empty() {
+                return Ok(serde_json::Value::Null);
+            }
+            return serde_json::from_slice(&bytes).map_err(|_| {
+                CoreError::Sync(format!(
+                    "{} does not answer like a Folio sync server",
+                    self.base
+                ))
+            });
+        }
+        let Ok(err) = serde_json::from_slice::<ServerError>(&bytes) else {
+            return Err(CoreError::Sync(format!(
+                "{} answered {status} and is not a Folio sync server (or is misconfigured)",
+                self.base
+            )));
+        };
+        let field = form_field(err.error.field.as_deref());
+        let message = err.error.message;
+        Err(match err.error.kind.as_str() {
+            "validation" => CoreError::invalid(field, message),
+            "conflict" => CoreError::Conflict {
+                field: "email",
+                message,
+            },
+            "limit" => CoreError::Limit(message),
+            "not_found" => CoreError::NotFound { what: message },
+            "unauthenticated" => CoreError::Unauthenticated(message),
+            "forbidden" => CoreError::Forbidden(message),
+            _ => CoreError::Sync(format!("the sync server failed: {message}")),
+        })
+    }
+
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Result<serde_json::Value, CoreError> {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub(crate) async fn get(&self, path: &str) -> Result<serde_json::Value, CoreError> {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+}
+
+/// reqwest's errors name the URL, which may carry credentials; say only what happened.
+fn without_url(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection refused or unreachable"
+    } else if e.is_decode() {
+        "unreadable answer"
+    } else {
+        "transport error"
+    }
+}
+
+/// Register a site or document with the server; a refusal for lack of rights (a viewer) is not
+/// an error: such a person only receives.
+pub(crate) async fn register(
+    api: &Api,
+    path: &str,
+    body: serde_json::Value,
+) -> Result<(), CoreError> {
+    match api.post(path, body.clone()).await {
+        Ok(_) => Ok(()),
+        Err(CoreError::Forbidden(m)) => {
+            tracing::debug!(%path, %body, "not registered: {m}");
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, CoreError> {
+    serde_json::from_value(v).map_err(|e| {
+        CoreError::Sync(format!(
+            "the sync server's answer is not what this version expects ({e}); update Folio"
+        ))
+    })
+}
