@@ -8,11 +8,11 @@
 
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use folio_core::planner::keyword_import::ImportOptions;
 use folio_core::sites::publishing_settings::{
     apply_publishing_update, default_publishing_settings,
 };
 use folio_core::Folio;
+use folio_core::ImportOptions;
 use folio_e2e::{
     click, display_available, props, screenshot, send_keys, texts, type_into, wait_for_attr,
     wait_for_props, wait_for_text, wait_for_texts, wait_gone, Driver,

@@ -3,28 +3,9 @@
 //! each; keys go to core once and are never kept, logged or echoed here.
 
 use crate::AppState;
-use folio_ai::CancellationToken;
 use folio_core::Folio;
-use folio_model::{AiModel, ErrorDto, ErrorKind, NewAiModel, ProviderCheck, ProviderInfo};
-use std::collections::HashMap;
-use std::sync::Mutex;
+use folio_model::{AiModel, ErrorDto, NewAiModel, ProviderCheck, ProviderInfo};
 use tauri::State;
-
-/// The connection tests in flight, by provider, so the page can cancel one.
-#[derive(Default)]
-pub struct AiState {
-    tests: Mutex<HashMap<String, CancellationToken>>,
-}
-
-impl AiState {
-    fn tests(
-        &self,
-    ) -> Result<std::sync::MutexGuard<'_, HashMap<String, CancellationToken>>, ErrorDto> {
-        self.tests
-            .lock()
-            .map_err(|_| ErrorDto::new(ErrorKind::Internal, "the provider test state is unusable"))
-    }
-}
 
 fn folio(state: &State<'_, AppState>) -> Result<Folio, ErrorDto> {
     state.folio()
@@ -70,45 +51,25 @@ pub async fn provider_set_url(
 }
 
 /// A cheap authenticated call. A provider failure comes back as `ok: false` with its kind;
-/// `provider_test_cancel` ends it with a `cancelled` error.
+/// `provider_test_cancel` ends it with a `cancelled` error. It runs as a core job.
 #[tauri::command]
 pub async fn provider_test(
     state: State<'_, AppState>,
-    ai: State<'_, AiState>,
     provider: String,
     base_url: Option<String>,
 ) -> Result<ProviderCheck, ErrorDto> {
-    let folio = folio(&state)?;
-    let cancel = CancellationToken::new();
-    if let Some(previous) = ai.tests()?.insert(provider.clone(), cancel.clone()) {
-        // A second test of the same provider replaces the first.
-        previous.cancel();
-    }
-    let result = folio
-        .test_provider(&provider, base_url.as_deref(), &cancel)
-        .await;
-    {
-        let mut tests = ai.tests()?;
-        if tests.get(&provider).is_some_and(|t| t == &cancel) {
-            tests.remove(&provider);
-        }
-    }
-    Ok(result?)
+    Ok(folio(&state)?
+        .test_provider(&provider, base_url.as_deref())
+        .await?)
 }
 
 /// Cancel the running test of a provider; `false` when none was running.
 #[tauri::command]
 pub async fn provider_test_cancel(
-    ai: State<'_, AiState>,
+    state: State<'_, AppState>,
     provider: String,
 ) -> Result<bool, ErrorDto> {
-    Ok(match ai.tests()?.remove(&provider) {
-        Some(token) => {
-            token.cancel();
-            true
-        }
-        None => false,
-    })
+    Ok(folio(&state)?.cancel_provider_test(&provider))
 }
 
 /// Every model of the registry, text models first.

@@ -6,16 +6,16 @@ use folio_core::Folio;
 use folio_core::ImportOptions;
 use folio_model::{AccountSession, AccountView, SyncReport, SyncStatus};
 use folio_model::{
-    ErrorDto, ErrorKind, ImportProgress, KeywordBulkAction, KeywordFilter, KeywordImportReport,
-    KeywordPage, KeywordQuery, NewSite, PublishingSettings, PublishingSettingsUpdate, Sector,
-    SectorId, Site, SiteId, SiteList,
+    ErrorDto, ImportProgress, JobKind, JobPhase, KeywordBulkAction, KeywordFilter,
+    KeywordImportReport, KeywordPage, KeywordQuery, NewSite, PublishingSettings,
+    PublishingSettingsUpdate, Sector, SectorId, Site, SiteId, SiteList,
 };
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
+use tokio::sync::broadcast::error::RecvError;
 
 /// Automated tests cannot click through a native file dialog; this variable answers it instead.
 pub const PICK_FILE_ENV: &str = "FOLIO_PICK_FILE";
@@ -69,7 +69,7 @@ pub async fn keywords_pick_file(app: tauri::AppHandle) -> Result<Option<String>,
         .map(|p| p.to_string_lossy().into_owned()))
 }
 
-/// Import a file; progress streams over `on_progress`. One import at a time per window.
+/// Import a file as a core job; its progress is forwarded over `on_progress`.
 #[tauri::command]
 pub async fn keywords_import(
     state: State<'_, AppState>,
@@ -79,52 +79,52 @@ pub async fn keywords_import(
     on_progress: Channel<ImportProgress>,
 ) -> Result<KeywordImportReport, ErrorDto> {
     let folio = folio(&state)?;
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let mut current = state
-            .import_cancel
-            .lock()
-            .map_err(|_| ErrorDto::new(ErrorKind::Internal, "the import state is unusable"))?;
-        if current.is_some() {
-            return Err(ErrorDto::new(
-                ErrorKind::Conflict,
-                "an import is already running; wait for it or cancel it first",
-            ));
+    let mut progress = folio.jobs().subscribe();
+    let forward = tauri::async_runtime::spawn(async move {
+        loop {
+            let p = match progress.recv().await {
+                Ok(p) => p,
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            };
+            let step = match (p.kind, p.phase, p.total) {
+                (JobKind::KeywordImport, JobPhase::Reading, _) => ImportProgress::Reading,
+                (JobKind::KeywordImport, JobPhase::Parsing, _) => ImportProgress::Parsing,
+                (JobKind::KeywordImport, JobPhase::Writing, Some(total)) => {
+                    ImportProgress::Writing {
+                        done: p.done,
+                        total,
+                    }
+                }
+                _ => continue,
+            };
+            // A closed window just stops listening; the import itself goes on.
+            let _ = on_progress.send(step);
         }
-        *current = Some(cancel.clone());
-    }
-    let progress = move |p: ImportProgress| {
-        // A closed window just stops listening; the import itself goes on.
-        let _ = on_progress.send(p);
-    };
-    let options = ImportOptions {
-        file_name: None,
-        progress: Some(&progress),
-        cancel: Some(&cancel),
-    };
+    });
     let result = folio
-        .import_keyword_file(site, sector, std::path::Path::new(&path), &options)
+        .import_keyword_file(
+            site,
+            sector,
+            std::path::Path::new(&path),
+            &ImportOptions::default(),
+        )
         .await;
-    if let Ok(mut current) = state.import_cancel.lock() {
-        *current = None;
-    }
+    forward.abort();
     Ok(result?)
 }
 
-/// Cancel the running import, if any; it rolls back and nothing is written.
+/// Cancel this window's running import, if any; it rolls back and nothing is written.
 #[tauri::command]
 pub async fn keywords_import_cancel(state: State<'_, AppState>) -> Result<bool, ErrorDto> {
-    let current = state
-        .import_cancel
-        .lock()
-        .map_err(|_| ErrorDto::new(ErrorKind::Internal, "the import state is unusable"))?;
-    Ok(match current.as_ref() {
-        Some(flag) => {
-            flag.store(true, Ordering::Relaxed);
-            true
+    let folio = folio(&state)?;
+    let mut cancelled = false;
+    for job in folio.jobs().list().await? {
+        if job.this_process && job.kind == JobKind::KeywordImport {
+            cancelled |= folio.jobs().cancel(job.id).await?;
         }
-        None => false,
-    })
+    }
+    Ok(cancelled)
 }
 
 #[tauri::command]

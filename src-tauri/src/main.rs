@@ -15,7 +15,7 @@ use folio_model::{ErrorDto, ErrorKind};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use tauri::Manager;
 use tauri_plugin_deep_link::DeepLinkExt;
 
@@ -26,8 +26,6 @@ pub struct AppState {
     /// which only takes effect in a freshly opened store; commands take a (cheap) clone.
     pub folio: RwLock<Result<Folio, ErrorDto>>,
     pub data_dir: PathBuf,
-    /// The cancel flag of the import in progress, if one is.
-    pub import_cancel: Mutex<Option<Arc<AtomicBool>>>,
     /// The background sync. Held across a whole login or logout so they never interleave.
     pub sync: tokio::sync::Mutex<sync::SyncControl>,
     /// The server rejected the session: the page asks to log in again.
@@ -91,11 +89,9 @@ fn main() -> ExitCode {
         .manage(AppState {
             folio: RwLock::new(folio),
             data_dir,
-            import_cancel: Mutex::new(None),
             sync: tokio::sync::Mutex::new(sync::SyncControl::default()),
             needs_login: Arc::new(AtomicBool::new(false)),
         })
-        .manage(ai_commands::AiState::default())
         .setup(move |app| {
             // An installed app has the scheme from its package; a development build registers
             // it for the current user so the browser can find it.

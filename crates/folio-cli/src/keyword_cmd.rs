@@ -1,19 +1,16 @@
 //! `folio keywords …`
 
+use crate::jobs_cmd::with_progress;
 use crate::output::{print_json, print_table, Failure};
 use crate::JsonFlag;
 use clap::{Args, Subcommand};
 use folio_core::Folio;
 use folio_core::ImportOptions;
 use folio_model::{
-    ClusterId, ImportProgress, Intent, KeywordBulkAction, KeywordFilter, KeywordId, KeywordQuery,
-    KeywordSort, KeywordStatus, SectorId, SiteId,
+    ClusterId, Intent, KeywordBulkAction, KeywordFilter, KeywordId, KeywordQuery, KeywordSort,
+    KeywordStatus, SectorId, SiteId,
 };
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 #[derive(Subcommand)]
 pub enum KeywordCommand {
@@ -169,54 +166,18 @@ pub async fn run(folio: &Folio, command: KeywordCommand) -> Result<(), Failure> 
 }
 
 async fn import(folio: &Folio, args: ImportArgs) -> Result<(), Failure> {
-    let bar = (!args.json.json && std::io::stderr().is_terminal()).then(|| {
-        let bar = ProgressBar::new_spinner();
-        bar.set_message("reading");
-        bar
-    });
-    let progress = {
-        let bar = bar.clone();
-        move |p: ImportProgress| {
-            let Some(bar) = &bar else { return };
-            match p {
-                ImportProgress::Reading => bar.set_message("reading"),
-                ImportProgress::Parsing => bar.set_message("parsing"),
-                ImportProgress::Writing { done, total } => {
-                    if bar.length() != Some(total) {
-                        bar.set_length(total);
-                        bar.set_style(
-                            ProgressStyle::with_template("{bar:40} {pos}/{len} keywords {msg}")
-                                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                        );
-                        bar.set_message("");
-                    }
-                    bar.set_position(done);
-                }
-            }
-        }
-    };
-    // Ctrl-C cancels cleanly: the import is rolled back, nothing half-written stays.
-    let cancel = Arc::new(AtomicBool::new(false));
-    let watcher = {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.store(true, Ordering::Relaxed);
-            }
-        })
-    };
-    let options = ImportOptions {
-        file_name: None,
-        progress: Some(&progress),
-        cancel: Some(&cancel),
-    };
-    let result = folio
-        .import_keyword_file(args.site, args.sector, &args.file, &options)
-        .await;
-    watcher.abort();
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
+    // Ctrl-C cancels the import's job: it rolls back and nothing half-written stays.
+    let result = with_progress(
+        folio,
+        args.json.json,
+        folio.import_keyword_file(
+            args.site,
+            args.sector,
+            &args.file,
+            &ImportOptions::default(),
+        ),
+    )
+    .await;
     let report = result?;
     if args.json.json {
         return print_json(&report);

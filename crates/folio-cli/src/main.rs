@@ -6,6 +6,7 @@
 mod account_cmd;
 mod content_cmd;
 mod credits_cmd;
+mod jobs_cmd;
 mod keyword_cmd;
 mod output;
 mod provider_cmd;
@@ -67,6 +68,9 @@ enum Command {
     /// WordPress: connect a site, the site doctor, its structure, publish articles.
     #[command(subcommand)]
     Wp(wp_cmd::WpCommand),
+    /// Long work running on this data directory (imports, publishing, provider tests).
+    #[command(subcommand)]
+    Jobs(jobs_cmd::JobsCommand),
 }
 
 impl Command {
@@ -83,6 +87,7 @@ impl Command {
             Command::Usage(a) => a.json.json,
             Command::Credits(a) => a.json,
             Command::Wp(c) => c.json(),
+            Command::Jobs(c) => c.json(),
         }
     }
 }
@@ -138,6 +143,7 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
         Command::Usage(a) => usage_cmd::run(&folio, a).await,
         Command::Credits(a) => credits_cmd::run(&folio, a).await,
         Command::Wp(c) => wp_cmd::run(&folio, c).await,
+        Command::Jobs(c) => jobs_cmd::run(&folio, c).await,
     };
     folio.close().await;
     result

@@ -1,10 +1,10 @@
 //! `folio provider …` and `folio model …`: AI providers, their keys (OS keychain) and the model
 //! registry.
 
+use crate::jobs_cmd::with_progress;
 use crate::output::{print_json, print_table, Failure};
 use crate::JsonFlag;
 use clap::{Args, Subcommand};
-use folio_ai::CancellationToken;
 use folio_core::Folio;
 use folio_model::{
     AiModel, ImageDimensions, KeyState, ModelType, NewAiModel, ProviderInfo, QualityTier,
@@ -137,16 +137,12 @@ pub async fn run(folio: &Folio, command: ProviderCommand) -> Result<(), Failure>
             Ok(())
         }
         ProviderCommand::Test(a) => {
-            let cancel = CancellationToken::new();
-            let ctrl_c = cancel.clone();
-            tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    ctrl_c.cancel();
-                }
-            });
-            let check = folio
-                .test_provider(&a.provider, a.base_url.as_deref(), &cancel)
-                .await?;
+            let check = with_progress(
+                folio,
+                a.json.json,
+                folio.test_provider(&a.provider, a.base_url.as_deref()),
+            )
+            .await?;
             if a.json.json {
                 print_json(&check)?;
             } else if check.ok {

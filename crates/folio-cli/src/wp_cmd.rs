@@ -1,6 +1,7 @@
 //! `folio wp …`: a site's WordPress connection (the application password goes to the OS
 //! keychain), the site doctor, the cached structure, and publishing articles.
 
+use crate::jobs_cmd::with_progress;
 use crate::output::{print_json, print_table, read_stdin_secret, Failure};
 use crate::JsonFlag;
 use chrono::{DateTime, Utc};
@@ -183,11 +184,13 @@ pub async fn run(folio: &Folio, command: WpCommand) -> Result<(), Failure> {
         }
         WpCommand::Publish(a) => publish(folio, a).await,
         WpCommand::Unpublish(a) => {
-            let outcome = folio.wp_unpublish(a.content, a.force).await?;
+            let outcome =
+                with_progress(folio, a.json.json, folio.wp_unpublish(a.content, a.force)).await?;
             print_outcome(&outcome, a.json.json)
         }
         WpCommand::Trash(a) => {
-            let outcome = folio.wp_trash(a.content, a.force).await?;
+            let outcome =
+                with_progress(folio, a.json.json, folio.wp_trash(a.content, a.force)).await?;
             print_outcome(&outcome, a.json.json)
         }
         WpCommand::Records(a) => {
@@ -259,14 +262,13 @@ async fn publish(folio: &Folio, a: PublishArgs) -> Result<(), Failure> {
     if !a.json.json {
         eprintln!("Publishing…");
     }
-    let outcome = folio
-        .wp_publish(PublishRequest {
-            content: a.content,
-            status: a.status,
-            at: a.at,
-            force: a.force,
-        })
-        .await?;
+    let request = PublishRequest {
+        content: a.content,
+        status: a.status,
+        at: a.at,
+        force: a.force,
+    };
+    let outcome = with_progress(folio, a.json.json, folio.wp_publish(request)).await?;
     print_outcome(&outcome, a.json.json)
 }
 

@@ -6,8 +6,8 @@
 //!
 //! `FOLIO_BENCH_ROWS` changes the row count (default 100000).
 
-use folio_core::planner::keyword_import::ImportOptions;
 use folio_core::Folio;
+use folio_core::ImportOptions;
 use folio_model::{
     Intent, KeywordFilter, KeywordQuery, KeywordSort, KeywordSortField, KeywordStatus, NewSite,
     SiteId,

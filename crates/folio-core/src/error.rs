@@ -43,6 +43,11 @@ pub enum CoreError {
     #[error("cancelled; nothing was changed")]
     Cancelled,
 
+    /// A job that allows one run per scope is already running (here or in another process);
+    /// the message says which and where.
+    #[error("{message}")]
+    Busy { message: String },
+
     #[error("cannot read {path}: {source}")]
     ReadFile {
         path: PathBuf,
@@ -176,6 +181,7 @@ impl CoreError {
             Self::Limit(_) => ErrorKind::Limit,
             Self::InsufficientCredits { .. } => ErrorKind::InsufficientCredits,
             Self::Cancelled => ErrorKind::Cancelled,
+            Self::Busy { .. } => ErrorKind::Conflict,
             Self::Open { .. }
             | Self::Migrate(_)
             | Self::Storage(_)
@@ -214,6 +220,7 @@ impl CoreError {
             Self::Wordpress(e) => dto = dto.with_code(e.code()),
             Self::CannotCreateTerm { .. } => dto = dto.with_code("forbidden"),
             Self::EditedInWordpress { .. } => dto = dto.with_code("edited_in_wordpress"),
+            Self::Busy { .. } => dto = dto.with_code("busy"),
             _ => {}
         }
         dto

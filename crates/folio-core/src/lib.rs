@@ -16,6 +16,7 @@ pub mod ai;
 pub mod credits;
 pub mod defaults;
 pub mod error;
+pub mod jobs;
 pub mod keychain;
 pub mod logging;
 pub mod paths;

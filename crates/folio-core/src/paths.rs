@@ -36,3 +36,8 @@ pub fn database_path(data_dir: &std::path::Path) -> PathBuf {
 pub fn log_dir(data_dir: &std::path::Path) -> PathBuf {
     data_dir.join("logs")
 }
+
+/// The job lock files inside a data directory (see `folio_core::jobs`).
+pub fn jobs_dir(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("jobs")
+}

@@ -3,16 +3,15 @@
 // Test helpers panic on purpose: a panic is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use folio_core::planner::keyword_import::ImportOptions;
+use folio_core::ImportOptions;
 use folio_core::{CoreError, Folio};
 use folio_model::{
-    ErrorKind, ImportProgress, Intent, KeywordBulkAction, KeywordFilter, KeywordFormat,
-    KeywordQuery, KeywordSort, KeywordSortField, KeywordStatus, NewSite, SiteId,
+    ErrorKind, Intent, JobPhase, KeywordBulkAction, KeywordFilter, KeywordFormat, KeywordQuery,
+    KeywordSort, KeywordSortField, KeywordStatus, NewSite, SiteId,
 };
 use rust_decimal::Decimal;
 use std::str::FromStr;
-use std::sync::atomic::AtomicBool;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 const SEMRUSH: &str = "Keyword,Intent,Volume,Trend,Keyword Difficulty,CPC (USD),Competitive Density,SERP Features,Number of Results
 best garden hoe,Commercial,1900,\"0.54,0.66,0.81\",42,1.35,0.12,\"Featured snippet\",51200000
@@ -53,12 +52,15 @@ fn names(page: &folio_model::KeywordPage) -> Vec<&str> {
 #[tokio::test]
 async fn a_semrush_export_imports_with_its_metrics() {
     let (_dir, folio, site) = store().await;
-    let seen = Mutex::new(Vec::new());
-    let progress = |p: ImportProgress| seen.lock().unwrap().push(p);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let _observer = {
+        let seen = seen.clone();
+        folio
+            .jobs()
+            .observe(move |p| seen.lock().unwrap().push((p.phase, p.done, p.total)))
+    };
     let opts = ImportOptions {
         file_name: Some("garden-hoe_broad-match_us_2026-11-01.csv".into()),
-        progress: Some(&progress),
-        cancel: None,
     };
     let report = folio
         .import_keywords(site, None, SEMRUSH.as_bytes().to_vec(), &opts)
@@ -69,12 +71,13 @@ async fn a_semrush_export_imports_with_its_metrics() {
     assert_eq!(report.duplicates, 1, "\"Best  Garden Hoe\" repeats line 2");
     assert_eq!(report.rejected.len(), 1);
     assert_eq!(report.rejected[0].line, 6);
+    // The import's job: started, parsing, writing up to 4 of 4, finished.
     let seen = seen.lock().unwrap().clone();
-    assert_eq!(seen.first(), Some(&ImportProgress::Parsing));
-    assert_eq!(
-        seen.last(),
-        Some(&ImportProgress::Writing { done: 4, total: 4 })
-    );
+    let steps: Vec<JobPhase> = seen.iter().map(|s| s.0).collect();
+    assert_eq!(steps[..2], [JobPhase::Started, JobPhase::Parsing]);
+    let writing: Vec<_> = seen.iter().filter(|s| s.0 == JobPhase::Writing).collect();
+    assert_eq!(writing.last(), Some(&&(JobPhase::Writing, 4, Some(4))));
+    assert_eq!(seen.last(), Some(&(JobPhase::Finished, 4, Some(4))));
 
     let page = folio.list_keywords(&query(site)).await.unwrap();
     assert_eq!(page.total, 4);
@@ -165,18 +168,17 @@ async fn a_cancelled_import_rolls_back() {
     for i in 0..5000 {
         file.push_str(&format!("keyword number {i}\n"));
     }
-    let cancel = AtomicBool::new(false);
-    // cancel as soon as the first batch is written
-    let progress = |p: ImportProgress| {
-        if matches!(p, ImportProgress::Writing { done, .. } if done > 0) {
-            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
+    // Cancel through the job registry as soon as the first batch is written (the observer runs
+    // on the import's own task, so the cancel lands before the second batch).
+    let _observer = {
+        let jobs = folio.jobs().clone();
+        folio.jobs().observe(move |p| {
+            if p.phase == JobPhase::Writing && p.done > 0 {
+                assert!(jobs.cancel_matching(p.kind, &p.scope) == 1);
+            }
+        })
     };
-    let opts = ImportOptions {
-        file_name: None,
-        progress: Some(&progress),
-        cancel: Some(&cancel),
-    };
+    let opts = ImportOptions::default();
     let err = folio
         .import_keywords(site, None, file.into_bytes(), &opts)
         .await

@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, Utc};
-use folio_core::planner::keyword_import::ImportOptions;
 use folio_core::Folio;
+use folio_core::ImportOptions;
 use folio_model::{
     ClusterStatus, ContentFilter, ContentStatus, ContentUpdate, ErrorKind, IdeaStatus, ImageResult,
     ImageStatus, ImageType, KeywordFilter, KeywordId, KeywordQuery, KeywordSort, NewCluster,

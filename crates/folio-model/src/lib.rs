@@ -7,6 +7,7 @@ pub mod account;
 pub mod ai_config;
 pub mod error;
 pub mod ids;
+pub mod jobs;
 pub mod keyword;
 pub mod ledger;
 pub mod planner;
@@ -32,6 +33,7 @@ pub use ids::{
     AccountId, ClusterId, ContentId, IdeaId, ImageId, ImportId, KeywordId, SectorId, SiteId,
     TaskId, TermId, UserId,
 };
+pub use jobs::{JobId, JobInfo, JobKind, JobPhase, JobProgress, JobScope};
 pub use keyword::{
     ImportProgress, Intent, KeywordBulkAction, KeywordFilter, KeywordFormat, KeywordImportReport,
     KeywordPage, KeywordQuery, KeywordRow, KeywordSort, KeywordSortField, RejectedRow,

@@ -5,11 +5,12 @@
 //! structured-output mode that worked). API keys live in the OS keychain, one entry per
 //! (account, provider) — never in SQLite, a document, a log line or an error message.
 
+use crate::jobs::Job;
 use crate::keychain::{provider_key_entry, Keychain};
 use crate::store::db::{now, parse_stored, ts};
 use crate::{CoreError, Folio};
-use folio_ai::{ApiKey, CancellationToken, Client, ProviderConfig, ProviderKind, StructuredMode};
-use folio_model::{AiModel, KeyState, ProviderCheck, ProviderInfo};
+use folio_ai::{ApiKey, Client, ProviderConfig, ProviderKind, StructuredMode};
+use folio_model::{AiModel, JobKind, JobPhase, JobScope, KeyState, ProviderCheck, ProviderInfo};
 use url::Url;
 
 /// A provider Folio knows without being told.
@@ -473,16 +474,47 @@ impl Folio {
 
     /// A cheap authenticated call (listing models). A provider failure is a result, not an
     /// error: the check reports its kind (`auth`, `rate_limited`, `unreachable`, …).
+    ///
+    /// Runs as a `provider_test` job (cancel it with [`crate::jobs::Jobs::cancel`]); a newer
+    /// test of the same provider in this process replaces a running one.
     pub async fn test_provider(
         &self,
         name: &str,
         base_url: Option<&str>,
-        cancel: &CancellationToken,
+    ) -> Result<ProviderCheck, CoreError> {
+        let scope = JobScope::Provider {
+            provider: name.trim().to_owned(),
+        };
+        self.jobs().cancel_matching(JobKind::ProviderTest, &scope);
+        let job = self.jobs().start(JobKind::ProviderTest, scope).await?;
+        let result = self.check_provider(&job, name, base_url).await;
+        job.finish(result)
+    }
+
+    /// Cancel this process's running test of a provider; whether one was running.
+    pub fn cancel_provider_test(&self, name: &str) -> bool {
+        let scope = JobScope::Provider {
+            provider: name.trim().to_owned(),
+        };
+        self.jobs().cancel_matching(JobKind::ProviderTest, &scope) > 0
+    }
+
+    async fn check_provider(
+        &self,
+        job: &Job,
+        name: &str,
+        base_url: Option<&str>,
     ) -> Result<ProviderCheck, CoreError> {
         let client = self.ai_client(name, base_url).await?;
         let base = client.config().base_url.to_string();
         let provider = client.config().name.clone();
-        match client.check(cancel).await {
+        job.say(
+            JobPhase::Calling,
+            0,
+            None,
+            format!("asking {base} for its models"),
+        );
+        match client.check(job.token()).await {
             Ok(report) => Ok(ProviderCheck {
                 provider,
                 base_url: base,

@@ -5,45 +5,31 @@
 //! whole import back. Duplicates (in the file, or already in the site and sector) are counted by
 //! the unique index on `(sector_id, key)` rather than by reading existing keys first.
 
+use crate::jobs::Job;
 use crate::planner::keyword_file::{parse_keyword_file, ParsedImport, ParsedKeyword};
 use crate::planner::keywords::bump_version;
 use crate::{CoreError, Entity, Folio, WriteTx};
 use chrono::Utc;
 use folio_model::{
-    ImportId, ImportProgress, Intent, KeywordImportReport, KeywordStatus, RejectedRow, SectorId,
-    SiteId, Status,
+    ImportId, Intent, JobKind, JobPhase, JobScope, KeywordImportReport, KeywordStatus, RejectedRow,
+    SectorId, SiteId, Status,
 };
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use sqlx::{QueryBuilder, Sqlite};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
 /// Rows per INSERT statement: 12 parameters each stays far below SQLite's 32,766 limit, and
 /// full batches reuse one prepared statement.
 pub(crate) const INSERT_BATCH: usize = 1000;
 
-/// How an import reports progress and learns it was cancelled.
+/// What an import keeps about its file. Progress and cancelling go through the import's job
+/// ([`crate::jobs`]: kind `keyword_import`, scope the sector).
 #[derive(Default)]
-pub struct ImportOptions<'a> {
+pub struct ImportOptions {
     /// Kept with the import's record ("semrush-broad-match.csv").
     pub file_name: Option<String>,
-    pub progress: Option<&'a (dyn Fn(ImportProgress) + Send + Sync)>,
-    /// Set it to stop the import; nothing is written.
-    pub cancel: Option<&'a AtomicBool>,
-}
-
-impl ImportOptions<'_> {
-    fn report(&self, p: ImportProgress) {
-        if let Some(f) = self.progress {
-            f(p);
-        }
-    }
-
-    fn cancelled(&self) -> bool {
-        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
-    }
 }
 
 fn cpc_to_micros(cpc: Decimal) -> Option<i64> {
@@ -58,57 +44,84 @@ impl Folio {
         site: SiteId,
         sector: Option<SectorId>,
         path: &std::path::Path,
-        options: &ImportOptions<'_>,
+        options: &ImportOptions,
     ) -> Result<KeywordImportReport, CoreError> {
-        options.report(ImportProgress::Reading);
-        let bytes = tokio::fs::read(path)
-            .await
-            .map_err(|source| CoreError::ReadFile {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        let named;
-        let options = match (&options.file_name, path.file_name()) {
-            (None, Some(name)) => {
-                named = ImportOptions {
-                    file_name: Some(name.to_string_lossy().into_owned()),
-                    progress: options.progress,
-                    cancel: options.cancel,
-                };
-                &named
-            }
-            _ => options,
-        };
-        self.import_keywords(site, sector, bytes, options).await
+        let file_name = options
+            .file_name
+            .clone()
+            .or_else(|| path.file_name().map(|n| n.to_string_lossy().into_owned()));
+        let (job, sector) = self.start_import(site, sector).await?;
+        let result = async {
+            job.step(JobPhase::Reading, 0, None);
+            let bytes = tokio::fs::read(path)
+                .await
+                .map_err(|source| CoreError::ReadFile {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            job.check()?;
+            self.run_import(&job, site, sector, bytes, file_name).await
+        }
+        .await;
+        job.finish(result)
     }
 
-    /// Import a keyword file (any supported export, see [`crate::planner::keyword_file`]) into a site and
-    /// sector. Nothing is written unless the whole import succeeds.
+    /// Import a keyword file (any supported export, see [`crate::planner::keyword_file`]) into a
+    /// site and sector, as a job. Nothing is written unless the whole import succeeds; a cancel
+    /// rolls it back.
     pub async fn import_keywords(
         &self,
         site: SiteId,
         sector: Option<SectorId>,
         bytes: Vec<u8>,
-        options: &ImportOptions<'_>,
+        options: &ImportOptions,
     ) -> Result<KeywordImportReport, CoreError> {
+        let (job, sector) = self.start_import(site, sector).await?;
+        let result = self
+            .run_import(&job, site, sector, bytes, options.file_name.clone())
+            .await;
+        job.finish(result)
+    }
+
+    /// The sector's import job; one import per sector at a time, across processes.
+    async fn start_import(
+        &self,
+        site: SiteId,
+        sector: Option<SectorId>,
+    ) -> Result<(Job, SectorId), CoreError> {
         let sector = self.resolve_sector(site, sector).await?;
-        options.report(ImportProgress::Parsing);
+        let job = self
+            .jobs()
+            .start(JobKind::KeywordImport, JobScope::Sector { site, sector })
+            .await?;
+        Ok((job, sector))
+    }
+
+    async fn run_import(
+        &self,
+        job: &Job,
+        site: SiteId,
+        sector: SectorId,
+        bytes: Vec<u8>,
+        file_name: Option<String>,
+    ) -> Result<KeywordImportReport, CoreError> {
+        job.step(JobPhase::Parsing, 0, None);
         // Parsing 100k rows is CPU work; keep it off the async workers.
         let parsed = tokio::task::spawn_blocking(move || parse_keyword_file(&bytes))
             .await
             .map_err(|e| CoreError::Internal(format!("the import parser stopped: {e}")))??;
-        if options.cancelled() {
-            return Err(CoreError::Cancelled);
-        }
-        self.write_import(site, sector, parsed, options).await
+        job.check()?;
+        self.write_import(job, site, sector, parsed, file_name.as_deref())
+            .await
     }
 
     async fn write_import(
         &self,
+        job: &Job,
         site: SiteId,
         sector: SectorId,
         parsed: ParsedImport,
-        options: &ImportOptions<'_>,
+        file_name: Option<&str>,
     ) -> Result<KeywordImportReport, CoreError> {
         let total = parsed.rows.len() as u64;
         let import_id = ImportId(Uuid::now_v7());
@@ -134,21 +147,19 @@ impl Folio {
         .bind(&site_s)
         .bind(&sector_s)
         .bind(parsed.format.as_str())
-        .bind(options.file_name.as_deref())
+        .bind(file_name)
         .bind(&now_s)
         .execute(tx.conn())
         .await?;
 
-        options.report(ImportProgress::Writing { done: 0, total });
+        job.step(JobPhase::Writing, 0, Some(total));
         let mut inserted: u64 = 0;
         let mut done: u64 = 0;
         for batch in parsed.rows.chunks(INSERT_BATCH) {
-            if options.cancelled() {
-                return Err(CoreError::Cancelled);
-            }
+            job.check()?;
             inserted += insert_batch(&mut tx, batch, &site_s, &sector_s, &import_s).await?;
             done += batch.len() as u64;
-            options.report(ImportProgress::Writing { done, total });
+            job.step(JobPhase::Writing, done, Some(total));
         }
         {
             // The document side of the import: one compact batch per keyword bucket.
@@ -204,6 +215,8 @@ impl Folio {
             bump_version(&mut tx, site).await?;
         }
         tx.touch_many(Entity::Keyword, inserted as usize);
+        // The last moment a cancel can still undo everything.
+        job.check()?;
         tx.commit().await?;
         tracing::info!(%site, %sector, format = %parsed.format, inserted, duplicates, rejected = rejected.len(), "keywords imported");
         Ok(KeywordImportReport {

@@ -10,51 +10,18 @@
 //! Edits made in wp-admin are not overwritten: the post's `modified_gmt` is compared with the
 //! value Folio saw last, and a difference stops the update unless the person forces it.
 
+use crate::jobs::Job;
 use crate::publishing::media::place_images;
 use crate::publishing::terms::ids_of;
 use crate::store::db::now;
 use crate::{CoreError, Folio};
 use chrono::{DateTime, Utc};
 use folio_model::{
-    Content, ContentId, ContentStatus, PostStatus, PublishAction, PublishOutcome, PublishRequest,
-    Status, TaxonomyType,
+    Content, ContentId, ContentStatus, JobKind, JobPhase, JobScope, PostStatus, PublishAction,
+    PublishOutcome, PublishRequest, Status, TaxonomyType,
 };
 use folio_wordpress::{PostFields, WpClient, WpPost};
-use std::collections::{BTreeMap, HashSet};
-use std::sync::{Mutex, OnceLock};
-
-/// Articles being published by this process: a second publish of the same article waits for
-/// nothing and is refused, since both would look the post up before either saved its id.
-fn in_flight() -> &'static Mutex<HashSet<ContentId>> {
-    static SET: OnceLock<Mutex<HashSet<ContentId>>> = OnceLock::new();
-    SET.get_or_init(|| Mutex::new(HashSet::new()))
-}
-
-struct InFlight(ContentId);
-
-impl InFlight {
-    fn claim(id: ContentId) -> Result<Self, CoreError> {
-        let mut set = in_flight()
-            .lock()
-            .map_err(|_| CoreError::Internal("the publishing lock is poisoned".into()))?;
-        if !set.insert(id) {
-            return Err(CoreError::Conflict {
-                field: "content",
-                message: "This article is being published right now; wait for that to finish"
-                    .into(),
-            });
-        }
-        Ok(Self(id))
-    }
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        if let Ok(mut set) = in_flight().lock() {
-            set.remove(&self.0);
-        }
-    }
-}
+use std::collections::BTreeMap;
 
 /// What the post should become on WordPress.
 struct Plan {
@@ -137,8 +104,27 @@ impl Folio {
     /// Publish (or update, schedule, send as a draft) one article on its site's WordPress. The
     /// attempt is recorded whatever happens; a failure leaves the article `failed` with the
     /// reason and loses nothing local.
+    ///
+    /// Runs as a `publish` job for the article: one at a time per article, across processes,
+    /// since two would both look the post up before either saved its id.
     pub async fn wp_publish(&self, req: PublishRequest) -> Result<PublishOutcome, CoreError> {
-        let _claim = InFlight::claim(req.content)?;
+        let job = self.publish_job(req.content).await?;
+        let result = self.publish_as(&job, req).await;
+        job.finish(result)
+    }
+
+    /// The article's publishing job (publish, unpublish, trash all take it).
+    pub(crate) async fn publish_job(&self, content: ContentId) -> Result<Job, CoreError> {
+        self.jobs()
+            .start(JobKind::Publish, JobScope::Content { content })
+            .await
+    }
+
+    async fn publish_as(
+        &self,
+        job: &Job,
+        req: PublishRequest,
+    ) -> Result<PublishOutcome, CoreError> {
         let content = self.get_content(req.content).await?;
         if content.title.trim().is_empty() {
             return Err(CoreError::invalid(
@@ -148,9 +134,10 @@ impl Folio {
         }
         let (client, integration) = self.wp_client(content.site_id).await?;
         let plan = plan(&req, &content, now());
+        job.check()?;
         let record = self.start_attempt(&content, plan.action).await?;
         match self
-            .publish_steps(&client, &integration, &content, &plan, req.force)
+            .publish_steps(job, &client, &integration, &content, &plan, req.force)
             .await
         {
             Ok(landed) => {
@@ -222,6 +209,7 @@ impl Folio {
 
     async fn publish_steps(
         &self,
+        job: &Job,
         client: &WpClient,
         integration: &folio_model::SiteIntegration,
         content: &Content,
@@ -230,6 +218,12 @@ impl Folio {
     ) -> Result<Landed, CoreError> {
         // The lookup and the uploads are independent requests; running them side by side
         // hides the lookup behind the (much slower) image upload.
+        job.say(
+            JobPhase::Uploading,
+            0,
+            None,
+            "looking up the post, uploading images",
+        );
         let (existing, (featured, figures, media_uploaded)) = tokio::try_join!(
             self.existing_post(client, content),
             self.upload_images(client, content)
@@ -239,6 +233,8 @@ impl Folio {
                 self.check_not_edited(post, self.seen_modified(content.id).await?, force)?;
             }
         }
+        job.check()?;
+        job.say(JobPhase::Calling, 0, None, "categories and tags");
         let mut terms = self.resolve_terms(client, integration, content).await?;
         let mut meta = BTreeMap::new();
         for key in &integration.structure.seo_meta_keys {
@@ -284,6 +280,9 @@ impl Folio {
             featured_media: featured,
             meta,
         };
+        // The last checkpoint: once the post request is sent, it is seen through and saved.
+        job.check()?;
+        job.say(JobPhase::Calling, 0, None, "sending the post");
         let (mut post, created) = match existing {
             Some((post, _)) => (client.update_post(post.id, &fields).await?, false),
             None => (client.create_post(&fields).await?, true),
@@ -361,7 +360,19 @@ impl Folio {
         action: PublishAction,
         force: bool,
     ) -> Result<PublishOutcome, CoreError> {
-        let _claim = InFlight::claim(id)?;
+        let job = self.publish_job(id).await?;
+        let result = self.status_change_as(&job, id, action, force).await;
+        job.finish(result)
+    }
+
+    async fn status_change_as(
+        &self,
+        job: &Job,
+        id: ContentId,
+        action: PublishAction,
+        force: bool,
+    ) -> Result<PublishOutcome, CoreError> {
+        job.say(JobPhase::Calling, 0, None, action.as_str());
         let content = self.get_content(id).await?;
         let Some(post_id) = content
             .external_id

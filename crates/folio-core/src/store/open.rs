@@ -24,6 +24,7 @@ pub struct Folio {
     data_dir: PathBuf,
     pub(crate) keyword_index: std::sync::Arc<crate::store::keyword_index::KeywordIndexes>,
     pub(crate) changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+    jobs: crate::jobs::Jobs,
 }
 
 impl Folio {
@@ -66,6 +67,7 @@ impl Folio {
             data_dir: data_dir.to_path_buf(),
             keyword_index: Default::default(),
             changes: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
+            jobs: crate::jobs::Jobs::new(paths::jobs_dir(data_dir)),
         };
         // Still under the open lock: the shipped defaults and the owner are written once.
         folio.ensure_defaults().await?;
@@ -91,6 +93,11 @@ impl Folio {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The long work running on this store (see [`crate::jobs`]).
+    pub fn jobs(&self) -> &crate::jobs::Jobs {
+        &self.jobs
     }
 
     /// Close the pool, checkpointing the WAL so the database is one file again.
