@@ -2,7 +2,7 @@
 //! operation, shape the answer. Every error leaves as `{"error": {"kind", "message", "field"?}}`
 //! (see [`ServerError`]), including malformed JSON and unknown routes.
 
-use crate::auth::{AppState, Tokens};
+use crate::auth::AppState;
 use crate::authz::{self, Access};
 use crate::model::{Doc, Principal, Site, User};
 use crate::ServerError;
@@ -13,10 +13,15 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use folio_model::{AccountId, Role, SiteId, UserId};
+use folio_model::{AccountId, SiteId, UserId};
+use folio_sync::api::{
+    self, path, AcceptInvite, DocRequest, DocsQuery, GrantRequest, InviteRequest, LoginRequest, Me,
+    PasswordResetConfirm, PasswordResetRequest, RefreshRequest, RegisterRequest, RoleRequest,
+    SiteRequest, Tokens,
+};
 use folio_sync::DocId;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use std::str::FromStr;
 
@@ -24,28 +29,27 @@ type Result<T, E = ServerError> = std::result::Result<T, E>;
 
 pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
-        .route("/auth/register", post(register))
-        .route("/auth/login", post(login))
-        .route("/auth/refresh", post(refresh))
-        .route("/auth/logout", post(logout))
-        .route("/auth/password-reset", post(password_reset))
-        .route("/auth/password-reset/confirm", post(password_reset_confirm))
-        .route("/me", get(me))
-        .route("/account", get(account))
-        .route("/account/invites", post(create_invite))
-        .route("/invites/accept", post(accept_invite))
-        .route("/account/users/{user_id}/role", put(change_role))
-        .route("/account/users/{user_id}", delete(remove_user))
-        .route("/sites", post(register_site).get(list_sites))
-        .route("/sites/{site_id}/grants", post(grant_site).get(list_grants))
-        .route("/sites/{site_id}/grants/{user_id}", delete(revoke_grant))
-        .route("/docs", post(register_doc).get(list_docs))
-        // Document ids contain `/` (`site/{id}/plan`, docs/sync.md).
-        .route("/docs/{*doc_id}", get(get_doc))
-        .route("/sync", get(crate::relay::sync_socket));
+        .route(path::REGISTER, post(register))
+        .route(path::LOGIN, post(login))
+        .route(path::REFRESH, post(refresh))
+        .route(path::LOGOUT, post(logout))
+        .route(path::PASSWORD_RESET, post(password_reset))
+        .route(path::PASSWORD_RESET_CONFIRM, post(password_reset_confirm))
+        .route(path::ME, get(me))
+        .route(path::ACCOUNT, get(account))
+        .route(path::INVITES, post(create_invite))
+        .route(path::ACCEPT_INVITE, post(accept_invite))
+        .route(path::USER_ROLE, put(change_role))
+        .route(path::USER, delete(remove_user))
+        .route(path::SITES, post(register_site).get(list_sites))
+        .route(path::SITE_GRANTS, post(grant_site).get(list_grants))
+        .route(path::SITE_GRANT, delete(revoke_grant))
+        .route(path::DOCS, post(register_doc).get(list_docs))
+        .route(path::DOC, get(get_doc))
+        .route(path::SYNC, get(crate::relay::sync_socket));
     Router::new()
         .route("/health", get(health))
-        .nest("/v1", v1)
+        .nest(api::PREFIX, v1)
         .fallback(not_found)
         .with_state(state)
 }
@@ -121,15 +125,6 @@ async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>
     ))
 }
 
-#[derive(Deserialize)]
-struct RegisterRequest {
-    email: String,
-    password: String,
-    account_name: Option<String>,
-    /// The device's local account id, so its data joins the new server account without re-keying.
-    account_id: Option<AccountId>,
-}
-
 async fn register(
     State(state): State<AppState>,
     Body(req): Body<RegisterRequest>,
@@ -145,22 +140,11 @@ async fn register(
     Ok((StatusCode::CREATED, Json(tokens)))
 }
 
-#[derive(Deserialize)]
-struct LoginRequest {
-    email: String,
-    password: String,
-}
-
 async fn login(
     State(state): State<AppState>,
     Body(req): Body<LoginRequest>,
 ) -> Result<Json<Tokens>> {
     Ok(Json(state.login(&req.email, &req.password).await?))
-}
-
-#[derive(Deserialize)]
-struct RefreshRequest {
-    refresh_token: String,
 }
 
 async fn refresh(
@@ -173,11 +157,6 @@ async fn refresh(
 async fn logout(State(state): State<AppState>, Auth(p): Auth) -> Result<StatusCode> {
     state.logout(&p).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize)]
-struct PasswordResetRequest {
-    email: String,
 }
 
 async fn password_reset(
@@ -193,12 +172,6 @@ async fn password_reset(
     )
 }
 
-#[derive(Deserialize)]
-struct PasswordResetConfirm {
-    token: String,
-    password: String,
-}
-
 async fn password_reset_confirm(
     State(state): State<AppState>,
     Body(req): Body<PasswordResetConfirm>,
@@ -212,7 +185,7 @@ async fn password_reset_confirm(
 // ---------------------------------------------------------------------------------------------
 // The caller and the account
 
-async fn me(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<serde_json::Value>> {
+async fn me(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Me>> {
     let (account, _) = state.store.account(p.account_id).await?;
     let mut grants: Vec<SiteId> = state
         .store
@@ -221,15 +194,15 @@ async fn me(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<serde_j
         .into_iter()
         .collect();
     grants.sort();
-    Ok(Json(json!({
-        "user_id": p.user_id,
-        "email": p.email,
-        "role": p.role,
-        "account_id": account.id,
-        "account_name": account.name,
-        "plan_id": account.plan_id,
-        "site_grants": grants,
-    })))
+    Ok(Json(Me {
+        user_id: p.user_id,
+        email: p.email.clone(),
+        role: p.role,
+        account_id: account.id,
+        account_name: account.name,
+        plan_id: account.plan_id,
+        site_grants: grants,
+    }))
 }
 
 async fn account(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<serde_json::Value>> {
@@ -256,12 +229,6 @@ async fn account(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<se
     Ok(Json(body))
 }
 
-#[derive(Deserialize)]
-struct InviteRequest {
-    email: String,
-    role: Role,
-}
-
 async fn create_invite(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -271,23 +238,12 @@ async fn create_invite(
     Ok((StatusCode::CREATED, Json(invite)))
 }
 
-#[derive(Deserialize)]
-struct AcceptInvite {
-    token: String,
-    password: String,
-}
-
 async fn accept_invite(
     State(state): State<AppState>,
     Body(req): Body<AcceptInvite>,
 ) -> Result<(StatusCode, Json<Tokens>)> {
     let tokens = state.accept_invite(&req.token, &req.password).await?;
     Ok((StatusCode::CREATED, Json(tokens)))
-}
-
-#[derive(Deserialize)]
-struct RoleRequest {
-    role: Role,
 }
 
 async fn change_role(
@@ -317,12 +273,6 @@ async fn remove_user(
 
 // ---------------------------------------------------------------------------------------------
 // Sites and grants
-
-#[derive(Deserialize)]
-struct SiteRequest {
-    site_id: SiteId,
-    name: String,
-}
 
 #[derive(Serialize)]
 struct SiteWithAccess {
@@ -366,11 +316,6 @@ async fn list_sites(
         })
         .collect();
     Ok(Json(json!({ "items": items })))
-}
-
-#[derive(Deserialize)]
-struct GrantRequest {
-    email: String,
 }
 
 async fn grant_site(
@@ -422,16 +367,6 @@ async fn revoke_grant(
 
 // ---------------------------------------------------------------------------------------------
 // Documents
-
-#[derive(Deserialize)]
-struct DocRequest {
-    doc_id: String,
-    /// Optional, since the id says it; when sent it must agree.
-    kind: Option<String>,
-    /// Required for `article/{id}` (its id names no site); for other site documents optional and,
-    /// when sent, equal to the site the id names.
-    site_id: Option<SiteId>,
-}
 
 #[derive(Serialize)]
 struct DocWithAccess {
@@ -499,11 +434,6 @@ async fn register_doc(
         state.relay.announce(p.account_id, doc);
     }
     Ok((created_or_ok(created), Json(stored)).into_response())
-}
-
-#[derive(Deserialize)]
-struct DocsQuery {
-    site_id: Option<String>,
 }
 
 async fn list_docs(

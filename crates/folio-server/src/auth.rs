@@ -12,7 +12,7 @@ use crate::secrets::{self, TokenKind};
 use crate::store::{now_ms, NewAccount, RefreshOutcome, ServerStore, SessionTokens};
 use crate::ServerError;
 use folio_model::{AccountId, Role, UserId};
-use serde::Serialize;
+use folio_sync::api::Tokens;
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
@@ -36,19 +36,6 @@ pub struct Settings {
     /// A hash of a random password, verified against when an email is unknown so that a login
     /// takes as long for a stranger's address as for a member's.
     pub dummy_hash: String,
-}
-
-/// What register, login, refresh and invite acceptance answer with.
-#[derive(Debug, Serialize)]
-pub struct Tokens {
-    pub account_id: AccountId,
-    pub user_id: UserId,
-    pub role: Role,
-    pub access_token: String,
-    pub refresh_token: String,
-    pub token_type: &'static str,
-    /// Seconds until the access token expires.
-    pub expires_in: u64,
 }
 
 /// A fresh access + refresh pair: the tokens for the client, their hashes for the store.
@@ -83,7 +70,7 @@ impl AppState {
             role: user.role,
             access_token: access,
             refresh_token: refresh,
-            token_type: "Bearer",
+            token_type: "Bearer".to_owned(),
             expires_in: self.settings.lifetimes.access.as_secs(),
         }
     }

@@ -136,12 +136,14 @@ impl IntoResponse for ServerError {
         } else {
             self.to_string()
         };
-        let mut error = serde_json::json!({ "kind": self.kind(), "message": message });
-        if let Some(field) = self.field() {
-            error["field"] = field.into();
-        }
-        let mut response =
-            (status, axum::Json(serde_json::json!({ "error": error }))).into_response();
+        let body = folio_sync::api::ErrorBody {
+            error: folio_sync::api::ApiError {
+                kind: self.kind().to_owned(),
+                message,
+                field: self.field().map(str::to_owned),
+            },
+        };
+        let mut response = (status, axum::Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

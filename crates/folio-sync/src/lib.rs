@@ -1,10 +1,12 @@
 //! Folio's replication layer, shared by the desktop core and the sync server.
 //!
+//! - [`api`]: the sync server's HTTP paths and JSON bodies, shared by device and server.
 //! - [`doc_id`]: the names of the bounded documents an account's data lives in (DESIGN §3).
 //! - [`frame`]: the binary frames client and server exchange over the WebSocket.
 //! - [`doc_store`]: documents and per-peer sync states in SQLite.
 //! - [`keyword_batch`]: the keyword bucket documents' format.
 
+pub mod api;
 pub mod doc_id;
 pub mod doc_store;
 pub mod frame;

@@ -4,14 +4,14 @@
 //! committed (by this process or another one on the same data directory) and reconnects with
 //! capped backoff.
 
-use crate::sync::server_api::{register, Api, ServerDoc};
+use crate::sync::server_api::{register, Api};
 use crate::sync::session::META_STATUS;
 use crate::{CoreError, Folio};
 use chrono::Utc;
 use folio_model::{SyncReport, SyncStatus};
+use folio_sync::api::{path, DocRequest, Items, ListedDoc, Me, SiteRequest};
 use folio_sync::{DocId, Frame, Refusal};
 use futures_util::{FutureExt, SinkExt, StreamExt};
-use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
@@ -56,7 +56,10 @@ impl Folio {
                 .await?;
         for (id, name) in sites {
             // Viewers cannot register sites; they only receive what they were granted.
-            register(api, "/v1/sites", json!({"site_id": id, "name": name})).await?;
+            let site_id = id
+                .parse()
+                .map_err(|_| CoreError::Corrupt(format!("stored site id {id:?} is not valid")))?;
+            register(api, path::SITES, &SiteRequest { site_id, name }).await?;
         }
         Ok(())
     }
@@ -67,17 +70,8 @@ impl Folio {
         let held: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT doc_id FROM doc_chunks")
             .fetch_all(&self.pool)
             .await?;
-        let listed: serde_json::Value = api.get("/v1/docs").await?;
-        let known: BTreeSet<String> = listed["items"]
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|i| serde_json::from_value::<ServerDoc>(i.clone()).ok())
-                    .map(|d| d.doc_id)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let listed: Items<ListedDoc> = api.get(path::DOCS).await?;
+        let known: BTreeSet<String> = listed.items.into_iter().map(|d| d.doc_id).collect();
         for (id,) in &held {
             if known.contains(id) {
                 continue;
@@ -104,6 +98,12 @@ impl Folio {
                 }
                 other => other.site().map(|s| s.to_string()),
             };
+            let site_id = match site {
+                Some(s) => Some(s.parse().map_err(|_| {
+                    CoreError::Corrupt(format!("stored site id {s:?} is not valid"))
+                })?),
+                None => None,
+            };
             if let Some(site) = doc.site() {
                 let exists: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM sites WHERE id = ?")
                     .bind(site.to_string())
@@ -113,18 +113,20 @@ impl Folio {
                     continue;
                 }
             }
-            register(api, "/v1/docs", json!({"doc_id": id, "site_id": site})).await?;
+            let request = DocRequest {
+                doc_id: id.clone(),
+                kind: None,
+                site_id,
+            };
+            register(api, path::DOCS, &request).await?;
         }
-        let listed: serde_json::Value = api.get("/v1/docs").await?;
-        let mut all: BTreeSet<DocId> = BTreeSet::new();
-        for item in listed["items"].as_array().into_iter().flatten() {
-            if let Ok(d) = serde_json::from_value::<ServerDoc>(item.clone()) {
-                if let Ok(doc) = DocId::from_str(&d.doc_id) {
-                    all.insert(doc);
-                }
-            }
-        }
-        Ok(all)
+        let listed: Items<ListedDoc> = api.get(path::DOCS).await?;
+        // A document id this version cannot read (a newer kind) is skipped, not an error.
+        Ok(listed
+            .items
+            .iter()
+            .filter_map(|d| DocId::from_str(&d.doc_id).ok())
+            .collect())
     }
 
     /// One sync round: returns when every document is in sync with the server.
@@ -426,10 +428,8 @@ impl Folio {
     /// The server decides the account's plan; its limits then apply here too, so an import
     /// past them is refused with the numbers before it is ever synced.
     async fn bind_plan(&self, api: &Api) -> Result<(), CoreError> {
-        let me = api.get("/v1/me").await?;
-        let Some(plan) = me["plan_id"].as_str() else {
-            return Ok(());
-        };
+        let me: Me = api.get(path::ME).await?;
+        let plan = me.plan_id.as_str();
         // The server does not report a billing period yet. Every device takes the calendar month
         // (UTC), so all of them count the same ledger entries against the plan's credits, and
         // the first sync of a new month renews them.

@@ -2,36 +2,10 @@
 //! server's errors mapped to core's (never with the URL, which may carry a token).
 
 use crate::CoreError;
-use serde::Deserialize;
+use folio_sync::api::{url_path, ErrorBody};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::time::Duration;
-use uuid::Uuid;
-
-#[derive(Deserialize)]
-pub(crate) struct Tokens {
-    pub(crate) account_id: Uuid,
-    pub(crate) user_id: Uuid,
-    pub(crate) role: String,
-    pub(crate) access_token: String,
-    pub(crate) refresh_token: String,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ServerDoc {
-    pub(crate) doc_id: String,
-}
-
-#[derive(Deserialize)]
-struct ServerError {
-    error: ServerErrorBody,
-}
-
-#[derive(Deserialize)]
-struct ServerErrorBody {
-    kind: String,
-    message: String,
-    #[serde(default)]
-    field: Option<String>,
-}
 
 /// The input a server validation error is about, as the form names it.
 fn form_field(field: Option<&str>) -> &'static str {
@@ -81,7 +55,9 @@ impl Api {
         path: &str,
         body: Option<serde_json::Value>,
     ) -> Result<serde_json::Value, CoreError> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        let mut req = self
+            .http
+            .request(method, format!("{}{}", self.base, url_path(path)));
         if let Some(token) = &self.access {
             req = req.bearer_auth(token);
         }
@@ -113,7 +89,7 @@ impl Api {
                 ))
             });
         }
-        let Ok(err) = serde_json::from_slice::<ServerError>(&bytes) else {
+        let Ok(err) = serde_json::from_slice::<ErrorBody>(&bytes) else {
             return Err(CoreError::Sync(format!(
                 "{} answered {status} and is not a Folio sync server (or is misconfigured)",
                 self.base
@@ -135,16 +111,19 @@ impl Api {
         })
     }
 
-    pub(crate) async fn post(
+    /// `POST` a [`folio_sync::api`] body to one of its paths and read the answer as `R`.
+    pub(crate) async fn post<B: Serialize, R: DeserializeOwned>(
         &self,
         path: &str,
-        body: serde_json::Value,
-    ) -> Result<serde_json::Value, CoreError> {
-        self.call(reqwest::Method::POST, path, Some(body)).await
+        body: &B,
+    ) -> Result<R, CoreError> {
+        let body = serde_json::to_value(body)
+            .map_err(|e| CoreError::Internal(format!("encoding a request: {e}")))?;
+        parse(self.call(reqwest::Method::POST, path, Some(body)).await?)
     }
 
-    pub(crate) async fn get(&self, path: &str) -> Result<serde_json::Value, CoreError> {
-        self.call(reqwest::Method::GET, path, None).await
+    pub(crate) async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R, CoreError> {
+        parse(self.call(reqwest::Method::GET, path, None).await?)
     }
 }
 
@@ -163,15 +142,15 @@ fn without_url(e: &reqwest::Error) -> &'static str {
 
 /// Register a site or document with the server; a refusal for lack of rights (a viewer) is not
 /// an error: such a person only receives.
-pub(crate) async fn register(
+pub(crate) async fn register<B: Serialize + std::fmt::Debug>(
     api: &Api,
     path: &str,
-    body: serde_json::Value,
+    body: &B,
 ) -> Result<(), CoreError> {
-    match api.post(path, body.clone()).await {
+    match api.post::<B, serde_json::Value>(path, body).await {
         Ok(_) => Ok(()),
         Err(CoreError::Forbidden(m)) => {
-            tracing::debug!(%path, %body, "not registered: {m}");
+            tracing::debug!(%path, ?body, "not registered: {m}");
             Ok(())
         }
         Err(e) => Err(e),

@@ -3,11 +3,13 @@
 //! secret) to `local_meta`.
 
 use crate::keychain::Keychain;
-use crate::sync::server_api::{parse, Api, Tokens};
+use crate::sync::server_api::Api;
 use crate::{CoreError, Folio};
 use chrono::Utc;
-use folio_model::{AccountSession, SyncStatus};
-use serde_json::json;
+use folio_model::{AccountSession, Role, SiteId, SyncStatus};
+use folio_sync::api::{
+    path, GrantRequest, InviteRequest, LoginRequest, RefreshRequest, RegisterRequest, Tokens,
+};
 use std::str::FromStr;
 use uuid::Uuid;
 
@@ -62,13 +64,13 @@ impl Folio {
             .bind(self.account_id.to_string())
             .fetch_one(&self.pool)
             .await?;
-        let tokens: Tokens = parse(
-            api.post(
-                "/v1/auth/register",
-                json!({"email": email, "password": password, "account_name": name.0, "account_id": self.account_id}),
-            )
-            .await?,
-        )?;
+        let request = RegisterRequest {
+            email: email.to_owned(),
+            password: password.to_owned(),
+            account_name: Some(name.0),
+            account_id: Some(self.account_id),
+        };
+        let tokens: Tokens = api.post(path::REGISTER, &request).await?;
         self.keep_session(&api, email, tokens).await
     }
 
@@ -82,15 +84,13 @@ impl Folio {
         password: &str,
     ) -> Result<AccountSession, CoreError> {
         let api = Api::new(server)?;
-        let tokens: Tokens = parse(
-            api.post(
-                "/v1/auth/login",
-                json!({"email": email, "password": password}),
-            )
-            .await?,
-        )?;
-        if tokens.account_id != self.account_id.0 {
-            self.join_account(tokens.account_id).await?;
+        let request = LoginRequest {
+            email: email.to_owned(),
+            password: password.to_owned(),
+        };
+        let tokens: Tokens = api.post(path::LOGIN, &request).await?;
+        if tokens.account_id != self.account_id {
+            self.join_account(tokens.account_id.0).await?;
         }
         self.keep_session(&api, email, tokens).await
     }
@@ -111,14 +111,14 @@ impl Folio {
             .await?;
         self.set_meta(META_USER, &tokens.user_id.to_string())
             .await?;
-        self.set_meta(META_ROLE, &tokens.role).await?;
+        self.set_meta(META_ROLE, tokens.role.as_str()).await?;
         tracing::info!(server = %api.base, account = %tokens.account_id, "logged in to the sync server");
         Ok(AccountSession {
             server: api.base.clone(),
             email: email.trim().to_lowercase(),
-            account_id: tokens.account_id,
-            user_id: tokens.user_id,
-            role: tokens.role,
+            account_id: tokens.account_id.0,
+            user_id: tokens.user_id.0,
+            role: tokens.role.to_string(),
         })
     }
 
@@ -163,7 +163,9 @@ impl Folio {
     /// be reached; offline, the session just ends here.
     pub async fn account_logout(&self) -> Result<(), CoreError> {
         if let Ok((api, _)) = self.authorised_api().await {
-            if let Err(e) = api.post("/v1/auth/logout", json!({})).await {
+            let logout: Result<serde_json::Value, _> =
+                api.post(path::LOGOUT, &serde_json::json!({})).await;
+            if let Err(e) = logout {
                 tracing::info!(error = %e, "the server was not told of the logout");
             }
         }
@@ -202,10 +204,14 @@ impl Folio {
                     "the session is not in the OS keychain any more; log in again".into(),
                 )
             })?;
-        let tokens: Tokens = parse(
-            api.post("/v1/auth/refresh", json!({"refresh_token": refresh}))
-                .await?,
-        )?;
+        let tokens: Tokens = api
+            .post(
+                path::REFRESH,
+                &RefreshRequest {
+                    refresh_token: refresh,
+                },
+            )
+            .await?;
         keychain
             .set(&secret_name(&device), &tokens.refresh_token)
             .await
@@ -220,9 +226,15 @@ impl Folio {
         email: &str,
         role: &str,
     ) -> Result<serde_json::Value, CoreError> {
+        let role: Role = role
+            .parse()
+            .map_err(|e: String| CoreError::invalid("role", e))?;
         let (api, _) = self.authorised_api().await?;
-        api.post("/v1/account/invites", json!({"email": email, "role": role}))
-            .await
+        let request = InviteRequest {
+            email: email.to_owned(),
+            role,
+        };
+        api.post(path::INVITES, &request).await
     }
 
     /// Let a non-admin member see and edit one site.
@@ -233,7 +245,9 @@ impl Folio {
     ) -> Result<serde_json::Value, CoreError> {
         let (api, _) = self.authorised_api().await?;
         self.register_sites(&api).await?;
-        api.post(&format!("/v1/sites/{site}/grants"), json!({"email": email}))
-            .await
+        let request = GrantRequest {
+            email: email.to_owned(),
+        };
+        api.post(&path::site_grants(SiteId(site)), &request).await
     }
 }
