@@ -4,7 +4,7 @@
 //! follows them, so links stay plain anchors (focusable, Enter to follow) and no routing crate is
 //! needed.
 
-use crate::ipc;
+use crate::hooks::{invoke, use_event};
 use crate::pages::content::ContentPage;
 use crate::pages::keywords::{KeywordsPage, PlannerChoice};
 use crate::pages::settings::SettingsPage;
@@ -12,9 +12,9 @@ use crate::pages::site_detail::SiteDetailPage;
 use crate::pages::sites::SitesPage;
 use crate::pages::usage::UsagePage;
 use crate::sync::{AccountAction, AccountState, SyncIndicator};
+use folio_model::ipc::{self, NoArgs};
 use folio_model::{ContentId, SiteId};
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -116,41 +116,21 @@ pub fn app() -> Html {
             let dispatcher = dispatcher.clone();
             let sent_after = events.borrow().get();
             wasm_bindgen_futures::spawn_local(async move {
-                let result = ipc::account().await;
+                let result = invoke::<ipc::AccountGet>(&NoArgs {}).await;
                 dispatcher.dispatch(AccountAction::Loaded { result, sent_after });
             });
         })
     };
-    {
+    let on_update = {
         let dispatcher = account.dispatcher();
-        let refresh = refresh.clone();
-        use_effect_with((), move |_| {
-            let subscription = Rc::new(RefCell::new(None::<ipc::SyncEvents>));
-            let alive = Rc::new(Cell::new(true));
-            {
-                let subscription = subscription.clone();
-                let alive = alive.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let on_update = Callback::from(move |update| {
-                        let seen = events.borrow().get();
-                        events.borrow().set(seen.wrapping_add(1));
-                        dispatcher.dispatch(AccountAction::StatusChanged(update));
-                    });
-                    // Listening first, then loading: no change can fall between the two.
-                    match ipc::sync_events(on_update).await {
-                        Ok(sub) if alive.get() => *subscription.borrow_mut() = Some(sub),
-                        Ok(_) => {}
-                        Err(e) => web_sys::console::warn_1(&e.message.into()),
-                    }
-                    refresh.emit(());
-                });
-            }
-            move || {
-                alive.set(false);
-                subscription.borrow_mut().take();
-            }
-        });
-    }
+        Callback::from(move |update| {
+            let seen = events.borrow().get();
+            events.borrow().set(seen.wrapping_add(1));
+            dispatcher.dispatch(AccountAction::StatusChanged(update));
+        })
+    };
+    // Listening first, then loading: no change can fall between the two.
+    use_event::<ipc::SyncStatusChanged, _>((), on_update, refresh.clone());
 
     {
         let route = route.clone();

@@ -1,4 +1,7 @@
-//! Numbers and words as the pages show them.
+//! Numbers, times and errors as the pages show them.
+
+use chrono::{DateTime, Utc};
+use folio_model::ErrorDto;
 
 /// Dollars as `folio usage` prints them (4 places, half away from zero), after a `$`: `$0.0123`.
 pub fn usd(cost: rust_decimal::Decimal) -> String {
@@ -40,6 +43,20 @@ pub fn plural(n: u64, one: &str) -> String {
 /// The file name of a path from the native dialog (either separator: the app runs on Windows too).
 pub fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// A stored time, in UTC: `2026-12-01 14:30 UTC`.
+pub fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// `wordpress: The site refused the login (auth)`: the code tells support and the person which
+/// kind of failure it was.
+pub fn error_text(e: &ErrorDto) -> String {
+    match &e.code {
+        Some(code) => format!("{} ({code})", e.message),
+        None => e.message.clone(),
+    }
 }
 
 #[cfg(test)]

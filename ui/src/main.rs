@@ -1,9 +1,12 @@
-//! The Folio desktop UI (Yew, compiled to wasm32). Pages keep reducer state with actions named
-//! after what the person did; all IPC goes through [`ipc`].
+//! The Folio desktop UI (Yew, compiled to wasm32). Pages (`pages/`) keep reducer state with
+//! actions named after what the person did and compose the shared `components/`; every call to
+//! the shell goes through `hooks/`, typed by the contract in `folio_model::ipc`.
 
 mod app;
+mod components;
 mod format;
-mod ipc;
+mod forms;
+mod hooks;
 mod pages;
 mod sync;
 

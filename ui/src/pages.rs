@@ -1,10 +1,9 @@
-//! One module per page.
+//! One folder per page, each with its reducer state beside its views. Pages never import from
+//! each other: what two pages share is a component (`components/`), a form helper (`forms.rs`)
+//! or a format (`format.rs`).
 
 pub mod content;
 pub mod keywords;
-pub mod models;
-pub mod providers;
-pub mod publish_panel;
 pub mod settings;
 pub mod site_detail;
 pub mod sites;

@@ -12,6 +12,7 @@
 //! and the CLI import.
 
 pub mod account;
+pub mod account_switch;
 pub mod ai;
 pub mod credits;
 pub mod defaults;

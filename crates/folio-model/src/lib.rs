@@ -7,6 +7,7 @@ pub mod account;
 pub mod ai_config;
 pub mod error;
 pub mod ids;
+pub mod ipc;
 pub mod jobs;
 pub mod keyword;
 pub mod ledger;

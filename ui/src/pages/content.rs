@@ -1,14 +1,15 @@
 //! One article (`#content/<id>`): its title and facts, its images (`content/images.rs`) and
-//! publishing it on the site's WordPress (`publish_panel.rs`).
+//! publishing it on the site's WordPress (`content/publish.rs`).
 
 mod images;
+mod publish;
 
 use crate::app::Route;
-use crate::ipc;
-use crate::pages::publish_panel::PublishPanel;
-use folio_model::{Content, ContentId, ErrorDto};
+use crate::hooks::use_invoke;
+use folio_model::ipc::{self, ContentGetArgs};
+use folio_model::{Content, ContentId};
 use images::ImagesPanel;
-use wasm_bindgen_futures::spawn_local;
+use publish::PublishPanel;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,13 +19,9 @@ pub struct ContentPageProps {
 
 #[function_component(ContentPage)]
 pub fn content_page(props: &ContentPageProps) -> Html {
-    let loaded = use_state(|| None::<Result<Content, ErrorDto>>);
-    {
-        let loaded = loaded.clone();
-        use_effect_with(props.content, move |&content| {
-            spawn_local(async move { loaded.set(Some(ipc::get_content(content).await)) });
-        });
-    }
+    let loaded = use_invoke::<ipc::ContentGet>(ContentGetArgs {
+        content: props.content,
+    });
     let content = match &*loaded {
         None => {
             return html! {

@@ -10,11 +10,13 @@ mod toolbar;
 
 pub use state::PlannerChoice;
 
-use crate::ipc;
+use crate::components::EmptyState;
+use crate::forms::select_value;
+use crate::hooks::{invoke, invoke_with_progress};
+use folio_model::ipc::{self, KeywordsBulkArgs, KeywordsImportArgs, KeywordsListArgs, NoArgs};
 use state::{BulkKind, KeywordsAction as A, KeywordsState, SETTLE_MS};
 use std::time::Duration;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -44,7 +46,9 @@ pub fn keywords_page(props: &KeywordsPageProps) -> Html {
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            spawn_local(async move { dispatch.dispatch(A::SitesLoaded(ipc::list_sites().await)) });
+            spawn_local(async move {
+                dispatch.dispatch(A::SitesLoaded(invoke::<ipc::SiteList>(&NoArgs {}).await));
+            });
         });
     }
     {
@@ -54,7 +58,7 @@ pub fn keywords_page(props: &KeywordsPageProps) -> Html {
         use_effect_with(state.request, move |&request| {
             if let Some(query) = query {
                 spawn_local(async move {
-                    let result = ipc::list_keywords(&query).await;
+                    let result = invoke::<ipc::KeywordsList>(&KeywordsListArgs { query }).await;
                     dispatch.dispatch(A::PageLoaded { request, result });
                 });
             }
@@ -113,7 +117,7 @@ fn handlers(state: &UseReducerHandle<KeywordsState>) -> Handlers {
             let dispatch = state.dispatcher();
             dispatch.dispatch(A::ImportRequested);
             spawn_local(async move {
-                match ipc::pick_keyword_file().await {
+                match invoke::<ipc::KeywordsPickFile>(&NoArgs {}).await {
                     Ok(None) => dispatch.dispatch(A::ImportPickCancelled),
                     Err(e) => dispatch.dispatch(A::ImportFinished(Err(e))),
                     Ok(Some(path)) => {
@@ -122,7 +126,9 @@ fn handlers(state: &UseReducerHandle<KeywordsState>) -> Handlers {
                             let dispatch = dispatch.clone();
                             Callback::from(move |p| dispatch.dispatch(A::ImportProgressed(p)))
                         };
-                        let result = ipc::import_keywords(site, sector, &path, progress).await;
+                        let args = KeywordsImportArgs { site, sector, path };
+                        let result =
+                            invoke_with_progress::<ipc::KeywordsImport>(&args, progress).await;
                         dispatch.dispatch(A::ImportFinished(result));
                     }
                 }
@@ -136,7 +142,7 @@ fn handlers(state: &UseReducerHandle<KeywordsState>) -> Handlers {
             // The import's own reply reports the outcome (cancelled, or finished first), so the
             // answer here adds nothing to show.
             spawn_local(async move {
-                let _ = ipc::cancel_import().await;
+                let _ = invoke::<ipc::KeywordsImportCancel>(&NoArgs {}).await;
             });
         })
     };
@@ -174,7 +180,11 @@ fn handlers(state: &UseReducerHandle<KeywordsState>) -> Handlers {
 
 fn run_bulk(dispatch: Dispatch, target: folio_model::KeywordFilter, kind: BulkKind) {
     spawn_local(async move {
-        let result = ipc::bulk_keywords(&target, &kind.action()).await;
+        let args = KeywordsBulkArgs {
+            filter: target,
+            action: kind.action(),
+        };
+        let result = invoke::<ipc::KeywordsBulk>(&args).await;
         dispatch.dispatch(A::BulkFinished { kind, result });
     });
 }
@@ -189,11 +199,10 @@ fn context_bar(state: &KeywordsState, dispatch: &Dispatch, handlers: &Handlers) 
     }
     let Some(site) = state.current_site() else {
         return html! {
-            <div class="panel empty-state" id="keywords-no-sites">
-                <h2>{"No sites yet"}</h2>
+            <EmptyState id="keywords-no-sites" class="panel" title="No sites yet">
                 <p class="muted">{"Keywords belong to a site and one of its sectors. "}
                     <a href="#sites">{"Add your first site"}</a>{" to start."}</p>
-            </div>
+            </EmptyState>
         };
     };
     let on_site = {
@@ -246,8 +255,4 @@ fn context_bar(state: &KeywordsState, dispatch: &Dispatch, handlers: &Handlers) 
             </div>
         </div>
     }
-}
-
-pub(crate) fn select_value(e: &Event) -> String {
-    e.target_unchecked_into::<HtmlSelectElement>().value()
 }

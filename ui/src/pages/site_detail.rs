@@ -1,19 +1,20 @@
 //! One site (`#sites/<id>`): its sectors, its publishing settings, its articles and its
-//! WordPress connection, each a panel (`site_detail/{sectors,publishing,articles,wordpress}.rs`).
+//! WordPress connection, each a panel with its own reducer
+//! (`site_detail/{sectors,publishing,articles,wordpress}.rs`).
 
 mod articles;
 mod publishing;
 mod sectors;
-pub mod wordpress;
+mod wordpress;
 
 use crate::app::Route;
-use crate::ipc;
+use crate::hooks::use_invoke;
 use articles::ArticlesPanel;
-use folio_model::{ErrorDto, Site, SiteId};
+use folio_model::ipc::{self, SiteGetArgs};
+use folio_model::SiteId;
 use publishing::PublishingPanel;
 use sectors::SectorsPanel;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::spawn_local;
 use wordpress::WordPressPanel;
 use yew::prelude::*;
 
@@ -25,13 +26,7 @@ pub struct SiteDetailProps {
 #[function_component(SiteDetailPage)]
 pub fn site_detail_page(props: &SiteDetailProps) -> Html {
     let site_id = props.site;
-    let loaded = use_state(|| None::<Result<Site, ErrorDto>>);
-    {
-        let loaded = loaded.clone();
-        use_effect_with(site_id, move |&site| {
-            spawn_local(async move { loaded.set(Some(ipc::get_site(site).await)) });
-        });
-    }
+    let loaded = use_invoke::<ipc::SiteGet>(SiteGetArgs { site: site_id });
     let back = html! {
         <a id="site-back" class="back-link" href={Route::Sites.hash()}>{"\u{2190} All sites"}</a>
     };

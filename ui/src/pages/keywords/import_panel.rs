@@ -2,6 +2,7 @@
 
 use super::state::{was_cancelled, ImportPhase, KeywordsAction as A};
 use super::{Dispatch, Handlers};
+use crate::components::ProgressBar;
 use crate::format::{count, plural};
 use folio_model::{ImportProgress, KeywordFormat, KeywordImportReport};
 use yew::prelude::*;
@@ -78,12 +79,8 @@ fn running(
                     { if cancelling { "Cancelling\u{2026}" } else { "Cancel" } }
                 </button>
             </div>
-            // Without a value the bar is indeterminate: reading and parsing have no count.
-            if let Some((done, total)) = bar {
-                <progress id="import-bar" max={total.max(1).to_string()} value={done.to_string()} aria-label="Import progress"></progress>
-            } else {
-                <progress id="import-bar" aria-label="Import progress"></progress>
-            }
+            // Reading and parsing have no count: the bar is indeterminate until writing starts.
+            <ProgressBar id="import-bar" label="Import progress" value={bar} />
             <div id="import-phase" class="muted">{label}</div>
         </div>
     }

@@ -2,6 +2,7 @@
 
 use super::state::{KeywordsAction as A, KeywordsState};
 use super::Dispatch;
+use crate::components::EmptyState;
 use crate::format::{count, metric};
 use folio_model::{KeywordRow, KeywordSortField, Status};
 use yew::prelude::*;
@@ -157,10 +158,9 @@ fn placeholder(state: &KeywordsState, dispatch: &Dispatch) -> Html {
     }
     if state.site_is_empty() {
         return html! {
-            <div class="empty-state" id="keywords-empty">
-                <h2>{"No keywords yet"}</h2>
+            <EmptyState id="keywords-empty" title="No keywords yet">
                 <p class="muted">{"Import an export from Semrush, Ahrefs, Google Keyword Planner or Search Console \u{2014} or a plain list, one keyword a line \u{2014} with \u{201c}Import keywords\u{2026}\u{201d}."}</p>
-            </div>
+            </EmptyState>
         };
     }
     let clear = {
@@ -168,12 +168,12 @@ fn placeholder(state: &KeywordsState, dispatch: &Dispatch) -> Html {
         Callback::from(move |_: MouseEvent| dispatch.dispatch(A::FiltersCleared))
     };
     html! {
-        <div class="empty-state" id="keywords-no-match">
+        <EmptyState id="keywords-no-match">
             <p class="muted">{"No keywords match these filters."}</p>
             if !state.criteria.is_empty() {
                 <button type="button" class="link" onclick={clear}>{"Clear filters"}</button>
             }
-        </div>
+        </EmptyState>
     }
 }
 

@@ -3,10 +3,10 @@
 use super::state::{
     number_error, BulkKind, FilterChange, KeywordsAction as A, KeywordsState, NumberFilter,
 };
-use super::{select_value, Dispatch, Handlers};
+use super::{Dispatch, Handlers};
 use crate::format::{count, plural};
+use crate::forms::{input_value, select_value};
 use folio_model::{Intent, KeywordStatus, Status};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 pub fn filters(state: &KeywordsState, dispatch: &Dispatch) -> Html {
@@ -218,8 +218,4 @@ fn confirm_button(kind: BulkKind, n: u64) -> String {
         BulkKind::Delete => format!("Delete {n}"),
         BulkKind::SetStatus(_) | BulkKind::RemoveFromCluster => format!("Change {n}"),
     }
-}
-
-fn input_value(e: &InputEvent) -> String {
-    e.target_unchecked_into::<HtmlInputElement>().value()
 }

@@ -1,9 +1,9 @@
 //! A site's articles, each a link to its own page (`#content/<id>`), where its images are.
 
 use crate::app::Route;
-use crate::ipc;
-use folio_model::{ContentSummary, ErrorDto, SiteId};
-use wasm_bindgen_futures::spawn_local;
+use crate::hooks::use_invoke;
+use folio_model::ipc::{self, ContentListArgs};
+use folio_model::SiteId;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -13,13 +13,7 @@ pub struct ArticlesPanelProps {
 
 #[function_component(ArticlesPanel)]
 pub fn articles_panel(props: &ArticlesPanelProps) -> Html {
-    let loaded = use_state(|| None::<Result<Vec<ContentSummary>, ErrorDto>>);
-    {
-        let loaded = loaded.clone();
-        use_effect_with(props.site, move |&site| {
-            spawn_local(async move { loaded.set(Some(ipc::list_content(site).await)) });
-        });
-    }
+    let loaded = use_invoke::<ipc::ContentList>(ContentListArgs { site: props.site });
     let body = match &*loaded {
         None => html! { <p class="muted">{"Loading\u{2026}"}</p> },
         Some(Err(e)) => {

@@ -1,17 +1,18 @@
 //! Background sync: while this device has a sync session, one task runs core's `sync_watch` and
-//! tells the window about every change of the indicator (the `sync-status` event).
+//! tells the window about every change of the indicator (the `sync-status` event,
+//! [`ipc::SyncStatusChanged`]).
 
+use crate::events;
+use crate::state::AppState;
 use folio_core::{CoreError, Folio};
+use folio_model::ipc;
 use folio_model::{SyncStatus, SyncUpdate};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tauri::async_runtime::JoinHandle;
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Runtime};
 use tokio::sync::watch;
-
-/// The event the window listens to; its payload is a [`SyncUpdate`].
-pub const SYNC_EVENT: &str = "sync-status";
 
 /// How often the task re-reads the stored status: core records "synced" while it stays
 /// connected without calling `on_status`, and another process (the CLI) may sync too.
@@ -141,17 +142,33 @@ impl<R: Runtime> Notifier<R> {
             needs_login: self.needs_login.load(Ordering::Relaxed),
         };
         // No window (closing) just means nobody is listening.
-        let _ = self.app.emit(SYNC_EVENT, update);
+        let _ = events::emit::<ipc::SyncStatusChanged, R>(&self.app, update);
     }
 }
 
 /// Tell the window about a status the shell itself settled (a logout).
 pub fn announce<R: Runtime>(app: &AppHandle<R>, status: SyncStatus, needs_login: bool) {
-    let _ = app.emit(
-        SYNC_EVENT,
-        SyncUpdate {
-            status,
-            needs_login,
-        },
-    );
+    let update = SyncUpdate {
+        status,
+        needs_login,
+    };
+    let _ = events::emit::<ipc::SyncStatusChanged, R>(app, update);
+}
+
+/// Start the background sync for whatever session the (possibly re-opened) store has now.
+pub async fn resume<R: Runtime>(app: &AppHandle<R>, state: &AppState, control: &mut SyncControl) {
+    let Ok(folio) = state.folio() else {
+        return;
+    };
+    match folio.account_session().await {
+        Ok(Some(_)) => control.start(app.clone(), folio, state.needs_login.clone()),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot read the sync session; not syncing"),
+    }
+}
+
+/// At start-up: sync in the background when the device has a session.
+pub async fn start_if_logged_in<R: Runtime>(app: &AppHandle<R>, state: &AppState) {
+    let mut control = state.sync.lock().await;
+    resume(app, state, &mut control).await;
 }

@@ -1,0 +1,379 @@
+//! The contract between the desktop shell (`src-tauri`) and the UI (`ui`): every Tauri command's
+//! name, arguments and reply, and every event's name and payload, declared once here and used by
+//! both sides.
+//!
+//! A command is a unit type implementing [`Command`]. The shell registers one function per
+//! command and the registration fails to compile when the function's name is not
+//! [`Command::NAME`] or its arguments and reply are not the contract's (`src-tauri/src/commands.rs`);
+//! the UI calls every command through one generic `invoke::<C>(&args)` (`ui/src/hooks/invoke.rs`).
+//! So a renamed parameter or a changed reply is a compile error on the side that did not follow,
+//! not a failure at run time.
+//!
+//! On the wire a command receives `{"args": <C::Args>}` (the shell's commands take one parameter
+//! named `args`) and answers `C::Reply`, or rejects with an [`ErrorDto`](crate::ErrorDto).
+
+use crate::{
+    AccountSession, AccountView, AiModel, AttachImage, Content, ContentId, ContentSummary,
+    ContentUsage, DailySiteUsage, DoctorReport, Image, ImageId, ImportProgress, KeywordBulkAction,
+    KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel, NewSite,
+    ProviderCheck, ProviderInfo, PublishOutcome, PublishRequest, PublishingRecord,
+    PublishingSettings, Sector, SectorId, Site, SiteId, SiteIntegration, SyncReport, SyncUpdate,
+    UsageGroup, WpAuthorization,
+};
+// `SiteList`, `PublishingSettingsUpdate`, `UsageReport`, `CreditBalance` and `WpConnect` are
+// also command names here (a command's type is its name in CamelCase), so those DTOs are
+// written `crate::…`.
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One Tauri command: what it is called, what it takes and what it answers.
+pub trait Command {
+    /// The name the shell registers and the UI invokes.
+    const NAME: &'static str;
+    /// Sent as the command's one parameter, `args`.
+    type Args: Serialize + DeserializeOwned;
+    /// What the command answers when it succeeds.
+    type Reply: Serialize + DeserializeOwned;
+}
+
+/// A command that also streams progress over a Tauri `ipc::Channel` while it runs.
+pub trait Streaming: Command {
+    /// The key of the channel among the command's parameters (Tauri camel-cases the shell's
+    /// parameter name: `on_progress` is `onProgress`).
+    const CHANNEL: &'static str;
+    /// One message on the channel.
+    type Progress: Serialize + DeserializeOwned;
+}
+
+/// An event the shell emits to the window.
+pub trait Event {
+    const NAME: &'static str;
+    type Payload: Serialize + DeserializeOwned;
+}
+
+/// The arguments of a command that takes none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoArgs {}
+
+/// A secret on its way to the shell — a password, an API key, or the address WordPress sends
+/// back (it carries an application password). On the wire it is the plain string; `Debug`
+/// never prints it, so an argument struct holding one can be logged safely.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The secret itself, to hand straight to core.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(secret: String) -> Self {
+        Self(secret)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Declares the commands: for each, the unit type, its name, its arguments (an existing type, or
+/// a struct defined here with the listed fields) and its reply; then [`COMMANDS`].
+macro_rules! commands {
+    ($(
+        $(#[$meta:meta])*
+        $command:ident = $name:literal
+            ($args:ident $({ $($(#[$field_meta:meta])* $field:ident: $field_ty:ty),* $(,)? })?)
+            -> $reply:ty;
+    )*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+            pub struct $command;
+
+            impl Command for $command {
+                const NAME: &'static str = $name;
+                type Args = $args;
+                type Reply = $reply;
+            }
+
+            $(
+                #[doc = concat!("The arguments of [`", stringify!($command), "`] (`", $name, "`).")]
+                #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+                pub struct $args {
+                    $($(#[$field_meta])* pub $field: $field_ty,)*
+                }
+            )?
+        )*
+
+        /// Every command's name, in the order declared.
+        pub const COMMANDS: &[&str] = &[$($name),*];
+
+        /// Each command's type and name, for the test that one is the other in CamelCase.
+        #[cfg(test)]
+        const DECLARED: &[(&str, &str)] = &[$((stringify!($command), $name)),*];
+    };
+}
+
+commands! {
+    // ---- Sites, sectors and publishing settings ---------------------------------------------
+    /// Every site with its sectors.
+    SiteList = "site_list" (NoArgs) -> crate::SiteList;
+    /// Add a site; a rejected field is named in the error.
+    SiteCreate = "site_create" (SiteCreateArgs { input: NewSite }) -> Site;
+    SiteGet = "site_get" (SiteGetArgs { site: SiteId }) -> Site;
+    SectorAdd = "sector_add" (SectorAddArgs { site: SiteId, name: String }) -> Sector;
+    SectorRename = "sector_rename"
+        (SectorRenameArgs { site: SiteId, sector: SectorId, name: String }) -> Sector;
+    /// Remove a sector; answers how many of its keywords went with it.
+    SectorRemove = "sector_remove" (SectorRemoveArgs { site: SiteId, sector: SectorId }) -> u64;
+    /// A site's publishing settings (core stores its defaults on the first read).
+    PublishingSettingsGet = "publishing_settings_get"
+        (PublishingSettingsGetArgs { site: SiteId }) -> PublishingSettings;
+    /// Change the fields of `update` that are `Some`; `None` keeps a field.
+    PublishingSettingsUpdate = "publishing_settings_update"
+        (PublishingSettingsUpdateArgs { site: SiteId, update: crate::PublishingSettingsUpdate })
+        -> PublishingSettings;
+
+    // ---- Keywords ----------------------------------------------------------------------------
+    /// One page of a site's keywords (filtered, sorted and paged by core).
+    KeywordsList = "keywords_list" (KeywordsListArgs { query: KeywordQuery }) -> KeywordPage;
+    /// Change or delete the keywords `filter` selects; answers how many changed.
+    KeywordsBulk = "keywords_bulk"
+        (KeywordsBulkArgs { filter: KeywordFilter, action: KeywordBulkAction }) -> u64;
+    /// The native open dialog; `None` when the person closes it without choosing.
+    KeywordsPickFile = "keywords_pick_file" (NoArgs) -> Option<String>;
+    /// Import a keyword file; progress streams over the channel (see [`Streaming`]). One import
+    /// at a time.
+    KeywordsImport = "keywords_import" (KeywordsImportArgs {
+        site: SiteId,
+        /// `None`: the site's first sector.
+        sector: Option<SectorId>,
+        path: String,
+    }) -> KeywordImportReport;
+    /// Ask the running import to stop (it rolls back); `false` when none was running.
+    KeywordsImportCancel = "keywords_import_cancel" (NoArgs) -> bool;
+
+    // ---- Account and sync --------------------------------------------------------------------
+    /// The sync session (if any), the indicator's state and whether a new login is needed.
+    AccountGet = "account_get" (NoArgs) -> AccountView;
+    /// Create an account on a sync server holding this device's data; the shell then syncs in
+    /// the background.
+    AccountRegister = "account_register"
+        (AccountRegisterArgs { server: String, email: String, password: Secret })
+        -> AccountSession;
+    /// Log in to an account on a sync server (joining another account re-opens the store); the
+    /// shell then syncs in the background.
+    AccountLogin = "account_login"
+        (AccountLoginArgs { server: String, email: String, password: Secret }) -> AccountSession;
+    /// Stop syncing and forget the session; the data stays on this device.
+    AccountLogout = "account_logout" (NoArgs) -> ();
+    /// One sync round now, beside the background sync.
+    SyncNow = "sync_now" (NoArgs) -> SyncReport;
+
+    // ---- AI providers and models ---------------------------------------------------------------
+    /// Every AI provider with its address, key state (masked) and models.
+    ProvidersList = "providers_list" (NoArgs) -> Vec<ProviderInfo>;
+    /// Store (or replace) a provider's API key in the OS keychain; the reply shows it masked.
+    ProviderSetKey = "provider_set_key"
+        (ProviderSetKeyArgs { provider: String, key: Secret }) -> ProviderInfo;
+    /// Remove a provider's key; answers the provider as it is afterwards.
+    ProviderRemoveKey = "provider_remove_key"
+        (ProviderRemoveKeyArgs { provider: String }) -> ProviderInfo;
+    /// Point a provider at another address; `None` goes back to the built-in one.
+    ProviderSetUrl = "provider_set_url"
+        (ProviderSetUrlArgs { provider: String, url: Option<String> }) -> ProviderInfo;
+    /// A cheap authenticated call. A provider failure is a result with `ok: false` and its
+    /// kind; [`ProviderTestCancel`] ends it with a `cancelled` error.
+    ProviderTest = "provider_test"
+        (ProviderTestArgs { provider: String, base_url: Option<String> }) -> ProviderCheck;
+    /// Cancel the running test of a provider; `false` when none was running.
+    ProviderTestCancel = "provider_test_cancel"
+        (ProviderTestCancelArgs { provider: String }) -> bool;
+    /// Every model of the registry, text models first.
+    ModelsList = "models_list" (NoArgs) -> Vec<AiModel>;
+    /// Make a model the default of its type.
+    ModelSetDefault = "model_set_default" (ModelSetDefaultArgs { model: String }) -> AiModel;
+    /// Add a model (a local one at zero price, a new one of a hosted provider).
+    ModelAdd = "model_add" (ModelAddArgs { input: NewAiModel }) -> AiModel;
+    /// Remove a model a person added.
+    ModelRemove = "model_remove" (ModelRemoveArgs { model: String }) -> ();
+
+    // ---- Usage and credits -------------------------------------------------------------------
+    // Dates go as typed (`YYYY-MM-DD`, UTC; blank is no bound) and are read by core's parser,
+    // so the page and `folio usage --from/--to` agree; a bad one names `from` or `to`.
+    /// Usage totals grouped by operation, model, site, month or day.
+    UsageReport = "usage_report" (UsageReportArgs {
+        site: Option<SiteId>,
+        from: Option<String>,
+        to: Option<String>,
+        group_by: UsageGroup,
+    }) -> crate::UsageReport;
+    /// Cost per day and site, for the chart.
+    UsageByDay = "usage_by_day"
+        (UsageByDayArgs { site: Option<SiteId>, from: Option<String>, to: Option<String> })
+        -> Vec<DailySiteUsage>;
+    /// The most expensive articles of the selection, most expensive first.
+    UsageTopContent = "usage_top_content" (UsageTopContentArgs {
+        site: Option<SiteId>,
+        from: Option<String>,
+        to: Option<String>,
+        limit: u32,
+    }) -> Vec<ContentUsage>;
+    /// Credits left: plan and bonus, or a local account's monthly budget.
+    CreditBalance = "credit_balance" (NoArgs) -> crate::CreditBalance;
+
+    // ---- WordPress ---------------------------------------------------------------------------
+    /// The site's WordPress connection; `None` when it was never connected.
+    WpIntegration = "wp_integration"
+        (WpIntegrationArgs { site: SiteId }) -> Option<SiteIntegration>;
+    /// Connect with an application password; core keeps it in the OS keychain only.
+    WpConnect = "wp_connect" (WpConnectArgs { input: crate::WpConnect }) -> SiteIntegration;
+    /// The site doctor: of the connected site, or of `url` (no login) before connecting.
+    WpDoctor = "wp_doctor" (WpDoctorArgs { site: SiteId, url: Option<String> }) -> DoctorReport;
+    /// Fetch the site's categories, tags, authors, post types and SEO meta keys again.
+    WpSync = "wp_sync" (WpSyncArgs { site: SiteId }) -> SiteIntegration;
+    /// Forget the application password on this computer.
+    WpDisconnect = "wp_disconnect" (WpDisconnectArgs { site: SiteId }) -> SiteIntegration;
+    /// The one-click connection, step 1: open the site's "Authorize application" screen in the
+    /// system browser. The reply carries the address too, for when no browser could be opened.
+    WpAuthorizeStart = "wp_authorize_start"
+        (WpAuthorizeStartArgs { site: SiteId, url: String }) -> WpAuthorization;
+    /// The one-click connection, step 2: the address WordPress sent the person back to.
+    WpAuthorizeComplete = "wp_authorize_complete"
+        (WpAuthorizeCompleteArgs { site: SiteId, returned_url: Secret }) -> SiteIntegration;
+    /// Publish, schedule, save as a draft or update one article's post.
+    WpPublish = "wp_publish" (WpPublishArgs { request: PublishRequest }) -> PublishOutcome;
+    /// Take the article's post off the site (back to draft).
+    WpUnpublish = "wp_unpublish"
+        (WpUnpublishArgs { content: ContentId, force: bool }) -> PublishOutcome;
+    /// Move the article's post to WordPress's trash.
+    WpTrash = "wp_trash" (WpTrashArgs { content: ContentId, force: bool }) -> PublishOutcome;
+    /// Every publishing attempt of an article, newest first.
+    WpRecords = "wp_records" (WpRecordsArgs { content: ContentId }) -> Vec<PublishingRecord>;
+    /// Open a published post in the system browser (http and https addresses only).
+    WpOpenPost = "wp_open_post" (WpOpenPostArgs { url: String }) -> ();
+
+    // ---- Articles and their images -----------------------------------------------------------
+    /// A site's articles, newest first.
+    ContentList = "content_list" (ContentListArgs { site: SiteId }) -> Vec<ContentSummary>;
+    ContentGet = "content_get" (ContentGetArgs { content: ContentId }) -> Content;
+    /// An article's images: the featured one first, then in-article ones in order.
+    ImagesList = "images_list" (ImagesListArgs { content: ContentId }) -> Vec<Image>;
+    /// Attach a picked file's bytes; core checks they are an image and stores them.
+    ImageAttach = "image_attach" (ImageAttachArgs { input: AttachImage }) -> Image;
+    /// The image as a `data:` URL, for its thumbnail.
+    ImageData = "image_data" (ImageDataArgs { image: ImageId }) -> String;
+    ImageRemove = "image_remove" (ImageRemoveArgs { image: ImageId }) -> ();
+}
+
+impl Streaming for KeywordsImport {
+    const CHANNEL: &'static str = "onProgress";
+    type Progress = ImportProgress;
+}
+
+/// Every change of the sync indicator the background sync reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncStatusChanged;
+
+impl Event for SyncStatusChanged {
+    const NAME: &'static str = "sync-status";
+    type Payload = SyncUpdate;
+}
+
+/// A `folio://wordpress/authorized?…` link the browser handed back (the one-click connection);
+/// the payload is that address, for [`WpAuthorizeComplete`]. It carries an application
+/// password: pass it straight on, never keep it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WpAuthorized;
+
+impl Event for WpAuthorized {
+    const NAME: &'static str = "wp-authorized";
+    type Payload = Secret;
+}
+
+/// Every event's name.
+pub const EVENTS: &[&str] = &[SyncStatusChanged::NAME, WpAuthorized::NAME];
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn names_are_unique_and_snake_case() {
+        let unique: BTreeSet<_> = COMMANDS.iter().collect();
+        assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
+        assert_eq!(COMMANDS.len(), 50);
+        for name in COMMANDS {
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{name} is not snake_case (Tauri matches names exactly)"
+            );
+        }
+        let events: BTreeSet<_> = EVENTS.iter().collect();
+        assert_eq!(events.len(), EVENTS.len());
+    }
+
+    #[test]
+    fn a_commands_type_is_its_name_in_camel_case() {
+        for (ty, name) in DECLARED {
+            let camel: String = name
+                .split('_')
+                .map(|word| word[..1].to_uppercase() + &word[1..])
+                .collect();
+            assert_eq!(*ty, camel, "rename the type of {name}");
+        }
+    }
+
+    #[test]
+    fn arguments_travel_as_the_shell_reads_them() {
+        let args = ProviderTestArgs {
+            provider: "openai".into(),
+            base_url: None,
+        };
+        // `None` is sent as `null`, not dropped: every key the shell expects is there.
+        assert_eq!(
+            serde_json::to_value(&args).unwrap(),
+            serde_json::json!({"provider": "openai", "base_url": null})
+        );
+        assert_eq!(
+            serde_json::to_value(NoArgs {}).unwrap(),
+            serde_json::json!({})
+        );
+        let back: WpAuthorizeCompleteArgs = serde_json::from_value(serde_json::json!({
+            "site": "00000000-0000-7000-8000-000000000001",
+            "returned_url": "folio://wordpress/authorized?password=x",
+        }))
+        .unwrap();
+        assert_eq!(
+            back.returned_url.expose(),
+            "folio://wordpress/authorized?password=x"
+        );
+    }
+
+    #[test]
+    fn secrets_are_plain_strings_on_the_wire_and_never_printed() {
+        let args = AccountLoginArgs {
+            server: "http://127.0.0.1:8787".into(),
+            email: "a@b.example".into(),
+            password: Secret::new("hunter2-long-password"),
+        };
+        let json = serde_json::to_value(&args).unwrap();
+        assert_eq!(json["password"], "hunter2-long-password");
+        let printed = format!("{args:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("a@b.example"));
+    }
+}
