@@ -327,3 +327,81 @@ fn group(n: i64) -> String {
     }
     out
 }
+
+/// Cancel in the window stops the import's core job: the file is a named pipe, so the import
+/// waits in its job until the test writes it — after the shell has taken the cancel — and then
+/// writes nothing.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_in_the_window_stops_the_import_job_and_writes_nothing() -> anyhow::Result<()> {
+    if !display_available()? {
+        return Ok(());
+    }
+    let data_dir = tempfile::tempdir()?;
+    let pipe = data_dir.path().join("keywords.txt");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status()?;
+    anyhow::ensure!(made.success(), "mkfifo failed");
+    let driver = Driver::start_with_env(
+        data_dir.path(),
+        &[("FOLIO_PICK_FILE", OsStr::new(pipe.as_os_str()))],
+    )
+    .await?;
+    let app = driver.launch_app().await?;
+    wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
+    type_into(&app, "#site-name", "Garden Blog").await?;
+    type_into(&app, "#site-domain", "garden.example").await?;
+    click(&app, "#site-submit").await?;
+    wait_for_text(&app, "#site-list", "the new site", |t| {
+        t.contains("Garden Blog")
+    })
+    .await?;
+    click(&app, "#nav-planner").await?;
+    wait_for_text(&app, "#keywords-empty", "the empty state", |t| {
+        t.contains("No keywords yet")
+    })
+    .await?;
+
+    click(&app, "#keywords-import").await?;
+    wait_for_text(&app, "#import-phase", "the running import", |t| {
+        t.starts_with("Reading the file")
+    })
+    .await?;
+    click(&app, "#import-cancel").await?;
+    wait_for_attr(&app, "#import-progress", "data-cancel", "sent").await?;
+
+    // Only now does the file arrive; the import reads it, sees the cancel and stops.
+    let writer = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut pipe = std::fs::OpenOptions::new().write(true).open(pipe)?;
+        let mut list = String::from("Keyword\n");
+        for i in 0..2000 {
+            list.push_str(&format!("garden keyword {i}\n"));
+        }
+        pipe.write_all(list.as_bytes())
+    });
+    writer.await??;
+    wait_for_text(&app, "#import-summary h2", "the cancelled import", |t| {
+        t == "Import cancelled"
+    })
+    .await?;
+    assert_eq!(
+        texts(&app, "#import-cancelled").await?,
+        ["Nothing was imported; the keywords are as they were."]
+    );
+    app.close().await?;
+    drop(driver);
+
+    let folio = folio_core::Folio::open(data_dir.path()).await?;
+    let sites = folio.list_sites().await?;
+    let page = folio
+        .list_keywords(&folio_model::KeywordQuery {
+            filter: folio_model::KeywordFilter::site(sites.items[0].id),
+            sort: Default::default(),
+            limit: 10,
+            offset: 0,
+        })
+        .await?;
+    assert_eq!(page.total, 0, "nothing was written");
+    assert!(folio.jobs().list().await?.is_empty());
+    Ok(())
+}

@@ -17,6 +17,7 @@
 
 pub mod account;
 pub mod content;
+pub mod jobs;
 pub mod keywords;
 pub mod providers;
 pub mod sites;
@@ -25,9 +26,8 @@ pub mod wordpress;
 
 use crate::state::AppState;
 use folio_core::Folio;
-use folio_model::ipc::{self, Command, Streaming};
+use folio_model::ipc::{self, Command};
 use folio_model::ErrorDto;
-use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 
 /// The open store (or why there is none) for a command.
@@ -51,14 +51,13 @@ const fn same(a: &str, b: &str) -> bool {
     true
 }
 
-/// `area::name => Contract` registers `area::name` as the command `ipc::Contract`;
-/// `=> Contract [progress]` adds the contract's progress channel (see `ipc::Streaming`).
+/// `area::name => Contract` registers `area::name` as the command `ipc::Contract`.
 macro_rules! commands {
-    ($($area:ident::$name:ident => $contract:ident $([$progress:ident])?,)*) => {
+    ($($area:ident::$name:ident => $contract:ident,)*) => {
         // The generated commands, named after their functions (Tauri's command name). Private
         // and in this module, beside the handler: Tauri's per-command helper macros are then
         // plain local macros.
-        $(commands!(@command $area::$name => $contract $([$progress])?);)*
+        $(commands!(@command $area::$name => $contract);)*
 
         /// Tauri's invoke handler for every command below.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
@@ -86,17 +85,6 @@ macro_rules! commands {
             $area::$name(app, args).await
         }
     };
-    (@command $area:ident::$name:ident => $contract:ident [progress]) => {
-        #[tauri::command]
-        async fn $name(
-            app: AppHandle,
-            args: <ipc::$contract as Command>::Args,
-            // Tauri reads it from the key `onProgress` (`ipc::Streaming::CHANNEL`).
-            on_progress: Channel<<ipc::$contract as Streaming>::Progress>,
-        ) -> Result<<ipc::$contract as Command>::Reply, ErrorDto> {
-            $area::$name(app, args, on_progress).await
-        }
-    };
 }
 
 commands! {
@@ -111,8 +99,7 @@ commands! {
     keywords::keywords_list => KeywordsList,
     keywords::keywords_bulk => KeywordsBulk,
     keywords::keywords_pick_file => KeywordsPickFile,
-    keywords::keywords_import => KeywordsImport [progress],
-    keywords::keywords_import_cancel => KeywordsImportCancel,
+    keywords::keywords_import => KeywordsImport,
     account::account_get => AccountGet,
     account::account_register => AccountRegister,
     account::account_login => AccountLogin,
@@ -123,7 +110,6 @@ commands! {
     providers::provider_remove_key => ProviderRemoveKey,
     providers::provider_set_url => ProviderSetUrl,
     providers::provider_test => ProviderTest,
-    providers::provider_test_cancel => ProviderTestCancel,
     providers::models_list => ModelsList,
     providers::model_set_default => ModelSetDefault,
     providers::model_add => ModelAdd,
@@ -150,6 +136,8 @@ commands! {
     content::image_attach => ImageAttach,
     content::image_data => ImageData,
     content::image_remove => ImageRemove,
+    jobs::jobs_list => JobsList,
+    jobs::jobs_cancel => JobsCancel,
 }
 
 #[cfg(test)]
@@ -179,9 +167,7 @@ mod tests {
     }
 
     #[test]
-    fn the_progress_channel_is_where_the_ui_looks_for_it() {
-        // The generated command's parameter `on_progress`, camel-cased by Tauri.
-        assert_eq!(<ipc::KeywordsImport as Streaming>::CHANNEL, "onProgress");
+    fn names_are_compared_whole() {
         assert!(same("site_list", ipc::SiteList::NAME));
         assert!(!same("site_lis", ipc::SiteList::NAME));
     }

@@ -5,7 +5,8 @@
 //!   `commands/<area>.rs` holds them, one file per area.
 //! - `state.rs`: what they work on (the store, the background sync, `needs_login`).
 //! - `background_sync.rs`: the sync task and its `sync-status` events; `deep_link.rs`: the
-//!   `folio://` links; `events.rs`: typed events to the window.
+//!   `folio://` links; `events.rs`: typed events to the window; `job_events.rs`: every job's
+//!   progress as `job-progress` events.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -13,6 +14,7 @@ mod background_sync;
 mod commands;
 mod deep_link;
 mod events;
+mod job_events;
 mod state;
 
 use folio_core::{logging, paths, Folio};
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
             app.deep_link().on_open_url(move |event| {
                 deep_link::forward(&links, &event.urls());
             });
+            job_events::start(app.handle().clone());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 background_sync::start_if_logged_in(&handle, &handle.state::<AppState>()).await;

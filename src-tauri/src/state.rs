@@ -3,7 +3,7 @@
 //! job registry's (`folio_core::jobs`), not the shell's.
 
 use crate::background_sync::SyncControl;
-use folio_core::account_switch::AccountSwitch;
+use folio_core::sync::account_switch::AccountSwitch;
 use folio_core::Folio;
 use folio_model::{AccountSession, ErrorDto, ErrorKind};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,6 +18,9 @@ pub struct AppState {
     pub sync: tokio::sync::Mutex<SyncControl>,
     /// The server rejected the session: the page asks to log in again.
     pub needs_login: Arc<AtomicBool>,
+    /// Bumped whenever the store is replaced, so whoever follows the store's jobs
+    /// ([`crate::job_events`]) moves to the new one.
+    store_generation: tokio::sync::watch::Sender<u64>,
 }
 
 impl AppState {
@@ -26,7 +29,13 @@ impl AppState {
             folio: RwLock::new(folio),
             sync: tokio::sync::Mutex::new(SyncControl::default()),
             needs_login: Arc::new(AtomicBool::new(false)),
+            store_generation: tokio::sync::watch::channel(0).0,
         }
+    }
+
+    /// Changes whenever the store is replaced.
+    pub fn store_replaced(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.store_generation.subscribe()
     }
 
     pub fn folio(&self) -> Result<Folio, ErrorDto> {
@@ -42,6 +51,7 @@ impl AppState {
             .write()
             .map_err(|_| ErrorDto::new(ErrorKind::Internal, "the store handle is unusable"))? =
             folio;
+        self.store_generation.send_modify(|g| *g += 1);
         Ok(())
     }
 

@@ -12,7 +12,6 @@
 //! and the CLI import.
 
 pub mod account;
-pub mod account_switch;
 pub mod ai;
 pub mod credits;
 pub mod defaults;

@@ -14,6 +14,7 @@
 //! [`session`] keeps the account, [`round`] runs the exchange, [`documents`] applies what
 //! arrives and [`server_api`] is the HTTP client.
 
+pub mod account_switch;
 pub mod documents;
 pub mod round;
 pub mod server_api;

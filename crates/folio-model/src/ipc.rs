@@ -14,9 +14,9 @@
 
 use crate::{
     AccountSession, AccountView, AiModel, AttachImage, Content, ContentId, ContentSummary,
-    ContentUsage, DailySiteUsage, DoctorReport, Image, ImageId, ImportProgress, KeywordBulkAction,
-    KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel, NewSite,
-    ProviderCheck, ProviderInfo, PublishOutcome, PublishRequest, PublishingRecord,
+    ContentUsage, DailySiteUsage, DoctorReport, Image, ImageId, JobId, JobInfo, JobProgress,
+    KeywordBulkAction, KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel,
+    NewSite, ProviderCheck, ProviderInfo, PublishOutcome, PublishRequest, PublishingRecord,
     PublishingSettings, Sector, SectorId, Site, SiteId, SiteIntegration, SyncReport, SyncUpdate,
     UsageGroup, WpAuthorization,
 };
@@ -35,15 +35,6 @@ pub trait Command {
     type Args: Serialize + DeserializeOwned;
     /// What the command answers when it succeeds.
     type Reply: Serialize + DeserializeOwned;
-}
-
-/// A command that also streams progress over a Tauri `ipc::Channel` while it runs.
-pub trait Streaming: Command {
-    /// The key of the channel among the command's parameters (Tauri camel-cases the shell's
-    /// parameter name: `on_progress` is `onProgress`).
-    const CHANNEL: &'static str;
-    /// One message on the channel.
-    type Progress: Serialize + DeserializeOwned;
 }
 
 /// An event the shell emits to the window.
@@ -152,16 +143,14 @@ commands! {
         (KeywordsBulkArgs { filter: KeywordFilter, action: KeywordBulkAction }) -> u64;
     /// The native open dialog; `None` when the person closes it without choosing.
     KeywordsPickFile = "keywords_pick_file" (NoArgs) -> Option<String>;
-    /// Import a keyword file; progress streams over the channel (see [`Streaming`]). One import
-    /// at a time.
+    /// Import a keyword file, as a core job: its progress comes as [`JobProgressed`] events and
+    /// [`JobsCancel`] stops it (nothing is written). One import per sector at a time.
     KeywordsImport = "keywords_import" (KeywordsImportArgs {
         site: SiteId,
         /// `None`: the site's first sector.
         sector: Option<SectorId>,
         path: String,
     }) -> KeywordImportReport;
-    /// Ask the running import to stop (it rolls back); `false` when none was running.
-    KeywordsImportCancel = "keywords_import_cancel" (NoArgs) -> bool;
 
     // ---- Account and sync --------------------------------------------------------------------
     /// The sync session (if any), the indicator's state and whether a new login is needed.
@@ -192,13 +181,10 @@ commands! {
     /// Point a provider at another address; `None` goes back to the built-in one.
     ProviderSetUrl = "provider_set_url"
         (ProviderSetUrlArgs { provider: String, url: Option<String> }) -> ProviderInfo;
-    /// A cheap authenticated call. A provider failure is a result with `ok: false` and its
-    /// kind; [`ProviderTestCancel`] ends it with a `cancelled` error.
+    /// A cheap authenticated call, as a core job. A provider failure is a result with `ok:
+    /// false` and its kind; [`JobsCancel`] ends it with a `cancelled` error.
     ProviderTest = "provider_test"
         (ProviderTestArgs { provider: String, base_url: Option<String> }) -> ProviderCheck;
-    /// Cancel the running test of a provider; `false` when none was running.
-    ProviderTestCancel = "provider_test_cancel"
-        (ProviderTestCancelArgs { provider: String }) -> bool;
     /// Every model of the registry, text models first.
     ModelsList = "models_list" (NoArgs) -> Vec<AiModel>;
     /// Make a model the default of its type.
@@ -274,11 +260,13 @@ commands! {
     /// The image as a `data:` URL, for its thumbnail.
     ImageData = "image_data" (ImageDataArgs { image: ImageId }) -> String;
     ImageRemove = "image_remove" (ImageRemoveArgs { image: ImageId }) -> ();
-}
 
-impl Streaming for KeywordsImport {
-    const CHANNEL: &'static str = "onProgress";
-    type Progress = ImportProgress;
+    // ---- Jobs (long work: imports, provider tests, publishing) --------------------------------
+    /// The jobs running on this data directory: the window's, and other processes' (the CLI).
+    JobsList = "jobs_list" (NoArgs) -> Vec<JobInfo>;
+    /// Cancel one of this window's jobs; `false` when it already ended. A job of another
+    /// process is refused (cancel it there).
+    JobsCancel = "jobs_cancel" (JobsCancelArgs { job: JobId }) -> bool;
 }
 
 /// Every change of the sync indicator the background sync reports.
@@ -301,8 +289,22 @@ impl Event for WpAuthorized {
     type Payload = Secret;
 }
 
+/// Every step of every job of this window (started, progress, and the last one: finished,
+/// failed or cancelled) — the one progress stream of the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct JobProgressed;
+
+impl Event for JobProgressed {
+    const NAME: &'static str = "job-progress";
+    type Payload = JobProgress;
+}
+
 /// Every event's name.
-pub const EVENTS: &[&str] = &[SyncStatusChanged::NAME, WpAuthorized::NAME];
+pub const EVENTS: &[&str] = &[
+    SyncStatusChanged::NAME,
+    WpAuthorized::NAME,
+    JobProgressed::NAME,
+];
 
 #[cfg(test)]
 mod tests {

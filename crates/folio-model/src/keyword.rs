@@ -101,15 +101,6 @@ pub struct RejectedRow {
     pub reason: String,
 }
 
-/// Progress of a long import, for a progress bar.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "phase", rename_all = "snake_case")]
-pub enum ImportProgress {
-    Reading,
-    Parsing,
-    Writing { done: u64, total: u64 },
-}
-
 /// One keyword as lists show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeywordRow {

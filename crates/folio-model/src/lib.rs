@@ -36,9 +36,8 @@ pub use ids::{
 };
 pub use jobs::{JobId, JobInfo, JobKind, JobPhase, JobProgress, JobScope};
 pub use keyword::{
-    ImportProgress, Intent, KeywordBulkAction, KeywordFilter, KeywordFormat, KeywordImportReport,
-    KeywordPage, KeywordQuery, KeywordRow, KeywordSort, KeywordSortField, RejectedRow,
-    MAX_KEYWORD_PAGE,
+    Intent, KeywordBulkAction, KeywordFilter, KeywordFormat, KeywordImportReport, KeywordPage,
+    KeywordQuery, KeywordRow, KeywordSort, KeywordSortField, RejectedRow, MAX_KEYWORD_PAGE,
 };
 pub use ledger::{
     parse_usage_date, usd, Affordability, CallOutcome, ContentUsage, CreditHold, CreditHoldId,

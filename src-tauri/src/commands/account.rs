@@ -6,7 +6,7 @@
 use super::folio;
 use crate::background_sync;
 use crate::state::AppState;
-use folio_core::account_switch::SignIn;
+use folio_core::sync::account_switch::SignIn;
 use folio_core::CoreError;
 use folio_model::ipc::{AccountLoginArgs, AccountRegisterArgs, NoArgs, Secret};
 use folio_model::{AccountSession, AccountView, ErrorDto, SyncReport, SyncStatus};

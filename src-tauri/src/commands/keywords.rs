@@ -1,15 +1,13 @@
-//! Keywords: the list, bulk changes, and importing a file (the native file dialog, progress over
-//! an ipc `Channel`, cancel).
+//! Keywords: the list, bulk changes, and importing a file (the native file dialog; the import
+//! itself is a core job).
 
 use super::folio;
 use folio_core::ImportOptions;
 use folio_model::ipc::{KeywordsBulkArgs, KeywordsImportArgs, KeywordsListArgs, NoArgs};
-use folio_model::{ErrorDto, ImportProgress, JobKind, JobPhase, KeywordImportReport, KeywordPage};
+use folio_model::{ErrorDto, KeywordImportReport, KeywordPage};
 use std::path::{Path, PathBuf};
-use tauri::ipc::Channel;
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
-use tokio::sync::broadcast::error::RecvError;
 
 /// Automated tests cannot click through a native file dialog; this variable answers it instead.
 pub const PICK_FILE_ENV: &str = "FOLIO_PICK_FILE";
@@ -44,56 +42,18 @@ pub async fn keywords_pick_file(app: AppHandle, _: NoArgs) -> Result<Option<Stri
         .map(|p| p.to_string_lossy().into_owned()))
 }
 
-/// Import a file as a core job; its progress is forwarded over `on_progress`.
+/// Import a file. It runs as a core job: the window follows it through `job-progress` and
+/// cancels it with `jobs_cancel`.
 pub async fn keywords_import(
     app: AppHandle,
     args: KeywordsImportArgs,
-    on_progress: Channel<ImportProgress>,
 ) -> Result<KeywordImportReport, ErrorDto> {
-    let folio = folio(&app)?;
-    let mut progress = folio.jobs().subscribe();
-    let forward = tauri::async_runtime::spawn(async move {
-        loop {
-            let p = match progress.recv().await {
-                Ok(p) => p,
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => break,
-            };
-            let step = match (p.kind, p.phase, p.total) {
-                (JobKind::KeywordImport, JobPhase::Reading, _) => ImportProgress::Reading,
-                (JobKind::KeywordImport, JobPhase::Parsing, _) => ImportProgress::Parsing,
-                (JobKind::KeywordImport, JobPhase::Writing, Some(total)) => {
-                    ImportProgress::Writing {
-                        done: p.done,
-                        total,
-                    }
-                }
-                _ => continue,
-            };
-            // A closed window just stops listening; the import itself goes on.
-            let _ = on_progress.send(step);
-        }
-    });
-    let result = folio
+    Ok(folio(&app)?
         .import_keyword_file(
             args.site,
             args.sector,
             Path::new(&args.path),
             &ImportOptions::default(),
         )
-        .await;
-    forward.abort();
-    Ok(result?)
-}
-
-/// Cancel this window's running import, if any; it rolls back and nothing is written.
-pub async fn keywords_import_cancel(app: AppHandle, _: NoArgs) -> Result<bool, ErrorDto> {
-    let folio = folio(&app)?;
-    let mut cancelled = false;
-    for job in folio.jobs().list().await? {
-        if job.this_process && job.kind == JobKind::KeywordImport {
-            cancelled |= folio.jobs().cancel(job.id).await?;
-        }
-    }
-    Ok(cancelled)
+        .await?)
 }

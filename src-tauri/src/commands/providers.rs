@@ -5,7 +5,7 @@
 use super::folio;
 use folio_model::ipc::{
     ModelAddArgs, ModelRemoveArgs, ModelSetDefaultArgs, NoArgs, ProviderRemoveKeyArgs,
-    ProviderSetKeyArgs, ProviderSetUrlArgs, ProviderTestArgs, ProviderTestCancelArgs,
+    ProviderSetKeyArgs, ProviderSetUrlArgs, ProviderTestArgs,
 };
 use folio_model::{AiModel, ErrorDto, ProviderCheck, ProviderInfo};
 use tauri::AppHandle;
@@ -46,7 +46,7 @@ pub async fn provider_set_url(
 }
 
 /// A cheap authenticated call. A provider failure comes back as `ok: false` with its kind;
-/// `provider_test_cancel` ends it with a `cancelled` error. It runs as a core job.
+/// cancelling its job (`jobs_cancel`) ends it with a `cancelled` error.
 pub async fn provider_test(
     app: AppHandle,
     args: ProviderTestArgs,
@@ -54,14 +54,6 @@ pub async fn provider_test(
     Ok(folio(&app)?
         .test_provider(&args.provider, args.base_url.as_deref())
         .await?)
-}
-
-/// Cancel the running test of a provider; `false` when none was running.
-pub async fn provider_test_cancel(
-    app: AppHandle,
-    args: ProviderTestCancelArgs,
-) -> Result<bool, ErrorDto> {
-    Ok(folio(&app)?.cancel_provider_test(&args.provider))
 }
 
 /// Every model of the registry, text models first.

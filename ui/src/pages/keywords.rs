@@ -12,8 +12,10 @@ pub use state::PlannerChoice;
 
 use crate::components::EmptyState;
 use crate::forms::select_value;
-use crate::hooks::{invoke, invoke_with_progress};
-use folio_model::ipc::{self, KeywordsBulkArgs, KeywordsImportArgs, KeywordsListArgs, NoArgs};
+use crate::hooks::{invoke, use_event};
+use folio_model::ipc::{
+    self, JobsCancelArgs, KeywordsBulkArgs, KeywordsImportArgs, KeywordsListArgs, NoArgs,
+};
 use state::{BulkKind, KeywordsAction as A, KeywordsState, SETTLE_MS};
 use std::time::Duration;
 use wasm_bindgen_futures::spawn_local;
@@ -76,6 +78,26 @@ pub fn keywords_page(props: &KeywordsPageProps) -> Html {
         });
     }
     {
+        // The import's progress: the app's one job stream (the reducer keeps this page's).
+        let dispatch = dispatch.clone();
+        let on_step = Callback::from(move |p| dispatch.dispatch(A::JobProgressed(p)));
+        use_event::<ipc::JobProgressed, _>((), on_step, Callback::noop());
+    }
+    {
+        // Cancel the import's job once the person asked and its id is known. The import's own
+        // reply reports the outcome (cancelled, or finished first).
+        let dispatch = dispatch.clone();
+        use_effect_with(state.import.job_to_cancel(), move |job| {
+            if let Some(job) = *job {
+                spawn_local(async move {
+                    if let Ok(true) = invoke::<ipc::JobsCancel>(&JobsCancelArgs { job }).await {
+                        dispatch.dispatch(A::ImportCancelSent);
+                    }
+                });
+            }
+        });
+    }
+    {
         let on_choice = props.on_choice.clone();
         use_effect_with(state.choice(), move |choice| {
             if let Some(choice) = choice {
@@ -122,13 +144,8 @@ fn handlers(state: &UseReducerHandle<KeywordsState>) -> Handlers {
                     Err(e) => dispatch.dispatch(A::ImportFinished(Err(e))),
                     Ok(Some(path)) => {
                         dispatch.dispatch(A::ImportFileChosen(path.clone()));
-                        let progress = {
-                            let dispatch = dispatch.clone();
-                            Callback::from(move |p| dispatch.dispatch(A::ImportProgressed(p)))
-                        };
                         let args = KeywordsImportArgs { site, sector, path };
-                        let result =
-                            invoke_with_progress::<ipc::KeywordsImport>(&args, progress).await;
+                        let result = invoke::<ipc::KeywordsImport>(&args).await;
                         dispatch.dispatch(A::ImportFinished(result));
                     }
                 }
@@ -138,12 +155,8 @@ fn handlers(state: &UseReducerHandle<KeywordsState>) -> Handlers {
     let cancel_import = {
         let dispatch = state.dispatcher();
         Callback::from(move |_: MouseEvent| {
+            // The effect on `job_to_cancel` sends it, as soon as the job's id is known.
             dispatch.dispatch(A::ImportCancelRequested);
-            // The import's own reply reports the outcome (cancelled, or finished first), so the
-            // answer here adds nothing to show.
-            spawn_local(async move {
-                let _ = invoke::<ipc::KeywordsImportCancel>(&NoArgs {}).await;
-            });
         })
     };
     let bulk = {

@@ -4,7 +4,7 @@ use super::state::{was_cancelled, ImportPhase, KeywordsAction as A};
 use super::{Dispatch, Handlers};
 use crate::components::ProgressBar;
 use crate::format::{count, plural};
-use folio_model::{ImportProgress, KeywordFormat, KeywordImportReport};
+use folio_model::{JobPhase, JobProgress, KeywordFormat, KeywordImportReport};
 use yew::prelude::*;
 
 pub fn view(phase: &ImportPhase, dispatch: &Dispatch, handlers: &Handlers) -> Html {
@@ -19,7 +19,8 @@ pub fn view(phase: &ImportPhase, dispatch: &Dispatch, handlers: &Handlers) -> Ht
             file,
             progress,
             cancelling,
-        } => running(file, *progress, *cancelling, handlers),
+            cancel_sent,
+        } => running(file, progress.as_ref(), *cancelling, *cancel_sent, handlers),
         ImportPhase::Finished(result) => {
             let dismiss = {
                 let dispatch = dispatch.clone();
@@ -56,22 +57,30 @@ pub fn view(phase: &ImportPhase, dispatch: &Dispatch, handlers: &Handlers) -> Ht
 
 fn running(
     file: &str,
-    progress: Option<ImportProgress>,
+    progress: Option<&JobProgress>,
     cancelling: bool,
+    cancel_sent: bool,
     handlers: &Handlers,
 ) -> Html {
-    let (label, bar) = match progress {
-        None | Some(ImportProgress::Reading) => ("Reading the file\u{2026}".to_owned(), None),
-        Some(ImportProgress::Parsing) => {
+    // `data-cancel`: asked (the job's id may not be known yet), then sent (the shell took it).
+    let cancel_state = match (cancelling, cancel_sent) {
+        (_, true) => "sent",
+        (true, false) => "asked",
+        _ => "none",
+    };
+    let (label, bar) = match progress.map(|p| (p.phase, p.done, p.total)) {
+        Some((JobPhase::Parsing, ..)) => {
             ("Recognising the format and rows\u{2026}".to_owned(), None)
         }
-        Some(ImportProgress::Writing { done, total }) => (
+        Some((JobPhase::Writing, done, Some(total))) => (
             format!("Saving {} of {}", count(done), plural(total, "keyword")),
             Some((done, total)),
         ),
+        _ => ("Reading the file\u{2026}".to_owned(), None),
     };
     html! {
-        <div class="panel import-panel" id="import-progress" role="status" aria-live="polite">
+        <div class="panel import-panel" id="import-progress" role="status" aria-live="polite"
+            data-cancel={cancel_state}>
             <div class="panel-head">
                 <h2>{format!("Importing {file}")}</h2>
                 <button id="import-cancel" type="button" onclick={handlers.cancel_import.clone()}

@@ -2,9 +2,9 @@
 //! applies, what a bulk action targets) are unit-tested without a browser.
 
 use folio_model::{
-    ErrorDto, ErrorKind, ImportProgress, Intent, KeywordBulkAction, KeywordFilter, KeywordId,
-    KeywordImportReport, KeywordPage, KeywordQuery, KeywordSort, KeywordSortField, KeywordStatus,
-    SectorId, Site, SiteId, SiteList,
+    ErrorDto, ErrorKind, Intent, JobId, JobKind, JobProgress, JobScope, KeywordBulkAction,
+    KeywordFilter, KeywordId, KeywordImportReport, KeywordPage, KeywordQuery, KeywordSort,
+    KeywordSortField, KeywordStatus, SectorId, Site, SiteId, SiteList,
 };
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -77,8 +77,11 @@ pub enum ImportPhase {
     Picking,
     Running {
         file: String,
-        progress: Option<ImportProgress>,
+        /// The import job's latest step (from the app's `job-progress` stream).
+        progress: Option<JobProgress>,
         cancelling: bool,
+        /// The shell took the cancel: the import stops at its next checkpoint.
+        cancel_sent: bool,
     },
     Finished(Result<KeywordImportReport, ErrorDto>),
 }
@@ -86,6 +89,20 @@ pub enum ImportPhase {
 impl ImportPhase {
     pub fn is_busy(&self) -> bool {
         matches!(self, ImportPhase::Picking | ImportPhase::Running { .. })
+    }
+
+    /// The import job to cancel: once the person asked to and its id is known (a cancel asked
+    /// before the job's first step is sent when that step arrives).
+    pub fn job_to_cancel(&self) -> Option<JobId> {
+        match self {
+            ImportPhase::Running {
+                progress: Some(p),
+                cancelling: true,
+                cancel_sent: false,
+                ..
+            } => Some(p.job_id),
+            _ => None,
+        }
     }
 }
 
@@ -154,8 +171,11 @@ pub enum KeywordsAction {
     ImportRequested,
     ImportPickCancelled,
     ImportFileChosen(String),
-    ImportProgressed(ImportProgress),
+    /// A step of any job of the window; only the running import's is taken.
+    JobProgressed(JobProgress),
     ImportCancelRequested,
+    /// The shell answered the cancel of the import's job.
+    ImportCancelSent,
     ImportFinished(Result<KeywordImportReport, ErrorDto>),
     ImportDismissed,
 }
@@ -376,17 +396,28 @@ impl KeywordsState {
                     file: crate::format::file_name(&path).to_owned(),
                     progress: None,
                     cancelling: false,
+                    cancel_sent: false,
                 };
             }
-            A::ImportProgressed(p) => {
-                // Progress can trail the result over the channel; a finished import stays so.
+            A::JobProgressed(p) => {
+                // Progress can trail the result; a finished import stays so. Only an import into
+                // this page's site is this page's.
+                let ours = p.kind == JobKind::KeywordImport
+                    && matches!(p.scope, JobScope::Sector { site, .. } if Some(site) == self.site);
                 if let ImportPhase::Running { progress, .. } = &mut self.import {
-                    *progress = Some(p);
+                    if ours {
+                        *progress = Some(p);
+                    }
                 }
             }
             A::ImportCancelRequested => {
                 if let ImportPhase::Running { cancelling, .. } = &mut self.import {
                     *cancelling = true;
+                }
+            }
+            A::ImportCancelSent => {
+                if let ImportPhase::Running { cancel_sent, .. } = &mut self.import {
+                    *cancel_sent = true;
                 }
             }
             A::ImportFinished(result) => {

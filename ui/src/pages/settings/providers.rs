@@ -10,10 +10,10 @@ mod state;
 use super::models::ModelsPanel;
 use crate::components::BusyButton;
 use crate::forms::{input_value, select_value};
-use crate::hooks::invoke;
+use crate::hooks::{invoke, use_event};
 use folio_model::ipc::{
-    self, ModelSetDefaultArgs, NoArgs, ProviderRemoveKeyArgs, ProviderSetKeyArgs,
-    ProviderSetUrlArgs, ProviderTestArgs, ProviderTestCancelArgs, Secret,
+    self, JobsCancelArgs, ModelSetDefaultArgs, NoArgs, ProviderRemoveKeyArgs, ProviderSetKeyArgs,
+    ProviderSetUrlArgs, ProviderTestArgs, Secret,
 };
 use folio_model::{AiModel, ErrorDto, KeyState, ModelType, ProviderInfo};
 use state::{key_state, key_text, test_text, Busy, ProvidersAction, ProvidersState, RowState};
@@ -39,6 +39,13 @@ pub fn providers_section() -> Html {
     {
         let reload = reload.clone();
         use_effect_with((), move |_| reload.emit(()));
+    }
+    {
+        // Tests run as jobs: their ids come with their steps on the app's one job stream.
+        let dispatcher = state.dispatcher();
+        let on_step =
+            Callback::from(move |p| dispatcher.dispatch(ProvidersAction::JobProgressed(p)));
+        use_event::<ipc::JobProgressed, _>((), on_step, Callback::noop());
     }
 
     let on_default = {
@@ -250,16 +257,21 @@ fn provider_row(props: &RowProps) -> Html {
         })
     };
     let on_cancel_test = {
+        let dispatcher = props.dispatcher.clone();
         let name = name.clone();
         Callback::from(move |_: MouseEvent| {
-            let args = ProviderTestCancelArgs {
-                provider: name.clone(),
-            };
-            spawn_local(async move {
-                let _ = invoke::<ipc::ProviderTestCancel>(&args).await;
-            });
+            dispatcher.dispatch(ProvidersAction::TestCancelRequested(name.clone()));
         })
     };
+    // Cancel the test's job once asked and its id is known; the test's own reply says how it
+    // ended.
+    use_effect_with(row.job_to_cancel(), move |job| {
+        if let Some(job) = *job {
+            spawn_local(async move {
+                let _ = invoke::<ipc::JobsCancel>(&JobsCancelArgs { job }).await;
+            });
+        }
+    });
 
     let busy = row.busy.is_some();
     let url_changed = row.url_draft.as_ref().is_some_and(|d| d != &p.base_url);

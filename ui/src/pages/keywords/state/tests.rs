@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
-use folio_model::{KeywordFormat, KeywordRow, RejectedRow, Sector};
+use folio_model::{JobPhase, KeywordFormat, KeywordRow, RejectedRow, Sector};
 use std::str::FromStr;
 use KeywordsAction as A;
 
@@ -353,6 +353,22 @@ fn other_bulk_actions_run_at_once_and_errors_keep_the_selection() {
     );
 }
 
+/// A writing step of job 900 of `kind` for a sector of site `site`.
+fn job_step(site: u64, kind: JobKind, done: u64, total: u64) -> JobProgress {
+    JobProgress {
+        job_id: id(900),
+        kind,
+        scope: JobScope::Sector {
+            site: id(site),
+            sector: id(site * 10 + 1),
+        },
+        phase: JobPhase::Writing,
+        done,
+        total: Some(total),
+        message: None,
+    }
+}
+
 #[test]
 fn an_import_runs_through_its_phases_and_refreshes_the_table() {
     let s = step(loaded(0), A::RowToggled(id(1)));
@@ -369,19 +385,42 @@ fn an_import_runs_through_its_phases_and_refreshes_the_table() {
         "a second import cannot start: {:?}",
         s.import
     );
+    // Another site's import (another window's job is never sent here, but a stale one could
+    // be) and other kinds of job leave the panel alone.
     let s = step(
         s,
-        A::ImportProgressed(ImportProgress::Writing { done: 5, total: 9 }),
+        A::JobProgressed(job_step(2, JobKind::KeywordImport, 1, 9)),
     );
+    let s = step(s, A::JobProgressed(job_step(1, JobKind::Publish, 1, 9)));
+    assert!(matches!(
+        &s.import,
+        ImportPhase::Running { progress: None, .. }
+    ));
     let s = step(s, A::ImportCancelRequested);
+    assert_eq!(s.import.job_to_cancel(), None, "its id is not known yet");
+    let s = step(
+        s,
+        A::JobProgressed(job_step(1, JobKind::KeywordImport, 5, 9)),
+    );
     assert!(matches!(
         &s.import,
         ImportPhase::Running {
-            progress: Some(ImportProgress::Writing { done: 5, total: 9 }),
+            progress: Some(JobProgress {
+                done: 5,
+                total: Some(9),
+                ..
+            }),
             cancelling: true,
             ..
         }
     ));
+    assert_eq!(
+        s.import.job_to_cancel(),
+        Some(id(900)),
+        "sent as soon as it is known"
+    );
+    let s = step(s, A::ImportCancelSent);
+    assert_eq!(s.import.job_to_cancel(), None, "sent once");
     let report = KeywordImportReport {
         import_id: id(50),
         site_id: id(1),
@@ -399,7 +438,10 @@ fn an_import_runs_through_its_phases_and_refreshes_the_table() {
     assert_eq!(s.request, r + 1, "the table refreshes");
     assert_eq!(s.selection_count(), 0);
     // A progress message that trails the result changes nothing.
-    let s = step(s, A::ImportProgressed(ImportProgress::Parsing));
+    let s = step(
+        s,
+        A::JobProgressed(job_step(1, JobKind::KeywordImport, 9, 9)),
+    );
     assert_eq!(s.import, ImportPhase::Finished(Ok(report)));
     let s = step(s, A::ImportDismissed);
     assert_eq!(s.import, ImportPhase::Idle);

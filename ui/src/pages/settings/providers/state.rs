@@ -2,7 +2,10 @@
 //! waits for, the last test's outcome, the address being edited and a notice or error. Never
 //! an API key.
 
-use folio_model::{AiModel, ErrorDto, ErrorKind, KeyState, ModelType, ProviderCheck, ProviderInfo};
+use folio_model::{
+    AiModel, ErrorDto, ErrorKind, JobId, JobKind, JobProgress, JobScope, KeyState, ModelType,
+    ProviderCheck, ProviderInfo,
+};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::Reducible;
@@ -20,11 +23,25 @@ pub enum Busy {
 pub struct RowState {
     pub busy: Option<Busy>,
     pub testing: bool,
+    /// The running test's job, once its first step arrived (to cancel it by).
+    pub test_job: Option<JobId>,
+    /// The person pressed Cancel on the running test.
+    pub cancel_requested: bool,
     pub test: Option<Result<ProviderCheck, ErrorDto>>,
     /// The address being edited; `None` shows the stored one.
     pub url_draft: Option<String>,
     pub error: Option<ErrorDto>,
     pub notice: Option<&'static str>,
+}
+
+impl RowState {
+    /// The test job to cancel: once the person asked to and its id is known.
+    pub fn job_to_cancel(&self) -> Option<JobId> {
+        match (self.testing, self.cancel_requested) {
+            (true, true) => self.test_job,
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -48,6 +65,9 @@ pub enum ProvidersAction {
     Failed(String, ErrorDto),
     TestStarted(String),
     TestFinished(String, Result<ProviderCheck, ErrorDto>),
+    TestCancelRequested(String),
+    /// A step of any job of the window; a provider test's names its provider.
+    JobProgressed(JobProgress),
     ChangeDefault,
     DefaultChanged(Result<AiModel, ErrorDto>),
 }
@@ -109,12 +129,34 @@ impl Reducible for ProvidersState {
             ProvidersAction::TestStarted(name) => {
                 let row = s.rows.entry(name).or_default();
                 row.testing = true;
+                row.test_job = None;
+                row.cancel_requested = false;
                 row.test = None;
             }
             ProvidersAction::TestFinished(name, result) => {
                 let row = s.rows.entry(name).or_default();
                 row.testing = false;
+                row.test_job = None;
+                row.cancel_requested = false;
                 row.test = Some(result);
+            }
+            ProvidersAction::TestCancelRequested(name) => {
+                let row = s.rows.entry(name).or_default();
+                if row.testing {
+                    row.cancel_requested = true;
+                }
+            }
+            ProvidersAction::JobProgressed(p) => {
+                if let (JobKind::ProviderTest, JobScope::Provider { provider }) = (p.kind, &p.scope)
+                {
+                    if let Some(row) = s.rows.get_mut(provider) {
+                        // Only the running test's steps count; a late one of a finished test
+                        // must not become the next test's id.
+                        if row.testing && !p.phase.is_final() {
+                            row.test_job = Some(p.job_id);
+                        }
+                    }
+                }
             }
             ProvidersAction::ChangeDefault => {
                 s.default_busy = true;
@@ -238,6 +280,55 @@ mod tests {
             context_window: None,
             sizes: vec![],
         }
+    }
+
+    fn test_step(provider: &str, phase: folio_model::JobPhase) -> JobProgress {
+        JobProgress {
+            job_id: JobId(uuid::Uuid::max()),
+            kind: JobKind::ProviderTest,
+            scope: JobScope::Provider {
+                provider: provider.into(),
+            },
+            phase,
+            done: 0,
+            total: None,
+            message: None,
+        }
+    }
+
+    #[test]
+    fn a_test_is_cancelled_by_its_job_once_its_id_is_known() {
+        use folio_model::JobPhase;
+        let s = Rc::new(ProvidersState::default());
+        let s = s.reduce(ProvidersAction::TestStarted("openai".into()));
+        let s = s.reduce(ProvidersAction::TestCancelRequested("openai".into()));
+        assert_eq!(s.row("openai").job_to_cancel(), None, "no id yet");
+        // Another provider's test is not this one.
+        let s = s.reduce(ProvidersAction::JobProgressed(test_step(
+            "ollama",
+            JobPhase::Calling,
+        )));
+        assert_eq!(s.row("openai").job_to_cancel(), None);
+        let s = s.reduce(ProvidersAction::JobProgressed(test_step(
+            "openai",
+            JobPhase::Calling,
+        )));
+        assert_eq!(
+            s.row("openai").job_to_cancel(),
+            Some(JobId(uuid::Uuid::max()))
+        );
+        let s = s.reduce(ProvidersAction::TestFinished(
+            "openai".into(),
+            Err(ErrorDto::new(ErrorKind::Cancelled, "cancelled")),
+        ));
+        assert_eq!(s.row("openai").job_to_cancel(), None);
+        // The finished test's last step, arriving late, is not the next test's id.
+        let s = s.reduce(ProvidersAction::TestStarted("openai".into()));
+        let s = s.reduce(ProvidersAction::JobProgressed(test_step(
+            "openai",
+            JobPhase::Cancelled,
+        )));
+        assert_eq!(s.row("openai").test_job, None);
     }
 
     #[test]
