@@ -8,6 +8,7 @@
 //! person or the server changed (system settings, rows not marked built-in) are left alone.
 
 use crate::account::people::ensure_owner;
+use crate::ai::model_registry::chosen_default_key;
 use crate::planner::seed_keywords::{parse_seed_csv, IndustryCatalog};
 use crate::store::db::{now, to_json, ts};
 use crate::text::name_key;
@@ -24,11 +25,6 @@ pub use catalog::*;
 pub const DEFAULTS_VERSION: i64 = 2;
 
 const DEFAULTS_VERSION_KEY: &str = "defaults_version";
-
-/// The `local_meta` key remembering the default model a person chose for a type.
-pub(crate) fn chosen_default_key(t: ModelType) -> String {
-    format!("chosen_default_model.{t}")
-}
 
 /// The built-in catalog of industries and sectors, with their ids.
 pub fn industry_catalog() -> IndustryCatalog {

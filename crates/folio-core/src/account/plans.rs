@@ -163,7 +163,7 @@ impl Folio {
             .execute(tx.conn())
             .await?;
         // an unpaid renewal withholds plan credits until payment; the column holds the period's
-        // allowance, not what is left of it (see crate::ledger)
+        // allowance, not what is left of it (see crate::credits)
         let plan_credits = match status {
             SubscriptionStatus::Active => Decimal::from(plan.included_credits),
             SubscriptionStatus::PastDue | SubscriptionStatus::Canceled => Decimal::ZERO,

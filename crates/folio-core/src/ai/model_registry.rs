@@ -4,7 +4,6 @@
 //! The registry is device-local like the providers it points at: a model name such as
 //! `llama3.2:3b` only means something where that server runs.
 
-use crate::defaults::chosen_default_key;
 use crate::store::db::{from_json, parse_stored, to_json};
 use crate::{CoreError, Folio};
 use folio_model::{AiModel, ModelType, NewAiModel};
@@ -18,6 +17,11 @@ fn check_price(field: &'static str, v: Option<Decimal>) -> Result<(), CoreError>
         )),
         _ => Ok(()),
     }
+}
+
+/// The `local_meta` key remembering the default model a person chose for a type.
+pub(crate) fn chosen_default_key(t: ModelType) -> String {
+    format!("chosen_default_model.{t}")
 }
 
 impl Folio {

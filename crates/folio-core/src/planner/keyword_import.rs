@@ -7,7 +7,7 @@
 
 use crate::jobs::Job;
 use crate::planner::keyword_file::{parse_keyword_file, ParsedImport, ParsedKeyword};
-use crate::planner::keywords::bump_version;
+use crate::store::keyword_index::bump_version;
 use crate::{CoreError, Entity, Folio, WriteTx};
 use chrono::Utc;
 use folio_model::{

@@ -5,6 +5,7 @@
 //! transaction so that index reloads.
 
 use crate::planner::keyword_import::INSERT_BATCH;
+use crate::store::keyword_index::bump_version;
 use crate::store::keyword_index::{Change, Entry, SiteKeywords};
 use crate::{CoreError, Entity, Folio, WriteTx};
 use folio_model::{
@@ -200,18 +201,6 @@ async fn update_rids(
         changed += q.build().execute(tx.conn()).await?.rows_affected();
     }
     Ok(changed)
-}
-
-/// Record a write to a site's keywords, so every process's index reloads.
-pub(crate) async fn bump_version(tx: &mut WriteTx, site: SiteId) -> Result<(), CoreError> {
-    sqlx::query(
-        "INSERT INTO keyword_versions (site_id, version) VALUES (?, 1)
-         ON CONFLICT (site_id) DO UPDATE SET version = version + 1",
-    )
-    .bind(site.to_string())
-    .execute(tx.conn())
-    .await?;
-    Ok(())
 }
 
 /// The new status and cluster of every selected keyword that changes, or why none may.

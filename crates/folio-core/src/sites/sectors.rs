@@ -82,7 +82,7 @@ impl Folio {
         .execute(tx.conn())
         .await?;
         tx.touch(Entity::Sector, id.as_uuid());
-        crate::planner::keywords::bump_version(&mut tx, site).await?;
+        crate::store::keyword_index::bump_version(&mut tx, site).await?;
         tx.commit().await?;
         Ok(Sector { id, name })
     }
@@ -163,7 +163,7 @@ impl Folio {
             .await?;
         tx.touch(Entity::Sector, sector.as_uuid());
         tx.touch_many(Entity::Keyword, deleted as usize);
-        crate::planner::keywords::bump_version(&mut tx, site).await?;
+        crate::store::keyword_index::bump_version(&mut tx, site).await?;
         tx.commit().await?;
         tracing::info!(%site, %sector, keywords = deleted, "sector removed");
         Ok(deleted)

@@ -8,7 +8,7 @@
 //! the index is loaded from it and rebuilt whenever a site's `keyword_versions` row shows a newer
 //! write (core's own writes, or another process such as the CLI).
 
-use crate::CoreError;
+use crate::{CoreError, WriteTx};
 use folio_model::{
     ClusterId, Intent, KeywordFilter, KeywordId, KeywordRow, KeywordSort, KeywordSortField,
     KeywordStatus, SectorId, SiteId,
@@ -542,6 +542,18 @@ struct Row {
 
 fn corrupt(what: &str, value: &str) -> CoreError {
     CoreError::Corrupt(format!("{what} {value:?}"))
+}
+
+/// Record a write to a site's keywords, so every process's index reloads.
+pub(crate) async fn bump_version(tx: &mut WriteTx, site: SiteId) -> Result<(), CoreError> {
+    sqlx::query(
+        "INSERT INTO keyword_versions (site_id, version) VALUES (?, 1)
+         ON CONFLICT (site_id) DO UPDATE SET version = version + 1",
+    )
+    .bind(site.to_string())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]
