@@ -12,7 +12,7 @@
 #[path = "support/run_folio.rs"]
 mod run_folio;
 
-use run_folio::{folio, ok_json};
+use run_folio::{add_site, folio, ok_json};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -23,26 +23,11 @@ use std::time::{Duration, Instant};
 /// How long a step may take on a loaded machine before the test gives up.
 const DEADLINE: Duration = Duration::from_secs(60);
 
-/// A data dir with one site; returns (dir, site id, first sector id).
+/// A data dir with one site; returns (dir, site id, its sector id).
 fn with_site() -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
-    let site = ok_json(&folio(
-        dir.path(),
-        &[
-            "site",
-            "add",
-            "--name",
-            "Garden",
-            "--domain",
-            "garden.example",
-            "--sector",
-            "Tools",
-            "--json",
-        ],
-    ));
-    let id = site["id"].as_str().unwrap().to_owned();
-    let sector = site["sectors"][0]["id"].as_str().unwrap().to_owned();
-    (dir, id, sector)
+    let (site, sectors) = add_site(dir.path(), &["Tools"]);
+    (dir, site, sectors[0].clone())
 }
 
 fn fifo(dir: &Path) -> PathBuf {

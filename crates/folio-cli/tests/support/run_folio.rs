@@ -52,3 +52,29 @@ pub fn folio_with(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) 
         .expect("write stdin");
     child.wait_with_output().expect("wait for folio")
 }
+
+/// `folio site add` a site "Garden" (garden.example) with `sectors`; its id and its sectors' ids.
+#[allow(dead_code)] // not every test file needs a site
+pub fn add_site(dir: &Path, sectors: &[&str]) -> (String, Vec<String>) {
+    let mut args = vec![
+        "site",
+        "add",
+        "--name",
+        "Garden",
+        "--domain",
+        "garden.example",
+    ];
+    for s in sectors {
+        args.extend(["--sector", s]);
+    }
+    args.push("--json");
+    let site = ok_json(&folio(dir, &args));
+    let id = site["id"].as_str().expect("a site id").to_owned();
+    let sectors = site["sectors"]
+        .as_array()
+        .expect("sectors")
+        .iter()
+        .map(|s| s["id"].as_str().expect("a sector id").to_owned())
+        .collect();
+    (id, sectors)
+}
