@@ -18,7 +18,6 @@ use folio_sync::{Frame, Refusal};
 use futures_util::{SinkExt, StreamExt};
 use reqwest::StatusCode;
 use serde_json::json;
-use std::time::Duration;
 use support::{doc, TestServer};
 use sync_client::*;
 use tokio_tungstenite::tungstenite::Message;
@@ -396,7 +395,7 @@ async fn malformed_frames_never_hurt_the_server() {
         let _ = ws.send(Message::Binary(vec![0xFF].into())).await;
         let mut last = None;
         loop {
-            match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+            match tokio::time::timeout(PATIENCE, ws.next()).await {
                 Err(_) => panic!("message {i}: the server neither answered nor closed"),
                 Ok(Some(Ok(Message::Binary(b)))) => last = Some(Frame::decode(&b).unwrap()),
                 Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => break,
@@ -448,7 +447,7 @@ async fn a_registered_document_is_announced_to_the_accounts_connected_devices() 
 
     // Another device of the owner registers the site's plan document.
     let plan = t.add_doc(&owner, &format!("site/{site}/plan"), None).await;
-    let announced = laptop.recv(Duration::from_secs(5)).await;
+    let announced = laptop.recv(PATIENCE).await;
     assert_eq!(announced, Some(Frame::Available { doc: doc(&plan) }));
     // Registering it again announces nothing; another account hears nothing at all.
     let (status, _) = t
