@@ -32,6 +32,8 @@ step "ui: wasm build" scripts/build-ui.sh debug
 step "clippy (native)" cargo clippy --locked --workspace --all-targets -- -D warnings
 step "clippy (ui, wasm32)" cargo clippy --locked -p folio-ui --target wasm32-unknown-unknown -- -D warnings
 step "build binaries (the app, the CLI)" cargo build --locked --workspace --bins
+# --no-fail-fast: every test binary runs even after one fails, so one failure never hides the
+# others; cargo still exits non-zero when any test failed.
 step "tests (unit, integration, end-to-end)" \
-  scripts/headless.sh cargo test --locked --workspace
+  scripts/headless.sh cargo test --locked --workspace --no-fail-fast
 printf '\nall checks passed in %ss\n' "$((SECONDS - started))"

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -40,15 +40,53 @@ fn read_address(child: &mut Child) -> String {
         .expect("the server did not print its address")
 }
 
-fn collect_stderr(child: &mut Child) -> mpsc::Receiver<String> {
-    let mut stderr = child.stderr.take().unwrap();
+/// The server's stderr, line by line as it is written, so a test can wait for a line.
+struct Stderr {
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Stderr {
+    /// Wait until a line containing `needle` has been written.
+    fn wait_for(&mut self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self.seen.iter().any(|l| l.contains(needle)) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(_) => panic!("no {needle:?} in the log:\n{}", self.seen.join("\n")),
+            }
+        }
+    }
+
+    /// Everything written, once the server has exited (its stderr is closed).
+    fn all(mut self) -> String {
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(10)) {
+                Ok(line) => self.seen.push(line),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => panic!("stderr stayed open"),
+            }
+        }
+        self.seen.join("\n")
+    }
+}
+
+fn collect_stderr(child: &mut Child) -> Stderr {
+    let stderr = child.stderr.take().unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut all = String::new();
-        let _ = stderr.read_to_string(&mut all);
-        let _ = tx.send(all);
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
     });
-    rx
+    Stderr {
+        lines: rx,
+        seen: Vec::new(),
+    }
 }
 
 fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
@@ -69,7 +107,7 @@ fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
 async fn the_binary_serves_health_logs_no_secrets_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = start(dir.path(), &[]);
-    let stderr = collect_stderr(&mut child);
+    let mut stderr = collect_stderr(&mut child);
     let base = read_address(&mut child);
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     assert!(!base.ends_with(":0"), "{base}");
@@ -102,8 +140,9 @@ async fn the_binary_serves_health_logs_no_secrets_and_stops_on_sigterm() {
         .await
         .unwrap();
     assert_eq!(resp.status(), reqwest::StatusCode::ACCEPTED);
-    // The reset mail is sent in the background; give it a moment before stopping.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The reset mail is sent from a background task that shutdown does not wait for: stop the
+    // server only once it has been logged.
+    stderr.wait_for("folio_server::mail");
 
     let pid = child.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
@@ -111,7 +150,7 @@ async fn the_binary_serves_health_logs_no_secrets_and_stops_on_sigterm() {
     let status = wait_for_exit(&mut child);
     assert!(status.success(), "exit status {status:?}");
 
-    let log = stderr.recv_timeout(Duration::from_secs(10)).unwrap();
+    let log = stderr.all();
     assert!(log.contains("folio-server started"), "{log}");
     assert!(!log.contains(PASSWORD), "the password was logged:\n{log}");
     for key in ["access_token", "refresh_token"] {

@@ -17,6 +17,9 @@ pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// How long a side waits for the other before the exchange counts as finished.
 pub const QUIET: Duration = Duration::from_millis(250);
+/// The longest a test waits for what must come (an answer, a push, convergence). Only a failing
+/// test waits this long, so it is generous: a loaded machine can stall a process for seconds.
+pub const PATIENCE: Duration = Duration::from_secs(30);
 
 pub async fn connect(
     t: &TestServer,
@@ -129,21 +132,28 @@ impl Device {
         }
     }
 
-    /// Whether the server has said it holds exactly our heads.
+    /// Whether the server has said it holds exactly our heads. A message of ours may still be
+    /// in flight: the last one of an exchange only tells the server we have its heads, and the
+    /// server, with nothing to add, does not answer it (waiting for an answer would wait until
+    /// the deadline). Before the server's first message there is nothing to agree with, even
+    /// for an empty document.
     pub fn converged(&mut self) -> bool {
         let mut ours = self.doc.get_heads();
         ours.sort();
-        let mut theirs = self.state.their_heads.clone().unwrap_or_default();
-        theirs.sort();
-        !self.state.in_flight && theirs == ours
+        let theirs = self.state.their_heads.clone().map(|mut heads| {
+            heads.sort();
+            heads
+        });
+        theirs == Some(ours)
     }
 
     /// Exchange messages until neither side has anything more to say. A quiet spell ends it
-    /// once the peers agree; before that (a slow, loaded machine) it keeps listening for up to
-    /// five seconds, so timing alone never ends a sync early. (A refused peer never agrees and
-    /// ends on the timeout.)
+    /// once the peers agree, or once the server refused the document (it says nothing more of
+    /// it). Before that it keeps listening, so timing alone never ends a sync early; it fails
+    /// after [`PATIENCE`].
     pub async fn sync(&mut self) {
-        let give_up = tokio::time::Instant::now() + Duration::from_secs(5);
+        let give_up = tokio::time::Instant::now() + PATIENCE;
+        let refused = self.refusals.len();
         loop {
             let mut active = false;
             let next = self.doc.sync().generate_sync_message(&mut self.state);
@@ -157,27 +167,70 @@ impl Device {
             }
             match self.recv(QUIET).await {
                 Some(frame) => self.handle(frame),
-                None if !active && (self.converged() || tokio::time::Instant::now() > give_up) => {
-                    return
-                }
-                None => {}
+                None if !active && (self.converged() || self.refusals.len() > refused) => return,
+                None => assert!(
+                    tokio::time::Instant::now() < give_up,
+                    "the sync did not converge within {PATIENCE:?}"
+                ),
             }
         }
     }
 
-    /// Only listen (send nothing) until `done` holds, for at most five seconds.
+    /// Send this device's new local changes and return the server's answer to the message that
+    /// carries them (a refusal, or its sync reply). The first message after an edit may carry
+    /// none: automerge leaves out every change the server's last Bloom filter claims to hold,
+    /// and about 1% of the time that is a false positive. The server's answer then asks for the
+    /// change by hash (`need`), which the next message sends; so a device that answers, as
+    /// every real one does, always gets its changes out, and so does this.
+    pub async fn send_changes(&mut self) -> Frame {
+        // One message, or two after a false positive: the second is driven by `need`, which
+        // no Bloom filter touches.
+        for _ in 0..2 {
+            let m = self
+                .doc
+                .sync()
+                .generate_sync_message(&mut self.state)
+                .expect("a local change to send");
+            let carries_changes = !m.changes.is_empty();
+            self.send(Frame::Sync {
+                doc: self.id,
+                message: m.encode(),
+            })
+            .await;
+            let answer = self.recv(PATIENCE).await.expect("no answer");
+            if carries_changes || matches!(answer, Frame::Refused { .. }) {
+                return answer;
+            }
+            self.handle(answer);
+        }
+        panic!("the server did not ask for the changes its Bloom filter hid");
+    }
+
+    /// Listen until `done` holds, for at most [`PATIENCE`], answering what arrives as a device
+    /// does. The device sends nothing first, so whatever it gets was pushed. It answers because
+    /// a push may announce changes without carrying them (automerge leaves out those the
+    /// device's last Bloom filter claims to hold, about 1% of the time wrongly), and only the
+    /// answer asks for them.
     pub async fn listen_until(&mut self, done: impl Fn(&AutoCommit) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let deadline = tokio::time::Instant::now() + PATIENCE;
         while !done(&self.doc) {
             assert!(tokio::time::Instant::now() < deadline, "nothing arrived");
             if let Some(frame) = self.recv(QUIET).await {
                 self.handle(frame);
+                let answer = self.doc.sync().generate_sync_message(&mut self.state);
+                if let Some(m) = answer {
+                    self.send(Frame::Sync {
+                        doc: self.id,
+                        message: m.encode(),
+                    })
+                    .await;
+                }
             }
         }
     }
 
     pub async fn expect_refusal(&mut self) -> Refusal {
-        let frame = self.recv(Duration::from_secs(5)).await.expect("no answer");
+        let frame = self.recv(PATIENCE).await.expect("no answer");
         match frame {
             Frame::Refused { doc, reason } if doc == self.id => reason,
             other => panic!("expected a refusal, got {other:?}"),
