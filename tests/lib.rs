@@ -5,6 +5,8 @@
 //! (or `TAURI_DRIVER`) and `WebKitWebDriver` (Debian's `webkit2gtk-driver`).
 
 use anyhow::{bail, Context, Result};
+use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::ffi::OsStr;
 use std::net::TcpListener;
@@ -251,25 +253,52 @@ pub async fn wait_for_attr(client: &Client, css: &str, name: &str, value: &str) 
     }
 }
 
-/// Replace the content of an input the way a person would: clear it, then type.
-pub async fn type_into(client: &Client, css: &str, text: &str) -> Result<()> {
-    let el = client
-        .find(Locator::Css(css))
-        .await
-        .with_context(|| format!("finding input {css}"))?;
-    el.clear().await?;
-    el.send_keys(text).await?;
-    Ok(())
+/// Act on the element matching `css` once it exists: a page renders its title before its list
+/// arrives from core, and Yew may replace an element between finding and using it, so a missing
+/// or stale element is "not yet" until [`UI_TIMEOUT`]; any other WebDriver error is returned.
+async fn with_element<T, F, Fut>(client: &Client, css: &str, what: &str, act: F) -> Result<T>
+where
+    F: Fn(Element) -> Fut,
+    Fut: std::future::Future<Output = Result<T, CmdError>>,
+{
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        let err = match client.find(Locator::Css(css)).await {
+            Ok(el) => match act(el).await {
+                Ok(out) => return Ok(out),
+                Err(e) => e,
+            },
+            Err(e) => e,
+        };
+        let not_yet = err.is_no_such_element() || err.is_stale_element_reference();
+        if !not_yet {
+            return Err(err).with_context(|| format!("{what} {css}"));
+        }
+        if Instant::now() > deadline {
+            return Err(err).with_context(|| format!("timed out {what} {css}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
+/// Replace the content of an input the way a person would: clear it, then type.
+pub async fn type_into(client: &Client, css: &str, text: &str) -> Result<()> {
+    with_element(client, css, "typing into", |el| async move {
+        el.clear().await?;
+        el.send_keys(text).await
+    })
+    .await
+}
+
+/// Click the element matching `css`, waiting for it to appear.
 pub async fn click(client: &Client, css: &str) -> Result<()> {
-    client
-        .find(Locator::Css(css))
-        .await
-        .with_context(|| format!("finding {css}"))?
-        .click()
-        .await?;
-    Ok(())
+    with_element(
+        client,
+        css,
+        "clicking",
+        |el| async move { el.click().await },
+    )
+    .await
 }
 
 /// Save a screenshot of the window under the artifacts directory; returns its path.
@@ -332,11 +361,8 @@ pub async fn wait_gone(client: &Client, css: &str, what: &str) -> Result<()> {
 /// Type into the element matching `css` without clearing it first; `text` may hold WebDriver
 /// keys such as `fantoccini::key::Key::Enter` (as a `char`).
 pub async fn send_keys(client: &Client, css: &str, text: &str) -> Result<()> {
-    client
-        .find(Locator::Css(css))
-        .await
-        .with_context(|| format!("finding {css}"))?
-        .send_keys(text)
-        .await?;
-    Ok(())
+    with_element(client, css, "sending keys to", |el| async move {
+        el.send_keys(text).await
+    })
+    .await
 }
