@@ -83,6 +83,24 @@ pub struct AiError {
     pub model: Option<String>,
     /// The endpoint base, for "could not reach …" messages.
     pub endpoint: Option<String>,
+    /// The model's last answer when it was unusable (truncated, refused, invalid), capped at
+    /// [`MAX_RAW_ANSWER_BYTES`], so a person can see why. Never shown by `Display`.
+    pub raw_answer: Option<String>,
+}
+
+/// The most of an unusable answer an error keeps.
+pub const MAX_RAW_ANSWER_BYTES: usize = 64 * 1024;
+
+/// `text` cut to at most `max` bytes on a character boundary.
+pub fn cap_text(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
 }
 
 impl std::error::Error for AiError {}
@@ -99,6 +117,7 @@ impl AiError {
             usage: None,
             model: None,
             endpoint: None,
+            raw_answer: None,
         }
     }
 

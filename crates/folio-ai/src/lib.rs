@@ -27,7 +27,7 @@ pub use config::{
     ApiKey, MaxTokensField, ParseEnumError, ProviderConfig, ProviderKind, RetryPolicy,
     StructuredMode,
 };
-pub use error::{AiError, AiErrorKind};
+pub use error::{cap_text, AiError, AiErrorKind, MAX_RAW_ANSWER_BYTES};
 pub use images::{GeneratedImage, ImageRequest, ImageResponse};
 pub use structured::{structured, Structured, StructuredRequest};
 pub use tokio_util::sync::CancellationToken;

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::chat::{ChatRequest, FinishReason, Message, ResponseFormat, Usage};
 use crate::client::Client;
-use crate::error::{AiError, AiErrorKind};
+use crate::error::{cap_text, AiError, AiErrorKind, MAX_RAW_ANSWER_BYTES};
 use crate::extract::extract_json;
 
 /// First try plus two re-asks.
@@ -58,6 +58,7 @@ pub async fn structured<T: DeserializeOwned>(
     };
     let mut usage = Usage::default();
     let mut last_error = String::new();
+    let mut last_answer = String::new();
     for attempt in 1..=MAX_ATTEMPTS {
         let resp = match client.chat(&chat, cancel).await {
             Ok(r) => r,
@@ -72,6 +73,7 @@ pub async fn structured<T: DeserializeOwned>(
                 .with_model(&resp.model)
                 .with_request_id(resp.request_id.clone());
             e.usage = Some(usage);
+            e.raw_answer = Some(cap_text(&resp.text, MAX_RAW_ANSWER_BYTES));
             e
         };
         if resp.finish == FinishReason::Length {
@@ -113,6 +115,7 @@ pub async fn structured<T: DeserializeOwned>(
                     "structured output rejected; re-asking"
                 );
                 last_error = e;
+                last_answer = resp.text.clone();
                 if attempt < MAX_ATTEMPTS {
                     chat.messages.push(Message::assistant(resp.text));
                     chat.messages.push(Message::user(format!(
@@ -130,6 +133,7 @@ pub async fn structured<T: DeserializeOwned>(
     )
     .with_model(&chat.model);
     e.usage = Some(usage);
+    e.raw_answer = Some(cap_text(&last_answer, MAX_RAW_ANSWER_BYTES));
     Err(e)
 }
 

@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod keychain;
 pub mod logging;
 pub mod paths;
+pub mod pipeline;
 pub mod planner;
 pub mod publishing;
 pub mod sites;

@@ -74,6 +74,7 @@ fn outline() -> Vec<OutlineSection> {
             } else {
                 vec![]
             },
+            ..OutlineSection::default()
         })
         .collect()
 }

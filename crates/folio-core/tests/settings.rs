@@ -299,17 +299,46 @@ async fn account_author_profiles_sit_beside_the_global_ones() {
             tone: "enthusiastic".into(),
             language: "en-GB".into(),
             description: "Loves soil".into(),
+            point_of_view: "first person".into(),
+            audience: "allotment holders".into(),
+            samples: vec!["  Dig once, mulch forever.  ".into(), " ".into()],
         })
         .await
         .unwrap();
+    assert_eq!(p.samples, vec!["Dig once, mulch forever."]);
     let all = folio.author_profiles().await.unwrap();
     assert_eq!(all.len(), 4);
+    let stored = all.iter().find(|a| a.id == p.id).unwrap();
+    assert_eq!(
+        (
+            stored.point_of_view.as_str(),
+            stored.audience.as_str(),
+            stored.samples.len()
+        ),
+        ("first person", "allotment holders", 1)
+    );
+    let too_many = folio
+        .add_author_profile(NewAuthorProfile {
+            name: "Chatty".into(),
+            tone: "calm".into(),
+            language: "en".into(),
+            description: String::new(),
+            point_of_view: String::new(),
+            audience: String::new(),
+            samples: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+        })
+        .await
+        .unwrap_err();
+    assert!(too_many.to_string().contains("at most 3"), "{too_many}");
     let err = folio
         .add_author_profile(NewAuthorProfile {
             name: "GARDEN  NERD".into(),
             tone: "calm".into(),
             language: "en".into(),
             description: String::new(),
+            point_of_view: String::new(),
+            audience: String::new(),
+            samples: vec![],
         })
         .await
         .unwrap_err();

@@ -221,6 +221,15 @@ pub struct AuthorProfile {
     pub language: String,
     pub description: String,
     pub is_active: bool,
+    /// first person, second person, third person… (free text, shown to the model).
+    #[serde(default)]
+    pub point_of_view: String,
+    /// Who reads the articles.
+    #[serde(default)]
+    pub audience: String,
+    /// Up to three paragraphs in the writer's own voice, shown to the model as examples.
+    #[serde(default)]
+    pub samples: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,7 +240,17 @@ pub struct NewAuthorProfile {
     pub language: String,
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
+    pub point_of_view: String,
+    #[serde(default)]
+    pub audience: String,
+    #[serde(default)]
+    pub samples: Vec<String>,
 }
+
+/// The most sample paragraphs a profile keeps, and their longest.
+pub const MAX_PROFILE_SAMPLES: usize = 3;
+pub const MAX_PROFILE_SAMPLE_CHARS: usize = 2_000;
 
 fn default_language() -> String {
     "en".into()

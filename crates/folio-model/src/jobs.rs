@@ -22,6 +22,14 @@ pub enum JobKind {
     ProviderTest,
     /// Publishing, updating, unpublishing or trashing one article on WordPress.
     Publish,
+    /// A sector's keywords → clusters with a model.
+    Clustering,
+    /// Clusters → ideas with outlines.
+    Ideas,
+    /// Tasks → articles, section by section.
+    Writing,
+    /// Articles → image prompts → images.
+    Images,
 }
 
 impl JobKind {
@@ -30,6 +38,10 @@ impl JobKind {
             JobKind::KeywordImport => "keyword_import",
             JobKind::ProviderTest => "provider_test",
             JobKind::Publish => "publish",
+            JobKind::Clustering => "clustering",
+            JobKind::Ideas => "ideas",
+            JobKind::Writing => "writing",
+            JobKind::Images => "images",
         }
     }
 
@@ -39,6 +51,10 @@ impl JobKind {
             JobKind::KeywordImport => "Importing keywords",
             JobKind::ProviderTest => "Testing a provider",
             JobKind::Publish => "Publishing an article",
+            JobKind::Clustering => "Clustering keywords",
+            JobKind::Ideas => "Generating ideas",
+            JobKind::Writing => "Writing articles",
+            JobKind::Images => "Generating images",
         }
     }
 }

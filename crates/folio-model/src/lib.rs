@@ -11,6 +11,7 @@ pub mod ipc;
 pub mod jobs;
 pub mod keyword;
 pub mod ledger;
+pub mod pipeline;
 pub mod planner;
 pub mod provider;
 pub mod publishing;
@@ -45,9 +46,10 @@ pub use ledger::{
     DailySiteUsage, EstimateInput, LedgerEntry, LedgerEntryId, UsageFilter, UsageGroup,
     UsageRecord, UsageReport, UsageRow,
 };
+pub use pipeline::{ItemFailure, Stage, StageEstimate, StageFailure, StageReport, StageTarget};
 pub use planner::{
     Cluster, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector, NewCluster,
-    NewIdea, OutlineSection, SeedKeyword,
+    NewIdea, OutlineSection, SectionFormat, SeedKeyword,
 };
 pub use provider::{KeyState, NewAiModel, ProviderCheck, ProviderInfo};
 pub use publishing::{

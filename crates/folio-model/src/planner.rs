@@ -95,6 +95,35 @@ pub struct OutlineSection {
     /// H3s under it, if the plan has them.
     #[serde(default)]
     pub subheadings: Vec<String>,
+    /// How the section is written: paragraphs, a list or a table.
+    #[serde(default)]
+    pub format: SectionFormat,
+    /// Keywords the section should use (texts, from the idea's cluster).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The section's share of the article's words; `None`: an even share.
+    #[serde(default)]
+    pub target_words: Option<u32>,
+}
+
+/// How an outline section is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionFormat {
+    #[default]
+    Paragraphs,
+    List,
+    Table,
+}
+
+impl SectionFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionFormat::Paragraphs => "paragraphs",
+            SectionFormat::List => "list",
+            SectionFormat::Table => "table",
+        }
+    }
 }
 
 /// A planned article for a cluster.
@@ -112,6 +141,12 @@ pub struct ContentIdea {
     pub content_structure: ContentStructure,
     pub target_word_count: Option<u32>,
     pub outline: Vec<OutlineSection>,
+    /// Questions for the article's FAQ.
+    #[serde(default)]
+    pub faq: Vec<String>,
+    /// Rejected ideas stay for the record but are never queued.
+    #[serde(default)]
+    pub rejected: bool,
     pub status: IdeaStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -139,6 +174,8 @@ pub struct NewIdea {
     pub target_word_count: Option<u32>,
     #[serde(default)]
     pub outline: Vec<OutlineSection>,
+    #[serde(default)]
+    pub faq: Vec<String>,
 }
 
 impl NewIdea {
@@ -160,6 +197,7 @@ impl NewIdea {
             content_structure: ContentStructure::default(),
             target_word_count: None,
             outline: Vec::new(),
+            faq: Vec::new(),
         }
     }
 }

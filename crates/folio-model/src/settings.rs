@@ -25,16 +25,44 @@ pub enum SettingKey {
     MaxImages,
     #[serde(rename = "ai.image_quality_tier")]
     ImageQualityTier,
+    /// Provider calls a pipeline stage keeps in flight at once.
+    #[serde(rename = "ai.concurrency")]
+    Concurrency,
+    /// The model of each pipeline stage (a model name from the registry); empty: the default
+    /// model of its type.
+    #[serde(rename = "ai.model.clustering")]
+    ClusteringModel,
+    #[serde(rename = "ai.model.ideas")]
+    IdeasModel,
+    #[serde(rename = "ai.model.writing")]
+    WritingModel,
+    #[serde(rename = "ai.model.image_prompts")]
+    ImagePromptsModel,
+    #[serde(rename = "ai.model.images")]
+    ImagesModel,
+    /// The author profile (its id) whose voice a site's articles are written in; empty: none.
+    #[serde(rename = "writer.author_profile")]
+    AuthorProfile,
+    /// Phrases articles must not use, one per line (the quality gate reports them).
+    #[serde(rename = "writer.banned_phrases")]
+    BannedPhrases,
+    /// An article's length when its idea names none.
+    #[serde(rename = "writer.target_words")]
+    TargetWords,
 }
 
 /// The most tokens a completion may be asked for; above every model Folio ships.
 pub const MAX_TOKENS_LIMIT: i64 = 200_000;
 /// In-article images per article.
 pub const MAX_IMAGES_RANGE: (i64, i64) = (1, 8);
+pub const CONCURRENCY_RANGE: (i64, i64) = (1, 16);
+pub const TARGET_WORDS_RANGE: (i64, i64) = (300, 10_000);
+/// The longest text setting (the banned-phrase list is the long one).
+pub const MAX_TEXT_SETTING_CHARS: usize = 20_000;
 pub const TEMPERATURE_RANGE: (f64, f64) = (0.0, 2.0);
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 7] = [
+    pub const ALL: [SettingKey; 16] = [
         SettingKey::Temperature,
         SettingKey::MaxTokens,
         SettingKey::ImageStyle,
@@ -42,6 +70,15 @@ impl SettingKey {
         SettingKey::ImageSize,
         SettingKey::MaxImages,
         SettingKey::ImageQualityTier,
+        SettingKey::Concurrency,
+        SettingKey::ClusteringModel,
+        SettingKey::IdeasModel,
+        SettingKey::WritingModel,
+        SettingKey::ImagePromptsModel,
+        SettingKey::ImagesModel,
+        SettingKey::AuthorProfile,
+        SettingKey::BannedPhrases,
+        SettingKey::TargetWords,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +90,15 @@ impl SettingKey {
             SettingKey::ImageSize => "ai.image_size",
             SettingKey::MaxImages => "ai.max_images",
             SettingKey::ImageQualityTier => "ai.image_quality_tier",
+            SettingKey::Concurrency => "ai.concurrency",
+            SettingKey::ClusteringModel => "ai.model.clustering",
+            SettingKey::IdeasModel => "ai.model.ideas",
+            SettingKey::WritingModel => "ai.model.writing",
+            SettingKey::ImagePromptsModel => "ai.model.image_prompts",
+            SettingKey::ImagesModel => "ai.model.images",
+            SettingKey::AuthorProfile => "writer.author_profile",
+            SettingKey::BannedPhrases => "writer.banned_phrases",
+            SettingKey::TargetWords => "writer.target_words",
         }
     }
 
@@ -68,6 +114,17 @@ impl SettingKey {
             SettingKey::ImageSize => SettingValue::Text(ImageSize::Square.as_str().into()),
             SettingKey::MaxImages => SettingValue::Int(4),
             SettingKey::ImageQualityTier => SettingValue::Text(QualityTier::Basic.as_str().into()),
+            SettingKey::Concurrency => SettingValue::Int(4),
+            SettingKey::ClusteringModel
+            | SettingKey::IdeasModel
+            | SettingKey::WritingModel
+            | SettingKey::ImagePromptsModel
+            | SettingKey::ImagesModel
+            | SettingKey::AuthorProfile => SettingValue::Text(String::new()),
+            SettingKey::BannedPhrases => {
+                SettingValue::Text(crate::quality::DEFAULT_BANNED_PHRASES.join("\n"))
+            }
+            SettingKey::TargetWords => SettingValue::Int(1500),
         }
     }
 
@@ -99,6 +156,17 @@ impl SettingKey {
             SettingKey::ImageQuality => choice::<ImageQuality>(key, value),
             SettingKey::ImageSize => choice::<ImageSize>(key, value),
             SettingKey::ImageQualityTier => choice::<QualityTier>(key, value),
+            SettingKey::Concurrency => int_in(key, value, CONCURRENCY_RANGE.0, CONCURRENCY_RANGE.1),
+            SettingKey::TargetWords => {
+                int_in(key, value, TARGET_WORDS_RANGE.0, TARGET_WORDS_RANGE.1)
+            }
+            SettingKey::ClusteringModel
+            | SettingKey::IdeasModel
+            | SettingKey::WritingModel
+            | SettingKey::ImagePromptsModel
+            | SettingKey::ImagesModel
+            | SettingKey::AuthorProfile => text_up_to(key, value, 200),
+            SettingKey::BannedPhrases => text_up_to(key, value, MAX_TEXT_SETTING_CHARS),
         }
     }
 }
@@ -117,6 +185,16 @@ fn int_in(key: &str, value: &SettingValue, lo: i64, hi: i64) -> Result<SettingVa
         return Err(format!("{key} must be between {lo} and {hi} (got {v})"));
     }
     Ok(SettingValue::Int(v))
+}
+
+fn text_up_to(key: &str, value: &SettingValue, max: usize) -> Result<SettingValue, String> {
+    match value {
+        SettingValue::Text(t) if t.chars().count() <= max => {
+            Ok(SettingValue::Text(t.trim().into()))
+        }
+        SettingValue::Text(_) => Err(format!("{key} can be at most {max} characters")),
+        other => Err(format!("{key} must be text, not {other}")),
+    }
 }
 
 fn choice<T>(key: &str, value: &SettingValue) -> Result<SettingValue, String>

@@ -1,20 +1,34 @@
 //! Author profiles: the voice, tone and language an article is written in, shipped, per account
 //! or per site.
 
-use crate::store::db::{not_found, now, parse_stored, ts};
+use crate::store::db::{from_json, not_found, now, parse_stored, to_json, ts};
 use crate::text::{name_key, tidy};
 use crate::{CoreError, Entity, Folio};
+use folio_model::ai_config::{MAX_PROFILE_SAMPLES, MAX_PROFILE_SAMPLE_CHARS};
 use folio_model::{AuthorProfile, AuthorProfileId, NewAuthorProfile, ProfileScope};
+
+type ProfileRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    String,
+    String,
+    String,
+);
 use uuid::Uuid;
 
 impl Folio {
     /// The global author profiles and the account's own, active ones first, by name.
     pub async fn author_profiles(&self) -> Result<Vec<AuthorProfile>, CoreError> {
         self.ensure_defaults().await?;
-        let rows: Vec<(String, String, String, String, String, String, bool)> = sqlx::query_as(
-            "SELECT 'global', id, name, tone, language, description, is_active FROM global_author_profiles
+        let rows: Vec<ProfileRow> = sqlx::query_as(
+            "SELECT 'global', id, name, tone, language, description, is_active, point_of_view, audience, samples FROM global_author_profiles
              UNION ALL
-             SELECT 'account', id, name, tone, language, description, is_active FROM author_profiles
+             SELECT 'account', id, name, tone, language, description, is_active, point_of_view, audience, samples FROM author_profiles
              WHERE account_id = ?
              ORDER BY 7 DESC, 3 COLLATE NOCASE",
         )
@@ -23,8 +37,22 @@ impl Folio {
         .await?;
         rows.into_iter()
             .map(
-                |(scope, id, name, tone, language, description, is_active)| {
+                |(
+                    scope,
+                    id,
+                    name,
+                    tone,
+                    language,
+                    description,
+                    is_active,
+                    point_of_view,
+                    audience,
+                    samples,
+                )| {
                     Ok(AuthorProfile {
+                        point_of_view,
+                        audience,
+                        samples: from_json!("author profile samples", &samples)?,
                         id: parse_stored::<AuthorProfileId>("author profile id", &id)?,
                         scope: if scope == "global" {
                             ProfileScope::Global
@@ -62,6 +90,9 @@ impl Folio {
             ));
         }
         let language = check_language(&input.language)?;
+        let samples = check_samples(&input.samples)?;
+        let point_of_view = tidy(&input.point_of_view);
+        let audience = input.audience.trim().to_owned();
         let key = name_key(&name);
         let mut tx = self.begin_write().await?;
         let taken: Option<(String,)> =
@@ -79,8 +110,8 @@ impl Folio {
         let id = AuthorProfileId(Uuid::now_v7());
         let description = input.description.trim().to_owned();
         sqlx::query(
-            "INSERT INTO author_profiles (id, account_id, name, name_key, tone, language, description, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO author_profiles (id, account_id, name, name_key, tone, language, description, point_of_view, audience, samples, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id.to_string())
         .bind(self.account_id.to_string())
@@ -89,6 +120,9 @@ impl Folio {
         .bind(&tone)
         .bind(&language)
         .bind(&description)
+        .bind(&point_of_view)
+        .bind(&audience)
+        .bind(to_json!(&samples)?)
         .bind(ts(now()))
         .execute(tx.conn())
         .await?;
@@ -102,6 +136,9 @@ impl Folio {
             language,
             description,
             is_active: true,
+            point_of_view,
+            audience,
+            samples,
         })
     }
 
@@ -131,6 +168,35 @@ impl Folio {
         tx.touch(Entity::AuthorProfile, id.as_uuid());
         tx.commit().await
     }
+}
+
+/// At most [`MAX_PROFILE_SAMPLES`] non-empty paragraphs of at most
+/// [`MAX_PROFILE_SAMPLE_CHARS`] characters: they go into every prompt, so they are bounded.
+fn check_samples(samples: &[String]) -> Result<Vec<String>, CoreError> {
+    let samples: Vec<String> = samples
+        .iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if samples.len() > MAX_PROFILE_SAMPLES {
+        return Err(CoreError::invalid(
+            "samples",
+            format!("An author profile keeps at most {MAX_PROFILE_SAMPLES} sample paragraphs"),
+        ));
+    }
+    if let Some(i) = samples
+        .iter()
+        .position(|s| s.chars().count() > MAX_PROFILE_SAMPLE_CHARS)
+    {
+        return Err(CoreError::invalid(
+            "samples",
+            format!(
+                "Sample {} is longer than {MAX_PROFILE_SAMPLE_CHARS} characters; pick one paragraph",
+                i + 1
+            ),
+        ));
+    }
+    Ok(samples)
 }
 
 /// A BCP 47-ish language tag: `en`, `pt-BR`, `zh-Hant`.

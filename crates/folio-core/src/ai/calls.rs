@@ -13,16 +13,51 @@ use folio_model::{
     AiModel, AiOperation, CallOutcome, ContentId, CreditHold, EstimateInput, ImageDimensions,
     ModelType, SiteId, UsageRecord,
 };
+use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
+use std::sync::{Arc, Mutex};
 
 /// What a paid call is for, so the ledger can say what each article and site cost.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct AiCall {
     pub operation: AiOperation,
     pub site: Option<SiteId>,
     pub content: Option<ContentId>,
     /// A model from the registry; `None`: the default model of the type the call needs.
     pub model: Option<String>,
+    /// Adds up what the call's ledger entry charged (a stage run's total).
+    pub meter: Option<Arc<SpendMeter>>,
+}
+
+impl PartialEq for AiCall {
+    fn eq(&self, other: &Self) -> bool {
+        self.operation == other.operation
+            && self.site == other.site
+            && self.content == other.content
+            && self.model == other.model
+    }
+}
+
+impl Eq for AiCall {}
+
+/// Credits and USD charged by the ledger entries of the calls that carry it.
+#[derive(Debug, Default)]
+pub struct SpendMeter {
+    spent: Mutex<(u64, Decimal)>,
+}
+
+impl SpendMeter {
+    pub fn add(&self, credits: u64, usd: Decimal) {
+        if let Ok(mut s) = self.spent.lock() {
+            s.0 = s.0.saturating_add(credits);
+            s.1 += usd;
+        }
+    }
+
+    /// (credits, USD) so far.
+    pub fn total(&self) -> (u64, Decimal) {
+        self.spent.lock().map(|s| *s).unwrap_or_default()
+    }
 }
 
 impl AiCall {
@@ -32,6 +67,7 @@ impl AiCall {
             site: None,
             content: None,
             model: None,
+            meter: None,
         }
     }
 
@@ -47,6 +83,11 @@ impl AiCall {
 
     pub fn model(mut self, model: impl Into<String>) -> Self {
         self.model = Some(model.into());
+        self
+    }
+
+    pub fn meter(mut self, meter: Arc<SpendMeter>) -> Self {
+        self.meter = Some(meter);
         self
     }
 }
@@ -179,7 +220,7 @@ impl Folio {
         model: &AiModel,
         usage: Usage,
         images: u32,
-        provider_cost_usd: Option<rust_decimal::Decimal>,
+        provider_cost_usd: Option<Decimal>,
         error: Option<&AiError>,
     ) {
         let record = UsageRecord {
@@ -200,9 +241,16 @@ impl Folio {
             },
             at: None,
         };
-        if let Err(e) = self.settle_credits(hold, record).await {
-            tracing::error!(error = %e, operation = %call.operation, model = %model.model_name,
-                "could not write the ledger entry of an AI call");
+        match self.settle_credits(hold, record).await {
+            Ok(entry) => {
+                if let Some(meter) = &call.meter {
+                    meter.add(entry.credits, entry.cost_usd);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, operation = %call.operation, model = %model.model_name,
+                    "could not write the ledger entry of an AI call");
+            }
         }
     }
 

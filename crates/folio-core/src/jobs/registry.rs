@@ -19,10 +19,17 @@ const PROGRESS_BUFFER: usize = 1024;
 
 /// Whether a kind allows one job per scope, across processes. A second import into the same
 /// sector would count duplicates against rows the first has not committed; two publishes of one
-/// article would both miss the post the other is creating and make two.
+/// article would both miss the post the other is creating and make two. Two runs of a pipeline
+/// stage over one site (one sector for clustering) would both pick the same waiting items and
+/// pay for each twice.
 pub fn exclusive(kind: JobKind) -> bool {
     match kind {
-        JobKind::KeywordImport | JobKind::Publish => true,
+        JobKind::KeywordImport
+        | JobKind::Publish
+        | JobKind::Clustering
+        | JobKind::Ideas
+        | JobKind::Writing
+        | JobKind::Images => true,
         JobKind::ProviderTest => false,
     }
 }

@@ -45,7 +45,6 @@ impl Folio {
     /// Create a cluster in a site's sector; names are unique per site and sector.
     pub async fn create_cluster(&self, input: NewCluster) -> Result<Cluster, CoreError> {
         let name = required_text("name", "cluster name", &input.name)?;
-        let key = name_key(&name);
         let mut tx = self.begin_write().await?;
         check_site_sector(
             tx.conn(),
@@ -55,34 +54,14 @@ impl Folio {
         )
         .await?;
         cluster_name_free(&mut tx, input.site, input.sector, &name, None).await?;
-        let at = now();
-        let cluster = Cluster {
-            id: ClusterId(Uuid::now_v7()),
-            site_id: input.site,
-            sector_id: input.sector,
+        let cluster = insert_cluster(
+            &mut tx,
+            input.site,
+            input.sector,
             name,
-            description: input.description.trim().to_owned(),
-            status: ClusterStatus::New,
-            disabled: false,
-            created_at: at,
-            updated_at: at,
-        };
-        sqlx::query(
-            "INSERT INTO clusters (id, site_id, sector_id, name, name_key, description, status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            input.description.trim(),
         )
-        .bind(cluster.id.to_string())
-        .bind(cluster.site_id.to_string())
-        .bind(cluster.sector_id.to_string())
-        .bind(&cluster.name)
-        .bind(&key)
-        .bind(&cluster.description)
-        .bind(cluster.status.as_str())
-        .bind(ts(at))
-        .bind(ts(at))
-        .execute(tx.conn())
         .await?;
-        tx.touch(Entity::Cluster, cluster.id.as_uuid());
         tx.commit().await?;
         Ok(cluster)
     }
@@ -169,6 +148,46 @@ impl Folio {
             ..current
         })
     }
+}
+
+/// Insert a cluster whose name the caller checked is free in its sector.
+pub(crate) async fn insert_cluster(
+    tx: &mut WriteTx,
+    site: SiteId,
+    sector: SectorId,
+    name: String,
+    description: &str,
+) -> Result<Cluster, CoreError> {
+    let key = name_key(&name);
+    let at = now();
+    let cluster = Cluster {
+        id: ClusterId(Uuid::now_v7()),
+        site_id: site,
+        sector_id: sector,
+        name,
+        description: description.to_owned(),
+        status: ClusterStatus::New,
+        disabled: false,
+        created_at: at,
+        updated_at: at,
+    };
+    sqlx::query(
+        "INSERT INTO clusters (id, site_id, sector_id, name, name_key, description, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(cluster.id.to_string())
+    .bind(cluster.site_id.to_string())
+    .bind(cluster.sector_id.to_string())
+    .bind(&cluster.name)
+    .bind(&key)
+    .bind(&cluster.description)
+    .bind(cluster.status.as_str())
+    .bind(ts(at))
+    .bind(ts(at))
+    .execute(tx.conn())
+    .await?;
+    tx.touch(Entity::Cluster, cluster.id.as_uuid());
+    Ok(cluster)
 }
 
 /// Cluster names are unique within a sector (ignoring case and spacing).

@@ -17,7 +17,25 @@ use uuid::Uuid;
 /// The idea prompt asks for 6–10 sections; a hand-made outline may be longer, within reason.
 pub const MAX_OUTLINE_SECTIONS: usize = 30;
 
-fn check_outline(outline: &[OutlineSection]) -> Result<Vec<OutlineSection>, CoreError> {
+/// FAQ questions of an idea: trimmed, blank ones dropped, at most this many.
+pub const MAX_FAQ: usize = 10;
+
+pub(crate) fn check_faq(faq: &[String]) -> Result<Vec<String>, CoreError> {
+    let faq: Vec<String> = faq
+        .iter()
+        .map(|q| tidy(q))
+        .filter(|q| !q.is_empty())
+        .collect();
+    if faq.len() > MAX_FAQ {
+        return Err(CoreError::invalid(
+            "faq",
+            format!("An idea can have at most {MAX_FAQ} FAQ questions"),
+        ));
+    }
+    Ok(faq)
+}
+
+pub(crate) fn check_outline(outline: &[OutlineSection]) -> Result<Vec<OutlineSection>, CoreError> {
     if outline.len() > MAX_OUTLINE_SECTIONS {
         return Err(CoreError::invalid(
             "outline",
@@ -44,6 +62,14 @@ fn check_outline(outline: &[OutlineSection]) -> Result<Vec<OutlineSection>, Core
                     .map(|h| tidy(h))
                     .filter(|h| !h.is_empty())
                     .collect(),
+                format: s.format,
+                keywords: s
+                    .keywords
+                    .iter()
+                    .map(|k| tidy(k))
+                    .filter(|k| !k.is_empty())
+                    .collect(),
+                target_words: s.target_words.filter(|w| *w > 0),
             })
         })
         .collect()
@@ -62,12 +88,14 @@ struct IdeaRow {
     content_structure: String,
     target_word_count: Option<i64>,
     outline: String,
+    faq: String,
+    disabled: bool,
     status: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
 
-const IDEA_COLUMNS: &str = "id, site_id, sector_id, cluster_id, title, description, primary_keyword_id, content_type, content_structure, target_word_count, outline, status, created_at, updated_at";
+const IDEA_COLUMNS: &str = "id, site_id, sector_id, cluster_id, title, description, primary_keyword_id, content_type, content_structure, target_word_count, outline, faq, disabled, status, created_at, updated_at";
 
 async fn idea_from_row(conn: &mut SqliteConnection, r: IdeaRow) -> Result<ContentIdea, CoreError> {
     let secondary: Vec<(String,)> =
@@ -92,6 +120,8 @@ async fn idea_from_row(conn: &mut SqliteConnection, r: IdeaRow) -> Result<Conten
         content_structure: parse_stored("content structure", &r.content_structure)?,
         target_word_count: r.target_word_count.and_then(|n| u32::try_from(n).ok()),
         outline: from_json!("idea outline", &r.outline)?,
+        faq: from_json!("idea faq", &r.faq)?,
+        rejected: r.disabled,
         status: parse_stored("idea status", &r.status)?,
         title: r.title,
         description: r.description,
@@ -142,7 +172,105 @@ pub(crate) async fn move_idea(
     Ok(from)
 }
 
+/// Insert an idea the caller checked (scope, keywords, outline).
+pub(crate) async fn insert_idea(tx: &mut WriteTx, idea: &ContentIdea) -> Result<(), CoreError> {
+    sqlx::query(
+        "INSERT INTO ideas (id, site_id, sector_id, cluster_id, title, description, primary_keyword_id,
+             content_type, content_structure, target_word_count, outline, faq, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(idea.id.to_string())
+    .bind(idea.site_id.to_string())
+    .bind(idea.sector_id.to_string())
+    .bind(idea.cluster_id.to_string())
+    .bind(&idea.title)
+    .bind(&idea.description)
+    .bind(idea.primary_keyword.map(|k| k.to_string()))
+    .bind(idea.content_type.as_str())
+    .bind(idea.content_structure.as_str())
+    .bind(idea.target_word_count)
+    .bind(to_json!(&idea.outline)?)
+    .bind(to_json!(&idea.faq)?)
+    .bind(idea.status.as_str())
+    .bind(ts(idea.created_at))
+    .bind(ts(idea.updated_at))
+    .execute(tx.conn())
+    .await?;
+    for (position, k) in idea.secondary_keywords.iter().enumerate() {
+        sqlx::query("INSERT INTO idea_keywords (idea_id, keyword_id, position) VALUES (?, ?, ?)")
+            .bind(idea.id.to_string())
+            .bind(k.to_string())
+            .bind(position as i64)
+            .execute(tx.conn())
+            .await?;
+    }
+    tx.touch(Entity::Idea, idea.id.as_uuid());
+    Ok(())
+}
+
 impl Folio {
+    /// Edit an idea's outline and FAQ before it is written (a queued or written idea's brief
+    /// is frozen, so only new ideas change).
+    pub async fn update_idea_outline(
+        &self,
+        id: IdeaId,
+        outline: &[OutlineSection],
+        faq: &[String],
+    ) -> Result<ContentIdea, CoreError> {
+        let outline = check_outline(outline)?;
+        let faq = check_faq(faq)?;
+        let account = self.account_id.to_string();
+        let mut tx = self.begin_write().await?;
+        let idea = read_idea(tx.conn(), &account, id).await?;
+        if idea.status != IdeaStatus::New {
+            return Err(CoreError::invalid(
+                "status",
+                format!("the idea \u{201c}{}\u{201d} is already {}; its brief is frozen, edit the task's article instead", idea.title, idea.status),
+            ));
+        }
+        sqlx::query("UPDATE ideas SET outline = ?, faq = ?, updated_at = ? WHERE id = ?")
+            .bind(to_json!(&outline)?)
+            .bind(to_json!(&faq)?)
+            .bind(ts(now()))
+            .bind(id.to_string())
+            .execute(tx.conn())
+            .await?;
+        tx.touch(Entity::Idea, id.as_uuid());
+        let idea = read_idea(tx.conn(), &account, id).await?;
+        tx.commit().await?;
+        Ok(idea)
+    }
+
+    /// Reject an idea (it is never queued by "queue all") or approve it again.
+    pub async fn set_idea_rejected(
+        &self,
+        id: IdeaId,
+        rejected: bool,
+    ) -> Result<ContentIdea, CoreError> {
+        let account = self.account_id.to_string();
+        let mut tx = self.begin_write().await?;
+        let idea = read_idea(tx.conn(), &account, id).await?;
+        if idea.status != IdeaStatus::New && rejected {
+            return Err(CoreError::invalid(
+                "status",
+                format!(
+                    "the idea \u{201c}{}\u{201d} is already {}; only new ideas can be rejected",
+                    idea.title, idea.status
+                ),
+            ));
+        }
+        sqlx::query("UPDATE ideas SET disabled = ?, updated_at = ? WHERE id = ?")
+            .bind(rejected)
+            .bind(ts(now()))
+            .bind(id.to_string())
+            .execute(tx.conn())
+            .await?;
+        tx.touch(Entity::Idea, id.as_uuid());
+        let idea = read_idea(tx.conn(), &account, id).await?;
+        tx.commit().await?;
+        Ok(idea)
+    }
+
     /// Create an idea for a cluster of the same site and sector, with its full outline.
     pub async fn create_idea(&self, input: NewIdea) -> Result<ContentIdea, CoreError> {
         let title = required_text("title", "title", &input.title)?;
@@ -189,42 +317,13 @@ impl Folio {
             content_structure: input.content_structure,
             target_word_count: input.target_word_count,
             outline,
+            faq: check_faq(&input.faq)?,
+            rejected: false,
             status: IdeaStatus::New,
             created_at: at,
             updated_at: at,
         };
-        sqlx::query(
-            "INSERT INTO ideas (id, site_id, sector_id, cluster_id, title, description, primary_keyword_id,
-                 content_type, content_structure, target_word_count, outline, status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(idea.id.to_string())
-        .bind(idea.site_id.to_string())
-        .bind(idea.sector_id.to_string())
-        .bind(idea.cluster_id.to_string())
-        .bind(&idea.title)
-        .bind(&idea.description)
-        .bind(idea.primary_keyword.map(|k| k.to_string()))
-        .bind(idea.content_type.as_str())
-        .bind(idea.content_structure.as_str())
-        .bind(idea.target_word_count)
-        .bind(to_json!(&idea.outline)?)
-        .bind(idea.status.as_str())
-        .bind(ts(at))
-        .bind(ts(at))
-        .execute(tx.conn())
-        .await?;
-        for (position, k) in idea.secondary_keywords.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO idea_keywords (idea_id, keyword_id, position) VALUES (?, ?, ?)",
-            )
-            .bind(idea.id.to_string())
-            .bind(k.to_string())
-            .bind(position as i64)
-            .execute(tx.conn())
-            .await?;
-        }
-        tx.touch(Entity::Idea, idea.id.as_uuid());
+        insert_idea(&mut tx, &idea).await?;
         tx.commit().await?;
         Ok(idea)
     }

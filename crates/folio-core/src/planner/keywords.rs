@@ -9,8 +9,8 @@ use crate::store::keyword_index::bump_version;
 use crate::store::keyword_index::{Change, Entry, SiteKeywords};
 use crate::{CoreError, Entity, Folio, WriteTx};
 use folio_model::{
-    ClusterId, KeywordBulkAction, KeywordFilter, KeywordPage, KeywordQuery, KeywordStatus,
-    SectorId, SiteId, Status, MAX_KEYWORD_PAGE,
+    ClusterId, KeywordBulkAction, KeywordFilter, KeywordId, KeywordPage, KeywordQuery,
+    KeywordStatus, SectorId, SiteId, Status, MAX_KEYWORD_PAGE,
 };
 use sqlx::{QueryBuilder, Sqlite};
 use std::collections::HashMap;
@@ -334,4 +334,31 @@ async fn write_change(tx: &mut WriteTx, change: &Change) -> Result<u64, CoreErro
             Ok(changed)
         }
     }
+}
+
+/// Set keywords' status and cluster by id inside a write (the pipeline's clustering and merges);
+/// bumps the site's keyword version so every cached index reloads. Returns how many changed.
+pub(crate) async fn set_keyword_clusters(
+    tx: &mut WriteTx,
+    site: SiteId,
+    updates: &[(KeywordId, KeywordStatus, Option<ClusterId>)],
+) -> Result<u64, CoreError> {
+    let mut changed = 0;
+    for (id, status, cluster) in updates {
+        changed += sqlx::query(
+            "UPDATE keywords SET status = ?, cluster_id = ? WHERE id = ? AND site_id = ?",
+        )
+        .bind(status.as_str())
+        .bind(cluster.map(|c| c.to_string()))
+        .bind(id.to_string())
+        .bind(site.to_string())
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+    }
+    if changed > 0 {
+        bump_version(tx, site).await?;
+        tx.touch_many(Entity::Keyword, changed as usize);
+    }
+    Ok(changed)
 }

@@ -268,9 +268,22 @@ impl Folio {
         task: TaskId,
         input: TaskContent,
     ) -> Result<Content, CoreError> {
+        let mut tx = self.begin_write().await?;
+        let content = self.add_task_content_in(&mut tx, task, input).await?;
+        tx.commit().await?;
+        Ok(content)
+    }
+
+    /// [`Folio::add_task_content`] inside the caller's write (the pipeline saves the article's
+    /// quality report and its keywords' move in the same one).
+    pub(crate) async fn add_task_content_in(
+        &self,
+        tx: &mut WriteTx,
+        task: TaskId,
+        input: TaskContent,
+    ) -> Result<Content, CoreError> {
         let title = required_text("title", "title", &input.title)?;
         let account = self.account_id.to_string();
-        let mut tx = self.begin_write().await?;
         let t = read_task(tx.conn(), &account, task).await?;
         if t.status == TaskStatus::Completed {
             return Err(CoreError::invalid(
@@ -293,7 +306,7 @@ impl Folio {
         content.meta_description = tidy(&input.meta_description);
         content.content_type = t.content_type;
         content.content_structure = t.content_structure;
-        insert_content(&mut tx, &content).await?;
+        insert_content(tx, &content).await?;
         sqlx::query("UPDATE tasks SET status = 'completed', updated_at = ? WHERE id = ?")
             .bind(ts(content.created_at))
             .bind(t.id.to_string())
@@ -301,9 +314,8 @@ impl Folio {
             .await?;
         tx.touch(Entity::Task, t.id.as_uuid());
         if let Some(idea) = t.idea_id {
-            move_idea(&mut tx, idea, IdeaStatus::Completed).await?;
+            move_idea(tx, idea, IdeaStatus::Completed).await?;
         }
-        tx.commit().await?;
         Ok(content)
     }
 

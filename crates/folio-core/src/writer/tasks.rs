@@ -164,6 +164,15 @@ impl Folio {
 
     /// Turn an idea into a writing task (local and free) and mark the idea `queued`.
     pub async fn queue_idea(&self, idea: IdeaId) -> Result<Task, CoreError> {
+        self.queue_idea_with(idea, None).await
+    }
+
+    /// [`Folio::queue_idea`] with the brief the pipeline froze for it (JSON), in the same write.
+    pub(crate) async fn queue_idea_with(
+        &self,
+        idea: IdeaId,
+        frozen_brief: Option<String>,
+    ) -> Result<Task, CoreError> {
         let account = self.account_id.to_string();
         let mut tx = self.begin_write().await?;
         let idea = read_idea(tx.conn(), &account, idea).await?;
@@ -232,6 +241,13 @@ impl Folio {
             updated_at: at,
         };
         insert_task(&mut tx, &task).await?;
+        if let Some(brief) = frozen_brief {
+            sqlx::query("UPDATE tasks SET frozen_brief = ? WHERE id = ?")
+                .bind(brief)
+                .bind(task.id.to_string())
+                .execute(tx.conn())
+                .await?;
+        }
         tx.commit().await?;
         Ok(task)
     }
