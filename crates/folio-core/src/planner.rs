@@ -1,5 +1,6 @@
 //! The planner: keywords (import, lists, bulk changes), clusters, ideas and the keyword library.
 
+pub mod cluster_edits;
 pub mod clusters;
 pub mod ideas;
 pub mod keyword_file;

@@ -48,8 +48,8 @@ pub use ledger::{
 };
 pub use pipeline::{ItemFailure, Stage, StageEstimate, StageFailure, StageReport, StageTarget};
 pub use planner::{
-    Cluster, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector, NewCluster,
-    NewIdea, OutlineSection, SectionFormat, SeedKeyword,
+    Cluster, ClusterSummary, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector,
+    NewCluster, NewIdea, OutlineSection, SectionFormat, SeedKeyword,
 };
 pub use provider::{KeyState, NewAiModel, ProviderCheck, ProviderInfo};
 pub use publishing::{

@@ -232,3 +232,16 @@ pub struct SeedKeyword {
     pub country: String,
     pub is_active: bool,
 }
+
+/// A cluster as lists show it: its keywords counted and summed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterSummary {
+    pub cluster: Cluster,
+    pub keywords: u64,
+    /// Summed search volume of its keywords (those with a volume).
+    pub volume: i64,
+    /// Mean difficulty of its keywords that have one.
+    pub avg_difficulty: Option<f64>,
+    /// Ideas planned from it.
+    pub ideas: u64,
+}
