@@ -28,6 +28,33 @@ pub struct WriteBrief {
     pub prompt: String,
 }
 
+/// The content-generation template with the brief's values filled in.
+fn render_guidance(template: &str, b: &WriteBrief) -> Result<String, CoreError> {
+    let outline: Vec<String> = b
+        .outline
+        .iter()
+        .map(|s| format!("- {}: {}", s.heading, s.notes))
+        .collect();
+    let words = b.target_words.to_string();
+    let keywords = b.keywords.join(", ");
+    let outline = outline.join("\n");
+    crate::ai::prompts::render(
+        template,
+        &[
+            ("IGNY8_SITE_NAME", &b.voice.site_name),
+            ("IGNY8_LANGUAGE", &b.voice.language),
+            ("IGNY8_TONE", &b.voice.tone),
+            ("IGNY8_TITLE", &b.title),
+            ("IGNY8_PRIMARY_KEYWORD", &b.primary_keyword),
+            ("IGNY8_KEYWORDS", &keywords),
+            ("IGNY8_CONTENT_STRUCTURE", &b.structure),
+            ("IGNY8_WORD_COUNT", &words),
+            ("IGNY8_BRIEF", &b.description),
+            ("IGNY8_OUTLINE", &outline),
+        ],
+    )
+}
+
 impl Folio {
     /// The brief a task is written from: frozen at queue time, or (a task made by hand) built
     /// now from the task's own fields.
@@ -47,7 +74,7 @@ impl Folio {
         let outline = idea.as_ref().map(|i| i.outline.clone()).unwrap_or_default();
         let mut keywords = vec![];
         keywords.extend(task.secondary_keywords.iter().cloned());
-        Ok(WriteBrief {
+        let mut brief = WriteBrief {
             title: task.title.clone(),
             description: task.brief.clone(),
             primary_keyword: task.primary_keyword.clone(),
@@ -68,7 +95,9 @@ impl Folio {
                 .resolve_prompt(PromptKind::ContentGeneration, Some(task.id))
                 .await?
                 .text,
-        })
+        };
+        brief.prompt = render_guidance(&brief.prompt, &brief)?;
+        Ok(brief)
     }
 
     async fn target_words(&self, site: SiteId) -> Result<u32, CoreError> {
@@ -103,7 +132,7 @@ impl Folio {
                 }
             }
         }
-        let brief = WriteBrief {
+        let mut brief = WriteBrief {
             title: idea.title.clone(),
             description: idea.description.clone(),
             primary_keyword: primary,
@@ -125,6 +154,7 @@ impl Folio {
                 .await?
                 .text,
         };
+        brief.prompt = render_guidance(&brief.prompt, &brief)?;
         crate::store::db::to_json!(&brief)
     }
 

@@ -317,10 +317,12 @@ async fn save_checkpoint<T: Serialize>(
 
 /// Parts of a task already written on this device (for progress and the writer's queue).
 pub async fn written_parts(folio: &Folio, task: &Task) -> Result<u64, CoreError> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM write_checkpoints WHERE task_id = ?")
-        .bind(task.id.to_string())
-        .fetch_one(&folio.pool)
-        .await?;
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM write_checkpoints WHERE task_id = ? AND part <> 'content_id'",
+    )
+    .bind(task.id.to_string())
+    .fetch_one(&folio.pool)
+    .await?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
@@ -339,6 +341,17 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
         ));
     }
     let system = system_prompt(&brief);
+    // The article's id, chosen before the first call (and kept across resumes) so every call's
+    // ledger entry is charged to it.
+    let content_id = match checkpoint::<ContentId>(folio, task, "content_id").await? {
+        Some(id) => id,
+        None => {
+            let id = ContentId(uuid::Uuid::now_v7());
+            save_checkpoint(folio, task, "content_id", &id).await?;
+            id
+        }
+    };
+    let cid = Some(content_id);
     // 1. Sections, side by side (each waits for a provider-call slot).
     let sections = futures_util::future::try_join_all((0..brief.outline.len()).map(|i| {
         let budget = section_budget(&brief, i);
@@ -347,7 +360,7 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
         part::<SectionPart>(
             run,
             task,
-            None,
+            cid,
             format!("section:{i}"),
             &system,
             section_prompt(&brief, i),
@@ -515,13 +528,14 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
         target_word_count: Some(brief.target_words),
         banned_phrases: &brief.voice.banned_phrases,
     });
-    let content = save_article(folio, task, &brief, body, meta, &report).await?;
+    let content = save_article(folio, task, content_id, &brief, body, meta, &report).await?;
     Ok(vec![content.to_string()])
 }
 
 async fn save_article(
     folio: &Folio,
     task: &Task,
+    id: ContentId,
     brief: &WriteBrief,
     body: String,
     meta: MetaPart,
@@ -540,6 +554,7 @@ async fn save_article(
                 meta_description: meta.meta_description,
                 slug: meta.slug,
             },
+            Some(id),
         )
         .await?;
     sqlx::query("UPDATE content SET quality = ? WHERE id = ?")

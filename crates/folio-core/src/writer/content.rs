@@ -269,7 +269,7 @@ impl Folio {
         input: TaskContent,
     ) -> Result<Content, CoreError> {
         let mut tx = self.begin_write().await?;
-        let content = self.add_task_content_in(&mut tx, task, input).await?;
+        let content = self.add_task_content_in(&mut tx, task, input, None).await?;
         tx.commit().await?;
         Ok(content)
     }
@@ -281,6 +281,7 @@ impl Folio {
         tx: &mut WriteTx,
         task: TaskId,
         input: TaskContent,
+        id: Option<ContentId>,
     ) -> Result<Content, CoreError> {
         let title = required_text("title", "title", &input.title)?;
         let account = self.account_id.to_string();
@@ -299,6 +300,10 @@ impl Folio {
             .map_err(status_error)?;
         let slug = choose_slug(tx.conn(), t.site_id, &input.slug, &title, None).await?;
         let mut content = new_article(t.site_id, t.sector_id, title, input.body_html, slug);
+        if let Some(id) = id {
+            // The pipeline picks the id before writing, so every call's ledger entry names it.
+            content.id = id;
+        }
         content.task_id = Some(t.id);
         content.cluster_id = Some(t.cluster_id);
         content.excerpt = input.excerpt.trim().to_owned();
