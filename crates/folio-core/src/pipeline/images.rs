@@ -62,8 +62,8 @@ pub(crate) fn sections(body_html: &str) -> Vec<(String, String)> {
             .find("<h2")
             .map_or(body_html.len(), |i| i + close);
         out.push((
-            html_text(&body_html[head_start..close]),
-            html_text(&body_html[close + 5..next]),
+            html_text(&body_html[head_start..close]).trim().to_owned(),
+            html_text(&body_html[close + 5..next]).trim().to_owned(),
         ));
         at = next;
     }

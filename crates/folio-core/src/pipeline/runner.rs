@@ -245,6 +245,9 @@ async fn clear_failure(folio: &Folio, stage: Stage, item: &str) -> Result<(), Co
     Ok(())
 }
 
+/// A `stage_failures` row: stage, item, reason, raw answer, when.
+type FailureRow = (String, String, String, Option<String>, chrono::DateTime<chrono::Utc>);
+
 impl Folio {
     /// This device's record of why items of a stage failed, newest first (with the model's
     /// last raw answer, never synced).
@@ -252,13 +255,7 @@ impl Folio {
         &self,
         stage: Option<Stage>,
     ) -> Result<Vec<StageFailure>, CoreError> {
-        let rows: Vec<(
-            String,
-            String,
-            String,
-            Option<String>,
-            chrono::DateTime<chrono::Utc>,
-        )> = sqlx::query_as(
+        let rows: Vec<FailureRow> = sqlx::query_as(
             "SELECT stage, item, reason, raw_answer, at FROM stage_failures
                  WHERE ?1 IS NULL OR stage = ?1 ORDER BY at DESC",
         )

@@ -20,29 +20,8 @@ use crate::pipeline::runner::StageRun;
 use crate::planner::keywords::set_keyword_clusters;
 use crate::store::db::{now, to_json, ts};
 use crate::writer::html::html_word_count;
-use shim::{check_quality, sanitize_article_html, QualityInput};
-// SHIM-START
-mod shim {
-    pub struct QualityInput<'a> {
-        pub title: &'a str,
-        pub meta_title: &'a str,
-        pub body_html: &'a str,
-        pub primary_keyword: &'a str,
-        pub outline: &'a [String],
-        pub target_word_count: Option<u32>,
-        pub banned_phrases: &'a [String],
-    }
-    pub fn check_quality(_: &QualityInput<'_>) -> folio_model::quality::QualityReport {
-        folio_model::quality::QualityReport {
-            findings: vec![],
-            word_count: 0,
-        }
-    }
-    pub fn sanitize_article_html(s: &str) -> String {
-        s.to_owned()
-    }
-}
-// SHIM-END
+use crate::writer::quality_gate::{check_quality, QualityInput};
+use crate::writer::sanitize::sanitize_article_body;
 use crate::{CoreError, Entity, Folio};
 use folio_ai::StructuredRequest;
 use folio_model::quality::QualityReport;
@@ -518,7 +497,7 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
             item.answer_html
         ));
     }
-    let body = sanitize_article_html(&body);
+    let body = sanitize_article_body(&body)?;
     let report = check_quality(&QualityInput {
         title: &brief.title,
         meta_title: &meta.meta_title,

@@ -215,7 +215,7 @@ pub fn answer(kind: Kind, prompt: &str, fault: Option<&Fault>) -> serde_json::Va
                 .map(|l| l.split(" | ").next().unwrap_or("").trim())
                 .filter(|l| !l.is_empty())
                 .collect();
-            let n = kws.len().min(3).max(1);
+            let n = kws.len().clamp(1, 3);
             let sections = if matches!(fault, Some(Fault::ShortOutline)) {
                 4
             } else {
