@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod planner;
 pub mod provider;
 pub mod publishing;
+pub mod quality;
 pub mod settings;
 pub mod site;
 pub mod status;
@@ -55,6 +56,9 @@ pub use publishing::{
     PublishAction, PublishDay, PublishOutcome, PublishRequest, PublishingRecord,
     PublishingRecordId, PublishingSettings, PublishingSettingsUpdate, RecordStatus, RemoteItem,
     SiteAccess, SiteIntegration, SiteStructure, WpAuthorization, WpConnect,
+};
+pub use quality::{
+    default_banned_phrases, QualityCheckKind, QualityFinding, QualityReport, DEFAULT_BANNED_PHRASES,
 };
 pub use settings::{
     AiSettings, EffectiveSetting, Resolved, SettingKey, SettingSource, SettingValue,
