@@ -58,7 +58,8 @@ pub fn slugify(input: &str) -> String {
 }
 
 /// Inline elements do not separate words (`<b>wo</b>rd` is one word); every other tag does.
-const INLINE_TAGS: &[&str] = &[
+/// Shared with the quality gate's parsed text, so both count the same words.
+pub(crate) const INLINE_TAGS: &[&str] = &[
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
     "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
 ];
