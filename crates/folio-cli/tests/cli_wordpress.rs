@@ -291,6 +291,10 @@ fn connect_doctor_and_publish_with_images_terms_and_seo_meta_then_update_in_plac
         .contains("choosing-a-garden-hoe"));
     let raw = post["content"]["raw"].as_str().unwrap();
     assert!(raw.contains("wp-image-"), "in-article image placed: {raw}");
+    assert!(
+        raw.contains("Stirrup hoes</h2>\n<!-- /wp:heading -->\n\n<!-- wp:image {\"id\":"),
+        "the image block follows the first H2 block, both whole: {raw}"
+    );
     assert!(raw.contains("A hoe at work"), "caption kept: {raw}");
     assert!(raw.contains("Ünïcödé"));
     assert_eq!(post["meta"]["_yoast_wpseo_title"], "Choosing a Garden Hoe");

@@ -1,6 +1,8 @@
 //! Publishing: the WordPress connection (connect, doctor, structure) and publishing one article
-//! (images, terms, the post, SEO meta, records) — never a second post.
+//! (its body as block-editor blocks, images, terms, the post, SEO meta, records) — never a
+//! second post.
 
+pub mod blocks;
 pub mod connection;
 pub mod media;
 pub mod publisher;

@@ -1,5 +1,6 @@
 //! The writer: tasks, articles (content and its status moves), their images and files, categories
-//! and tags, the slug/HTML text helpers, and the quality gate articles pass before approval.
+//! and tags, the slug/HTML text helpers, the sanitiser every stored body goes through and the
+//! quality gate articles pass before approval.
 
 pub mod attach_image;
 pub mod content;
@@ -8,5 +9,6 @@ pub mod html;
 pub mod image_files;
 pub mod images;
 pub mod quality_gate;
+pub mod sanitize;
 pub mod tasks;
 pub mod terms;

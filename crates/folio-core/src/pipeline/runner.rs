@@ -246,7 +246,13 @@ async fn clear_failure(folio: &Folio, stage: Stage, item: &str) -> Result<(), Co
 }
 
 /// A `stage_failures` row: stage, item, reason, raw answer, when.
-type FailureRow = (String, String, String, Option<String>, chrono::DateTime<chrono::Utc>);
+type FailureRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    chrono::DateTime<chrono::Utc>,
+);
 
 impl Folio {
     /// This device's record of why items of a stage failed, newest first (with the model's

@@ -1,6 +1,7 @@
 //! An article's images on WordPress: uploaded once (each media id saved the moment WordPress
-//! returns it) and placed in the post as block-editor figures after the H2 headings.
+//! returns it) and placed in the post as block-editor image blocks after the H2 heading blocks.
 
+use crate::publishing::blocks::Block;
 use crate::store::db::{now, ts};
 use crate::{CoreError, Entity, Folio};
 use folio_model::{Content, Image, ImageStatus};
@@ -23,34 +24,22 @@ fn figure(image: &Image, media_id: i64, src: &str) -> String {
     )
 }
 
-/// Places in-article images after the H2 headings, in position order: the first after the first
-/// H2, and so on; images beyond the last H2 go at the end.
-pub(crate) fn place_images(body: &str, figures: &[String]) -> String {
-    if figures.is_empty() {
-        return body.to_owned();
+/// The post's blocks with the in-article images placed after the H2 heading blocks, in
+/// position order: the first after the first H2, and so on; images beyond the last H2 go at the
+/// end. Blocks are separated by a blank line, as the block editor writes them.
+pub(crate) fn place_images(blocks: &[Block], figures: &[String]) -> String {
+    let mut figures = figures.iter();
+    let mut out: Vec<&str> = Vec::with_capacity(blocks.len() + figures.len());
+    for block in blocks {
+        out.push(&block.markup);
+        if block.h2 {
+            if let Some(figure) = figures.next() {
+                out.push(figure);
+            }
+        }
     }
-    let lower = body.to_ascii_lowercase();
-    let mut out =
-        String::with_capacity(body.len() + figures.iter().map(String::len).sum::<usize>());
-    let mut rest = 0usize;
-    let mut placed = 0usize;
-    while placed < figures.len() {
-        let Some(found) = lower[rest..].find("</h2>") else {
-            break;
-        };
-        let end = rest + found + "</h2>".len();
-        out.push_str(&body[rest..end]);
-        out.push('\n');
-        out.push_str(&figures[placed]);
-        placed += 1;
-        rest = end;
-    }
-    out.push_str(&body[rest..]);
-    for f in &figures[placed..] {
-        out.push('\n');
-        out.push_str(f);
-    }
-    out
+    out.extend(figures.map(String::as_str));
+    out.join("\n\n")
 }
 
 impl Folio {
@@ -190,14 +179,37 @@ mod tests {
     use uuid::Uuid;
 
     #[test]
-    fn images_follow_the_h2_headings_in_order_and_the_rest_go_last() {
-        let body = "<p>intro</p><h2>One</h2><p>a</p><H2>Two</H2><p>b</p>";
-        let figs = vec!["[1]".to_owned(), "[2]".to_owned(), "[3]".to_owned()];
-        assert_eq!(
-            place_images(body, &figs),
-            "<p>intro</p><h2>One</h2>\n[1]<p>a</p><H2>Two</H2>\n[2]<p>b</p>\n[3]"
+    fn images_follow_the_h2_blocks_in_order_and_the_rest_go_last() {
+        let blocks = crate::publishing::blocks::article_blocks(
+            "<p>intro</p><h2>One</h2><p>a</p><h3>Sub</h3><h2>Two</h2><p>b</p>",
         );
-        assert_eq!(place_images(body, &[]), body);
+        let figs = vec!["[1]".to_owned(), "[2]".to_owned(), "[3]".to_owned()];
+        let placed = place_images(&blocks, &figs);
+        let h2 = |t: &str| {
+            format!("<!-- wp:heading -->\n<h2 class=\"wp-block-heading\">{t}</h2>\n<!-- /wp:heading -->")
+        };
+        let p = |t: &str| format!("<!-- wp:paragraph -->\n<p>{t}</p>\n<!-- /wp:paragraph -->");
+        let h3 = "<!-- wp:heading {\"level\":3} -->\n<h3 class=\"wp-block-heading\">Sub</h3>\n<!-- /wp:heading -->";
+        assert_eq!(
+            placed,
+            [
+                p("intro"),
+                h2("One"),
+                "[1]".into(),
+                p("a"),
+                h3.into(),
+                h2("Two"),
+                "[2]".into(),
+                p("b"),
+                "[3]".into()
+            ]
+            .join("\n\n")
+        );
+        let without = place_images(&blocks, &[]);
+        assert_eq!(
+            without,
+            [p("intro"), h2("One"), p("a"), h3.into(), h2("Two"), p("b")].join("\n\n")
+        );
     }
 
     #[test]

@@ -11,9 +11,11 @@
 //! value Folio saw last, and a difference stops the update unless the person forces it.
 
 use crate::jobs::Job;
+use crate::publishing::blocks::article_blocks;
 use crate::publishing::media::place_images;
 use crate::publishing::terms::ids_of;
 use crate::store::db::now;
+use crate::writer::sanitize::sanitize_article_body;
 use crate::{CoreError, Folio};
 use chrono::{DateTime, Utc};
 use folio_model::{
@@ -216,6 +218,10 @@ impl Folio {
         plan: &Plan,
         force: bool,
     ) -> Result<Landed, CoreError> {
+        // The body is sanitised again: it may have been stored by another device, the CLI or a
+        // version of Folio from before the sanitiser. Then it becomes blocks, so the post opens
+        // in the block editor as paragraphs, headings, lists… rather than one Classic block.
+        let blocks = article_blocks(&sanitize_article_body(&content.body_html)?);
         // The lookup and the uploads are independent requests; running them side by side
         // hides the lookup behind the (much slower) image upload.
         job.say(
@@ -269,7 +275,7 @@ impl Folio {
         };
         let fields = PostFields {
             title: content.title.clone(),
-            content: place_images(&content.body_html, &figures),
+            content: place_images(&blocks, &figures),
             excerpt: content.excerpt.clone(),
             slug: content.slug.clone(),
             status: plan.status.to_owned(),

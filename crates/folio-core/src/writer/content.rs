@@ -1,12 +1,13 @@
 //! Articles: add, read, list, update. An article belongs to its task's site and sector; slugs are
-//! unique per site and derived from the title when not given; the word count is computed from the
-//! body.
+//! unique per site and derived from the title when not given; every body is sanitised
+//! (`sanitize.rs`) before it is stored, and the word count is computed from what is stored.
 
 use crate::planner::ideas::move_idea;
 use crate::store::db::{not_found, now, parse_stored, prefixed, status_error, ts};
 use crate::store::scope::{check_scope, sector_or_first};
 use crate::text::{required_text, tidy};
 use crate::writer::html::{html_word_count, slugify, MAX_SLUG_LEN};
+use crate::writer::sanitize::sanitize_article_body;
 use crate::writer::tasks::read_task;
 use crate::{CoreError, Entity, Folio, WriteTx};
 use chrono::{DateTime, Utc};
@@ -244,7 +245,7 @@ impl Folio {
     /// Add a hand-written draft article to a site (its first sector unless one is given).
     pub async fn add_content(&self, input: NewContent) -> Result<Content, CoreError> {
         let title = required_text("title", "title", &input.title)?;
-        let body = input.body_html.unwrap_or_default();
+        let body = sanitize_article_body(&input.body_html.unwrap_or_default())?;
         let mut tx = self.begin_write().await?;
         let sector = sector_or_first(
             tx.conn(),
@@ -284,6 +285,7 @@ impl Folio {
         id: Option<ContentId>,
     ) -> Result<Content, CoreError> {
         let title = required_text("title", "title", &input.title)?;
+        let body = sanitize_article_body(&input.body_html)?;
         let account = self.account_id.to_string();
         let t = read_task(tx.conn(), &account, task).await?;
         if t.status == TaskStatus::Completed {
@@ -299,7 +301,7 @@ impl Folio {
             .transition(TaskStatus::Completed)
             .map_err(status_error)?;
         let slug = choose_slug(tx.conn(), t.site_id, &input.slug, &title, None).await?;
-        let mut content = new_article(t.site_id, t.sector_id, title, input.body_html, slug);
+        let mut content = new_article(t.site_id, t.sector_id, title, body, slug);
         if let Some(id) = id {
             // The pipeline picks the id before writing, so every call's ledger entry names it.
             content.id = id;
@@ -357,19 +359,26 @@ impl Folio {
             .collect()
     }
 
-    /// Edit an article. A new body recounts the words; an empty slug is derived from the title.
+    /// Edit an article. A new body is sanitised and recounts the words; an empty slug is derived
+    /// from the title.
     pub async fn update_content(
         &self,
         id: ContentId,
         u: ContentUpdate,
     ) -> Result<Content, CoreError> {
+        // Sanitised before the write transaction: parsing a large body need not hold the lock.
+        let body = u
+            .body_html
+            .as_deref()
+            .map(sanitize_article_body)
+            .transpose()?;
         let account = self.account_id.to_string();
         let mut tx = self.begin_write().await?;
         let mut c = read_content(tx.conn(), &account, id).await?;
         if let Some(title) = &u.title {
             c.title = required_text("title", "title", title)?;
         }
-        if let Some(body) = u.body_html {
+        if let Some(body) = body {
             c.word_count = html_word_count(&body);
             c.body_html = body;
         }
