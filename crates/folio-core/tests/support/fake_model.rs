@@ -61,12 +61,19 @@ pub struct FakeModel {
     faults: Arc<Mutex<HashMap<Kind, Vec<Fault>>>>,
     pub calls: Arc<Mutex<Vec<(Kind, String)>>>,
     pub count: Arc<AtomicUsize>,
+    /// Every answer waits this long (a slow provider).
+    delay: Arc<Mutex<Duration>>,
 }
 
 impl FakeModel {
     /// The next answers of `kind` are these faults, in order.
     pub fn fail(&self, kind: Kind, faults: Vec<Fault>) {
         self.faults.lock().unwrap().insert(kind, faults);
+    }
+
+    /// Answer every call after `d`.
+    pub fn set_delay(&self, d: Duration) {
+        *self.delay.lock().unwrap() = d;
     }
 
     pub fn calls_of(&self, kind: Kind) -> Vec<String> {
@@ -325,7 +332,7 @@ impl Respond for Responder {
         self.model.count.fetch_add(1, Ordering::SeqCst);
         self.model.calls.lock().unwrap().push((kind, last));
         let fault = self.model.next_fault(kind);
-        let mut delay = Duration::ZERO;
+        let mut delay = *self.model.delay.lock().unwrap();
         match &fault {
             Some(Fault::RateLimited) => {
                 return ResponseTemplate::new(429).insert_header("retry-after", "1").set_body_json(serde_json::json!({"error": {"message": "Rate limit reached for gpt-4o-mini", "type": "requests", "code": "rate_limit_exceeded"}}));
