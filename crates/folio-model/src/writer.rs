@@ -107,6 +107,21 @@ pub struct Content {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Words a reader gets through in a minute, for reading times.
+pub const READING_WORDS_PER_MINUTE: u32 = 230;
+
+impl Content {
+    /// Minutes a reader needs for the body (at least one for any text).
+    pub fn reading_minutes(&self) -> u32 {
+        reading_minutes(self.word_count)
+    }
+}
+
+/// Minutes to read `words` words, rounded up.
+pub fn reading_minutes(words: u32) -> u32 {
+    words.div_ceil(READING_WORDS_PER_MINUTE)
+}
+
 /// An article as lists show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContentSummary {
@@ -301,4 +316,17 @@ pub struct Term {
     pub slug: String,
     /// The WordPress term id, once known.
     pub external_id: Option<i64>,
+}
+
+#[cfg(test)]
+mod reading_tests {
+    use super::*;
+
+    #[test]
+    fn reading_time_rounds_up() {
+        assert_eq!(reading_minutes(0), 0);
+        assert_eq!(reading_minutes(1), 1);
+        assert_eq!(reading_minutes(230), 1);
+        assert_eq!(reading_minutes(1500), 7);
+    }
 }
