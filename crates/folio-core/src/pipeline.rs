@@ -80,7 +80,12 @@ impl Folio {
             estimate.model.clone(),
             concurrency,
             target.stop_on_error,
-            estimate.items,
+            // progress counts a clustering run's batches, other runs' items
+            if stage == Stage::Clustering {
+                estimate.calls
+            } else {
+                estimate.items
+            },
         );
         let outcome = match stage {
             Stage::Clustering => self.run_clustering(&run, &target).await,
@@ -219,8 +224,8 @@ impl Folio {
         Ok((todo, skipped))
     }
 
-    /// The articles an image run works on: those named, else every draft of the site (or
-    /// sector) with no image yet; articles whose images are all made are skipped.
+    /// The articles an image run works on: those named, else every unpublished article of the
+    /// site (or sector); articles whose images are all made (or attached) are skipped.
     pub(crate) async fn contents_for_images(
         &self,
         target: &StageTarget,
@@ -249,7 +254,8 @@ impl Folio {
             let pending = images
                 .iter()
                 .any(|i| i.status == folio_model::ImageStatus::Pending);
-            // Named articles always get (their missing) images; "all" means those with none.
+            // An article gets images when it has none, or prompts still waiting for theirs
+            // (a run stopped half-way); one whose images are all made or attached is done.
             if pending || images.is_empty() {
                 todo.push(content);
             } else {
