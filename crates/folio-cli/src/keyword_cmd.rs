@@ -7,8 +7,8 @@ use clap::{Args, Subcommand};
 use folio_core::Folio;
 use folio_core::ImportOptions;
 use folio_model::{
-    ClusterId, Intent, KeywordBulkAction, KeywordFilter, KeywordId, KeywordQuery, KeywordSort,
-    KeywordStatus, SectorId, SiteId,
+    ClusterId, Intent, KeywordBulkAction, KeywordFilter, KeywordId, KeywordPage, KeywordQuery,
+    KeywordSort, KeywordStatus, SectorId, SiteId,
 };
 use std::path::PathBuf;
 
@@ -217,6 +217,12 @@ async fn list(folio: &Folio, args: ListArgs) -> Result<(), Failure> {
         println!("No keywords match ({} in total).", page.total);
         return Ok(());
     }
+    print_keyword_page(&page, args.offset);
+    Ok(())
+}
+
+/// A page of keywords as a table, then which rows of how many it shows (`1–50 of 120`).
+pub fn print_keyword_page(page: &KeywordPage, offset: u64) {
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let rows: Vec<Vec<String>> = page
         .items
@@ -237,10 +243,9 @@ async fn list(folio: &Folio, args: ListArgs) -> Result<(), Failure> {
         &["ID", "VOLUME", "KD", "CPC", "INTENT", "STATUS", "KEYWORD"],
         &rows,
     );
-    let first = args.offset + 1;
-    let last = args.offset + page.items.len() as u64;
+    let first = offset + 1;
+    let last = offset + page.items.len() as u64;
     println!("{first}–{last} of {}", page.total);
-    Ok(())
 }
 
 async fn bulk(

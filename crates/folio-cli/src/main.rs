@@ -4,11 +4,14 @@
 //! as text for people or as JSON with `--json`.
 
 mod account_cmd;
+mod cluster_cmd;
 mod content_cmd;
 mod credits_cmd;
+mod idea_cmd;
 mod jobs_cmd;
 mod keyword_cmd;
 mod output;
+mod pipeline_cmd;
 mod provider_cmd;
 mod settings_cmd;
 mod site_cmd;
@@ -44,6 +47,22 @@ enum Command {
     /// Keywords: import exports, list, filter and change them in bulk.
     #[command(subcommand)]
     Keywords(keyword_cmd::KeywordCommand),
+    /// Cluster a site's new keywords with AI (prints the estimate first; --estimate stops there).
+    Cluster(pipeline_cmd::ClusterArgs),
+    /// Clusters: list them, see their keywords, rename, merge, move keywords between them.
+    #[command(subcommand)]
+    Clusters(cluster_cmd::ClusterCommand),
+    /// Ideas: generate them from clusters with AI, list, show, edit outlines, approve, reject.
+    #[command(subcommand)]
+    Ideas(idea_cmd::IdeaCommand),
+    /// Queue ideas for writing (local and free): each becomes a task with its brief frozen.
+    Queue(pipeline_cmd::QueueArgs),
+    /// Write queued tasks into articles with AI, section by section.
+    Write(pipeline_cmd::WriteArgs),
+    /// Make articles' images with AI: prompts from their sections, then the images.
+    Images(pipeline_cmd::ImagesArgs),
+    /// Why pipeline items failed on this device, with the model's last answer (--raw).
+    Failures(pipeline_cmd::FailuresArgs),
     /// Content: articles of a site.
     #[command(subcommand)]
     Content(content_cmd::ContentCommand),
@@ -68,7 +87,7 @@ enum Command {
     /// WordPress: connect a site, the site doctor, its structure, publish articles.
     #[command(subcommand)]
     Wp(wp_cmd::WpCommand),
-    /// Long work running on this data directory (imports, publishing, provider tests).
+    /// Long work running on this data directory (imports, pipeline stages, publishing, provider tests).
     #[command(subcommand)]
     Jobs(jobs_cmd::JobsCommand),
 }
@@ -78,6 +97,13 @@ impl Command {
         match self {
             Command::Site(c) => c.json(),
             Command::Keywords(c) => c.json(),
+            Command::Cluster(a) => a.run.json.json,
+            Command::Clusters(c) => c.json(),
+            Command::Ideas(c) => c.json(),
+            Command::Queue(a) => a.json.json,
+            Command::Write(a) => a.run.json.json,
+            Command::Images(a) => a.run.json.json,
+            Command::Failures(a) => a.json.json,
             Command::Content(c) => c.json(),
             Command::Account(c) => c.json(),
             Command::Sync(a) => a.json.json,
@@ -134,6 +160,13 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
     let result = match command {
         Command::Site(c) => site_cmd::run(&folio, c).await,
         Command::Keywords(c) => keyword_cmd::run(&folio, c).await,
+        Command::Cluster(a) => pipeline_cmd::cluster(&folio, a).await,
+        Command::Clusters(c) => cluster_cmd::run(&folio, c).await,
+        Command::Ideas(c) => idea_cmd::run(&folio, c).await,
+        Command::Queue(a) => pipeline_cmd::queue(&folio, a).await,
+        Command::Write(a) => pipeline_cmd::write(&folio, a).await,
+        Command::Images(a) => pipeline_cmd::images(&folio, a).await,
+        Command::Failures(a) => pipeline_cmd::failures(&folio, a).await,
         Command::Content(c) => content_cmd::run(&folio, c).await,
         Command::Account(c) => account_cmd::run(&folio, c).await,
         Command::Sync(a) => account_cmd::sync(&folio, a).await,

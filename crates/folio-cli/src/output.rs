@@ -14,8 +14,10 @@ pub enum Failure {
         kind: String,
         message: String,
     },
-    /// A report (the site doctor's) already printed says what is wrong; exit 1.
+    /// A report (the site doctor's, a stage run's) already printed says what is wrong; exit 1.
     Reported(String),
+    /// A run cancelled with Ctrl-C whose report (what it finished) is already printed; exit 130.
+    Cancelled(String),
     Other(anyhow::Error),
 }
 
@@ -27,6 +29,7 @@ impl Failure {
                 ErrorDto::new(ErrorKind::Provider, message.clone()).with_code(kind.clone())
             }
             Failure::Reported(message) => ErrorDto::new(ErrorKind::Internal, message.clone()),
+            Failure::Cancelled(message) => ErrorDto::new(ErrorKind::Cancelled, message.clone()),
             Failure::Other(e) => ErrorDto::new(ErrorKind::Internal, format!("{e:#}")),
         }
     }
@@ -38,11 +41,17 @@ impl From<ErrorDto> for Failure {
     }
 }
 
-/// Report a failure and choose the exit code: 2 for input the user can fix, 1 otherwise.
+/// Report a failure and choose the exit code: 2 for input the user can fix, 130 for a cancel,
+/// 1 otherwise (a failed check or a stage run with failed items included).
 /// With `--json`, stdout also gets `{"error": {kind, message, field}}` for scripts.
 pub fn fail(f: &Failure, json: bool) -> ExitCode {
     let dto = f.dto();
-    if json && !matches!(f, Failure::Provider { .. } | Failure::Reported(_)) {
+    if json
+        && !matches!(
+            f,
+            Failure::Provider { .. } | Failure::Reported(_) | Failure::Cancelled(_)
+        )
+    {
         let body = serde_json::json!({ "error": dto });
         println!("{body}");
     }
