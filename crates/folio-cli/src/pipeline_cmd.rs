@@ -379,10 +379,11 @@ pub async fn failures(folio: &Folio, args: FailuresArgs) -> Result<(), Failure> 
 
 fn print_failure(f: &StageFailure, raw: bool) {
     println!(
-        "{}  {}  {}",
+        "{}  {}  {}  {}",
         f.at.format("%Y-%m-%d %H:%M:%S UTC"),
         f.stage,
-        f.item
+        f.item,
+        f.label
     );
     println!("  reason: {}", f.reason);
     if raw {

@@ -31,6 +31,8 @@ pub fn init(data_dir: &Path, stderr_default: &str) -> Result<LogGuard, CoreError
         .with(
             fmt::layer()
                 .with_writer(std::io::stderr)
+                // colour codes only for a person at a terminal, never into a pipe or a log file
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                 .with_filter(filter(stderr_default)),
         )
         .with(

@@ -190,6 +190,9 @@ pub struct StageReport {
 pub struct StageFailure {
     pub stage: Stage,
     pub item: String,
+    /// What a person recognises the item by (a cluster's name, a task's title).
+    #[serde(default)]
+    pub label: String,
     pub reason: String,
     pub raw_answer: Option<String>,
     pub at: chrono::DateTime<chrono::Utc>,

@@ -183,6 +183,12 @@ impl Folio {
                         "idea {id} in this site"
                     )));
                 }
+                if idea.rejected {
+                    return Err(CoreError::invalid(
+                        "idea",
+                        format!("the idea \u{201c}{}\u{201d} is rejected; approve it before queueing it", idea.title),
+                    ));
+                }
                 if idea.status == IdeaStatus::New {
                     ideas.push(idea);
                 } else {
@@ -205,9 +211,18 @@ impl Folio {
         self.write_brief(&task).await
     }
 
-    /// Queue one idea with its frozen brief.
+    /// Queue one idea with its frozen brief (a rejected idea must be approved first).
     pub async fn queue_idea_for_writing(&self, idea: IdeaId) -> Result<Task, CoreError> {
         let idea = self.get_idea(idea).await?;
+        if idea.rejected {
+            return Err(CoreError::invalid(
+                "idea",
+                format!(
+                    "the idea \u{201c}{}\u{201d} is rejected; approve it before queueing it",
+                    idea.title
+                ),
+            ));
+        }
         let brief = self.freeze_brief(&idea).await?;
         self.queue_idea_with(idea.id, Some(brief)).await
     }

@@ -245,8 +245,9 @@ async fn clear_failure(folio: &Folio, stage: Stage, item: &str) -> Result<(), Co
     Ok(())
 }
 
-/// A `stage_failures` row: stage, item, reason, raw answer, when.
+/// A `stage_failures` row: stage, item, label, reason, raw answer, when.
 type FailureRow = (
+    String,
     String,
     String,
     String,
@@ -262,19 +263,20 @@ impl Folio {
         stage: Option<Stage>,
     ) -> Result<Vec<StageFailure>, CoreError> {
         let rows: Vec<FailureRow> = sqlx::query_as(
-            "SELECT stage, item, reason, raw_answer, at FROM stage_failures
+            "SELECT stage, item, label, reason, raw_answer, at FROM stage_failures
                  WHERE ?1 IS NULL OR stage = ?1 ORDER BY at DESC",
         )
         .bind(stage.map(|s| s.as_str()))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(stage, item, reason, raw_answer, at)| {
+            .map(|(stage, item, label, reason, raw_answer, at)| {
                 Ok(StageFailure {
                     stage: stage
                         .parse()
                         .map_err(|e: String| CoreError::Corrupt(format!("stored stage: {e}")))?,
                     item,
+                    label,
                     reason,
                     raw_answer,
                     at,
