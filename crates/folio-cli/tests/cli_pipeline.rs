@@ -879,3 +879,97 @@ async fn ctrl_c_keeps_the_finished_articles_and_exits_130() {
         .await;
     assert_eq!(content["items"].as_array().unwrap().len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_killed_mid_article_resumes_without_paying_for_any_part_twice() {
+    let env = Env::new();
+    let fakes = Fakes::start().await;
+    let site = env.with_site(&fakes).await;
+    // One call at a time: the first article is saved before the second's first call.
+    ok_json(
+        &env.run(&["settings", "set", "ai.concurrency", "1", "--json"])
+            .await,
+    );
+    ok_json(&env.run(&["cluster", "--site", &site, "--json"]).await);
+    let list = env
+        .json(&["clusters", "list", "--site", &site, "--json"])
+        .await;
+    let raised = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cluster"]["name"] == "Raised bed soil")
+        .map(|c| c["cluster"]["id"].as_str().unwrap().to_owned())
+        .unwrap();
+    ok_json(
+        &env.run(&["ideas", "generate", "--cluster", &raised, "--json"])
+            .await,
+    );
+    let queued = env.json(&["queue", "--cluster", &raised, "--json"]).await;
+    assert_eq!(queued["report"]["done"], 3, "{queued}");
+    let (calls_before, _) = env.spent().await;
+
+    // The first article's ten calls and five sections of the second are answered; the sixth
+    // section is held. The one call slot is then taken by the held call, so every answered part
+    // has been checkpointed (a slot is released only after its part is saved): kill -9 there.
+    fakes.behaviour.hold_writing_after(Some(15));
+    let mut child = spawn(&env, &["write", "--site", &site, "--json"]);
+    let start = Instant::now();
+    while !fakes.behaviour.holding.load(Ordering::SeqCst) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the held call never came"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let pid = child.0.as_ref().unwrap().id().to_string();
+    assert!(Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let killed = child.0.take().unwrap();
+    let out = tokio::task::spawn_blocking(move || killed.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        None,
+        "killed by a signal: {}",
+        text(&out)
+    );
+    let first = env
+        .json(&["content", "list", "--site", &site, "--json"])
+        .await;
+    let first = first["items"].as_array().unwrap().clone();
+    assert_eq!(
+        first.len(),
+        1,
+        "the finished article was saved before the kill"
+    );
+    let first_id = first[0]["id"].as_str().unwrap().to_owned();
+    let before = env.json(&["content", "show", &first_id, "--json"]).await;
+
+    // Run again, with a provider that answers: the second article resumes at its sixth section.
+    fakes.behaviour.hold_writing_after(None);
+    let run = env.json(&["write", "--site", &site, "--json"]).await;
+    assert_eq!(run["report"]["done"], 2, "{run}");
+    assert_eq!(run["report"]["skipped"], 1, "{run}");
+    let all = env
+        .json(&["content", "list", "--site", &site, "--json"])
+        .await;
+    let all = all["items"].as_array().unwrap().clone();
+    assert_eq!(all.len(), 3, "every article exists once");
+    let mut titles: Vec<&str> = all.iter().map(|c| c["title"].as_str().unwrap()).collect();
+    titles.sort_unstable();
+    titles.dedup();
+    assert_eq!(titles.len(), 3);
+    let after = env.json(&["content", "show", &first_id, "--json"]).await;
+    assert_eq!(before, after, "the finished article is untouched");
+
+    // Ten parts per article, each paid once: the held call that died with the process was
+    // never answered, so never charged; it was asked again (16 + 15 requests) and paid once.
+    let (calls_after, _) = env.spent().await;
+    assert_eq!(calls_after - calls_before, 30);
+    assert_eq!(fakes.behaviour.writing_calls.load(Ordering::SeqCst), 31);
+}
