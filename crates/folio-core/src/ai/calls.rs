@@ -15,6 +15,7 @@ use folio_model::{
 };
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// What a paid call is for, so the ledger can say what each article and site cost.
@@ -27,6 +28,23 @@ pub struct AiCall {
     pub model: Option<String>,
     /// Adds up what the call's ledger entry charged (a stage run's total).
     pub meter: Option<Arc<SpendMeter>>,
+    /// Provider clients a run already made: reading a key from the OS keychain takes ~10 ms,
+    /// more than everything else a call costs Folio, so a run reads each provider's key once.
+    pub clients: Option<Arc<ClientCache>>,
+}
+
+/// The clients of one run, by provider name. Lives as long as the run, so a key changed
+/// meanwhile is picked up by the next run.
+#[derive(Default)]
+pub struct ClientCache {
+    clients: Mutex<HashMap<String, Client>>,
+}
+
+impl std::fmt::Debug for ClientCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // never the clients themselves: they hold API keys
+        f.write_str("ClientCache")
+    }
 }
 
 impl PartialEq for AiCall {
@@ -68,6 +86,7 @@ impl AiCall {
             content: None,
             model: None,
             meter: None,
+            clients: None,
         }
     }
 
@@ -88,6 +107,11 @@ impl AiCall {
 
     pub fn meter(mut self, meter: Arc<SpendMeter>) -> Self {
         self.meter = Some(meter);
+        self
+    }
+
+    pub fn clients(mut self, clients: Arc<ClientCache>) -> Self {
+        self.clients = Some(clients);
         self
     }
 }
@@ -163,7 +187,24 @@ impl Folio {
                 format!("{} is switched off; choose another model", model.model_name),
             ));
         }
-        let client = self.ai_client(&model.provider, None).await?;
+        let cached = call.clients.as_ref().and_then(|c| {
+            c.clients
+                .lock()
+                .ok()
+                .and_then(|m| m.get(&model.provider).cloned())
+        });
+        let client = match cached {
+            Some(client) => client,
+            None => {
+                let client = self.ai_client(&model.provider, None).await?;
+                if let Some(cache) = &call.clients {
+                    if let Ok(mut m) = cache.clients.lock() {
+                        m.insert(model.provider.clone(), client.clone());
+                    }
+                }
+                client
+            }
+        };
         Ok((model, client))
     }
 

@@ -196,11 +196,8 @@ pub(crate) async fn images_for(
             ));
             folio
                 .ai_images(
-                    crate::ai::calls::AiCall::new(AiOperation::ImageGeneration)
-                        .site(content.site_id)
-                        .content(content.id)
-                        .model(model.model_name.clone())
-                        .meter(run.meter()),
+                    run.call_with(AiOperation::ImageGeneration, &model.model_name)
+                        .content(content.id),
                     req,
                     run.token(),
                 )
@@ -322,11 +319,8 @@ async fn write_prompts(run: &StageRun, content: &Content) -> Result<Vec<Image>, 
         run.say(format!("\u{201c}{}\u{201d}: image prompts", content.title));
         folio
             .ai_structured::<PromptsAnswer>(
-                crate::ai::calls::AiCall::new(AiOperation::ImagePromptExtraction)
-                    .site(content.site_id)
-                    .content(content.id)
-                    .model(model)
-                    .meter(run.meter()),
+                run.call_with(AiOperation::ImagePromptExtraction, &model)
+                    .content(content.id),
                 StructuredRequest {
                     chat: chat(
                         &run.folio

@@ -7,7 +7,7 @@
 //! unless the caller asked to stop at the first error. Cancel trips the job's token: calls in
 //! flight end as cancelled, no new item starts, and finished items stay saved.
 
-use crate::ai::calls::{AiCall, SpendMeter};
+use crate::ai::calls::{AiCall, ClientCache, SpendMeter};
 use crate::jobs::Job;
 use crate::store::db::{now, ts};
 use crate::{CoreError, Folio};
@@ -24,6 +24,7 @@ pub(crate) struct StageRun {
     pub model: String,
     job: Job,
     meter: Arc<SpendMeter>,
+    clients: Arc<ClientCache>,
     calls: Semaphore,
     /// The job's token, or a child tripped by the first failure when the caller asked to stop.
     stop: CancellationToken,
@@ -53,6 +54,7 @@ impl StageRun {
             model,
             job,
             meter: Arc::new(SpendMeter::default()),
+            clients: Arc::new(ClientCache::default()),
             calls: Semaphore::new(concurrency.max(1)),
             stop,
             stop_on_error,
@@ -62,22 +64,24 @@ impl StageRun {
         }
     }
 
-    /// A call of this run: charged to the site, counted by the run's meter.
-    pub(crate) fn call(&self, operation: AiOperation) -> AiCall {
+    /// A call of this run with its model: charged to the site, counted by the run's meter,
+    /// through the run's provider clients.
+    pub(crate) fn call_with(&self, operation: AiOperation, model: &str) -> AiCall {
         AiCall::new(operation)
             .site(self.site)
-            .model(self.model.clone())
+            .model(model)
             .meter(self.meter.clone())
+            .clients(self.clients.clone())
+    }
+
+    /// A call of this run with the stage's model.
+    pub(crate) fn call(&self, operation: AiOperation) -> AiCall {
+        self.call_with(operation, &self.model)
     }
 
     /// Items kept going at once (each still waits for a call slot).
     pub(crate) fn width(&self) -> usize {
         self.width
-    }
-
-    /// The run's spend meter, for calls built by hand (images name their own model).
-    pub(crate) fn meter(&self) -> Arc<SpendMeter> {
-        self.meter.clone()
     }
 
     /// The token provider calls of this run take.
