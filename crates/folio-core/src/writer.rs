@@ -7,5 +7,6 @@ pub mod content_status;
 pub mod html;
 pub mod image_files;
 pub mod images;
+pub mod quality_report;
 pub mod tasks;
 pub mod terms;

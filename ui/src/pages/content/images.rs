@@ -45,6 +45,9 @@ pub struct ImagesPanelProps {
     pub content: ContentId,
     /// The article's title: the alt text when none is typed.
     pub title: String,
+    /// Bumped when images were generated: the list loads again.
+    #[prop_or_default]
+    pub reload: u64,
 }
 
 #[function_component(ImagesPanel)]
@@ -54,7 +57,7 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
     let file_input = use_node_ref();
     {
         let dispatch = state.dispatcher();
-        use_effect_with(content, move |&content| {
+        use_effect_with((content, props.reload), move |&(content, _)| {
             spawn_local(async move {
                 let images = invoke::<ipc::ImagesList>(&ImagesListArgs { content }).await;
                 dispatch.dispatch(ImagesAction::Loaded(images));
