@@ -5,6 +5,7 @@
 
 use crate::components::ProgressBar;
 use crate::format::{count, error_text, plural, usd};
+use crate::hooks::StageRunCallbacks;
 use crate::stage_run::{RunPhase, StageRun};
 use folio_model::{StageEstimate, StageReport};
 use yew::prelude::*;
@@ -16,10 +17,8 @@ pub struct StagePanelProps {
     pub run: StageRun,
     /// What the stage's items are, singular: "keyword", "cluster", "article".
     pub item: AttrValue,
-    pub on_confirm: Callback<MouseEvent>,
-    pub on_decline: Callback<MouseEvent>,
-    pub on_cancel: Callback<MouseEvent>,
-    pub on_dismiss: Callback<MouseEvent>,
+    /// Its buttons (`hooks::use_stage_run`).
+    pub callbacks: StageRunCallbacks,
 }
 
 #[function_component(StagePanel)]
@@ -60,7 +59,7 @@ pub fn stage_panel(props: &StagePanelProps) -> Html {
                         <span id={part("message")} class="muted">{message}</span>
                         if let Some(c) = counted { <span id={part("count")} class="muted">{c}</span> }
                     </div>
-                    <button id={part("cancel")} type="button" onclick={props.on_cancel.clone()}
+                    <button id={part("cancel")} type="button" onclick={props.callbacks.cancel.clone()}
                         disabled={*cancelling}>
                         { if *cancelling { "Cancelling\u{2026}" } else { "Cancel" } }
                     </button>
@@ -73,7 +72,7 @@ pub fn stage_panel(props: &StagePanelProps) -> Html {
                 <div id={part("error")} class="error banner" role="alert">
                     {error_text(e)}
                 </div>
-                <button id={part("dismiss")} type="button" onclick={props.on_dismiss.clone()}>{"Close"}</button>
+                <button id={part("dismiss")} type="button" onclick={props.callbacks.dismiss.clone()}>{"Close"}</button>
             </>
         },
     };
@@ -119,10 +118,10 @@ fn confirm(props: &StagePanelProps, e: &StageEstimate) -> Html {
             }
             <div class="button-row">
                 <button id={part("confirm")} type="button" class="primary"
-                    onclick={props.on_confirm.clone()} disabled={nothing || !affordable}>
+                    onclick={props.callbacks.confirm.clone()} disabled={nothing || !affordable}>
                     {format!("Spend up to {} credits", count(e.credits))}
                 </button>
-                <button id={part("decline")} type="button" onclick={props.on_decline.clone()}>{"Not now"}</button>
+                <button id={part("decline")} type="button" onclick={props.callbacks.decline.clone()}>{"Not now"}</button>
             </div>
         </div>
     }
@@ -155,7 +154,7 @@ fn finished(props: &StagePanelProps, r: &StageReport) -> Html {
                     }) }
                 </ul>
             }
-            <button id={part("dismiss")} type="button" onclick={props.on_dismiss.clone()}>{"Close"}</button>
+            <button id={part("dismiss")} type="button" onclick={props.callbacks.dismiss.clone()}>{"Close"}</button>
         </div>
     }
 }

@@ -10,14 +10,13 @@ mod state;
 
 use crate::components::{Column, EmptyState, ScopeBar, StagePanel, Table};
 use crate::format::{count, metric};
-use crate::hooks::{invoke, use_event};
+use crate::hooks::{invoke, use_stage_run};
 use crate::scope::PlannerChoice;
-use crate::stage_run::RunAction;
 use folio_model::ipc::{
-    self, ClusterRenameArgs, ClustersListArgs, ClustersMergeArgs, JobsCancelArgs, KeywordsListArgs,
-    KeywordsMoveArgs, NoArgs, PipelineEstimateArgs, PipelineRunArgs,
+    self, ClusterRenameArgs, ClustersListArgs, ClustersMergeArgs, KeywordsListArgs,
+    KeywordsMoveArgs, NoArgs,
 };
-use folio_model::{ClusterSummary, Stage, Status};
+use folio_model::{ClusterSummary, Status};
 use state::{ClustersAction as A, ClustersState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -69,7 +68,6 @@ pub fn clusters_page(props: &ClustersPageProps) -> Html {
             }
         });
     }
-    follow_run(&state, &dispatch);
     {
         let on_choice = props.on_choice.clone();
         use_effect_with(state.scope.choice(), move |choice| {
@@ -79,37 +77,9 @@ pub fn clusters_page(props: &ClustersPageProps) -> Html {
         });
     }
 
-    let run_panel = {
+    let run = {
         let d = dispatch.clone();
-        let confirm = {
-            let state = state.clone();
-            Callback::from(move |_: MouseEvent| {
-                let Some(target) = state.run.to_confirm().cloned() else {
-                    return;
-                };
-                let dispatch = state.dispatcher();
-                dispatch.dispatch(A::Run(RunAction::SpendConfirmed));
-                spawn_local(async move {
-                    let args = PipelineRunArgs {
-                        stage: Stage::Clustering,
-                        target,
-                    };
-                    let result = invoke::<ipc::PipelineRun>(&args).await;
-                    dispatch.dispatch(A::Run(RunAction::Finished(result)));
-                });
-            })
-        };
-        let run_cb = move |a: fn() -> RunAction| {
-            let d = d.clone();
-            Callback::from(move |_: MouseEvent| d.dispatch(A::Run(a())))
-        };
-        html! {
-            <StagePanel id="cluster-run" run={state.run.clone()} item="keyword"
-                on_confirm={confirm}
-                on_decline={run_cb(|| RunAction::SpendDeclined)}
-                on_cancel={run_cb(|| RunAction::CancelRequested)}
-                on_dismiss={run_cb(|| RunAction::Dismissed)} />
-        }
+        use_stage_run(&state.run, Callback::from(move |a| d.dispatch(A::Run(a))))
     };
     let on_site = {
         let d = dispatch.clone();
@@ -139,7 +109,7 @@ pub fn clusters_page(props: &ClustersPageProps) -> Html {
                     <div class="help">{"New keywords without a cluster; you see the cost first."}</div>
                 </div>
             </ScopeBar>
-            { run_panel }
+            <StagePanel id="cluster-run" run={state.run.clone()} item="keyword" callbacks={run} />
             if state.scope.target().is_some() {
                 <div class="panel table-panel">
                     { list(&state, &dispatch) }
@@ -147,44 +117,6 @@ pub fn clusters_page(props: &ClustersPageProps) -> Html {
                 { detail::view(&state, &dispatch, &edit_handlers(&state)) }
             }
         </section>
-    }
-}
-
-/// The clustering job's steps, and its cancel once asked for and its id known.
-fn follow_run(state: &UseReducerHandle<ClustersState>, dispatch: &Dispatch) {
-    {
-        let dispatch = dispatch.clone();
-        let on_step =
-            Callback::from(move |p| dispatch.dispatch(A::Run(RunAction::JobProgressed(p))));
-        use_event::<ipc::JobProgressed, _>((), on_step, Callback::noop());
-    }
-    {
-        let target = state.run.to_estimate().cloned();
-        let dispatch = dispatch.clone();
-        use_effect_with(target, move |target| {
-            if let Some(target) = target.clone() {
-                spawn_local(async move {
-                    let args = PipelineEstimateArgs {
-                        stage: Stage::Clustering,
-                        target: target.clone(),
-                    };
-                    let result = invoke::<ipc::PipelineEstimate>(&args).await;
-                    dispatch.dispatch(A::Run(RunAction::Estimated { target, result }));
-                });
-            }
-        });
-    }
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with(state.run.job_to_cancel(), move |job| {
-            if let Some(job) = *job {
-                spawn_local(async move {
-                    if let Ok(true) = invoke::<ipc::JobsCancel>(&JobsCancelArgs { job }).await {
-                        dispatch.dispatch(A::Run(RunAction::CancelSent));
-                    }
-                });
-            }
-        });
     }
 }
 

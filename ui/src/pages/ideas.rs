@@ -13,12 +13,11 @@ mod state;
 use crate::app::Route;
 use crate::components::{EmptyState, ScopeBar, StagePanel};
 use crate::forms::select_value;
-use crate::hooks::{invoke, use_event};
+use crate::hooks::{invoke, use_stage_run};
 use crate::scope::PlannerChoice;
-use crate::stage_run::RunAction;
 use folio_model::ipc::{
-    self, ClustersListArgs, IdeaSetRejectedArgs, IdeaUpdateOutlineArgs, IdeasListArgs,
-    JobsCancelArgs, NoArgs, PipelineEstimateArgs, PipelineRunArgs,
+    self, ClustersListArgs, IdeaSetRejectedArgs, IdeaUpdateOutlineArgs, IdeasListArgs, NoArgs,
+    PipelineRunArgs,
 };
 use folio_model::{IdeaId, Stage};
 use state::{IdeasAction as A, IdeasState};
@@ -75,7 +74,10 @@ pub fn ideas_page(props: &IdeasPageProps) -> Html {
             }
         });
     }
-    follow_run(&state, &dispatch);
+    let run = {
+        let d = dispatch.clone();
+        use_stage_run(&state.run, Callback::from(move |a| d.dispatch(A::Run(a))))
+    };
     {
         let on_choice = props.on_choice.clone();
         use_effect_with(state.scope.choice(), move |choice| {
@@ -153,7 +155,7 @@ pub fn ideas_page(props: &IdeasPageProps) -> Html {
                     </div>
                 }
             </ScopeBar>
-            { run_panel(&state, &dispatch) }
+            <StagePanel id="ideas-run" run={state.run.clone()} item="cluster" callbacks={run} />
             if state.scope.target().is_some() {
                 <div class="panel ideas-panel">
                     <div class="panel-head">
@@ -168,76 +170,6 @@ pub fn ideas_page(props: &IdeasPageProps) -> Html {
                 </div>
             }
         </section>
-    }
-}
-
-fn run_panel(state: &UseReducerHandle<IdeasState>, dispatch: &Dispatch) -> Html {
-    let confirm = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            let Some(target) = state.run.to_confirm().cloned() else {
-                return;
-            };
-            let dispatch = state.dispatcher();
-            dispatch.dispatch(A::Run(RunAction::SpendConfirmed));
-            spawn_local(async move {
-                let args = PipelineRunArgs {
-                    stage: Stage::Ideas,
-                    target,
-                };
-                let result = invoke::<ipc::PipelineRun>(&args).await;
-                dispatch.dispatch(A::Run(RunAction::Finished(result)));
-            });
-        })
-    };
-    let cb = |a: fn() -> RunAction| {
-        let d = dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(A::Run(a())))
-    };
-    html! {
-        <StagePanel id="ideas-run" run={state.run.clone()} item="cluster"
-            on_confirm={confirm}
-            on_decline={cb(|| RunAction::SpendDeclined)}
-            on_cancel={cb(|| RunAction::CancelRequested)}
-            on_dismiss={cb(|| RunAction::Dismissed)} />
-    }
-}
-
-/// The ideas job's steps, the estimate it asks for, and its cancel.
-fn follow_run(state: &UseReducerHandle<IdeasState>, dispatch: &Dispatch) {
-    {
-        let dispatch = dispatch.clone();
-        let on_step =
-            Callback::from(move |p| dispatch.dispatch(A::Run(RunAction::JobProgressed(p))));
-        use_event::<ipc::JobProgressed, _>((), on_step, Callback::noop());
-    }
-    {
-        let target = state.run.to_estimate().cloned();
-        let dispatch = dispatch.clone();
-        use_effect_with(target, move |target| {
-            if let Some(target) = target.clone() {
-                spawn_local(async move {
-                    let args = PipelineEstimateArgs {
-                        stage: Stage::Ideas,
-                        target: target.clone(),
-                    };
-                    let result = invoke::<ipc::PipelineEstimate>(&args).await;
-                    dispatch.dispatch(A::Run(RunAction::Estimated { target, result }));
-                });
-            }
-        });
-    }
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with(state.run.job_to_cancel(), move |job| {
-            if let Some(job) = *job {
-                spawn_local(async move {
-                    if let Ok(true) = invoke::<ipc::JobsCancel>(&JobsCancelArgs { job }).await {
-                        dispatch.dispatch(A::Run(RunAction::CancelSent));
-                    }
-                });
-            }
-        });
     }
 }
 

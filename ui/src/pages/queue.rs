@@ -9,13 +9,9 @@ mod state;
 
 use crate::app::Route;
 use crate::components::{EmptyState, ScopeBar, StagePanel};
-use crate::hooks::{invoke, use_event};
+use crate::hooks::{invoke, use_stage_run};
 use crate::scope::PlannerChoice;
-use crate::stage_run::RunAction;
-use folio_model::ipc::{
-    self, ContentListArgs, JobsCancelArgs, NoArgs, PipelineEstimateArgs, PipelineFailuresArgs,
-    PipelineRunArgs, TasksListArgs,
-};
+use folio_model::ipc::{self, ContentListArgs, NoArgs, PipelineFailuresArgs, TasksListArgs};
 use folio_model::{Stage, Status, Task, TaskId, TaskStatus};
 use state::{part_label, QueueAction as A, QueueState};
 use wasm_bindgen_futures::spawn_local;
@@ -26,8 +22,6 @@ pub struct QueuePageProps {
     pub remembered: Option<PlannerChoice>,
     pub on_choice: Callback<PlannerChoice>,
 }
-
-type Dispatch = UseReducerDispatcher<QueueState>;
 
 #[function_component(QueuePage)]
 pub fn queue_page(props: &QueuePageProps) -> Html {
@@ -67,7 +61,10 @@ pub fn queue_page(props: &QueuePageProps) -> Html {
             }
         });
     }
-    follow_run(&state, &dispatch);
+    let run = {
+        let d = dispatch.clone();
+        use_stage_run(&state.run, Callback::from(move |a| d.dispatch(A::Run(a))))
+    };
     {
         let on_choice = props.on_choice.clone();
         use_effect_with(state.scope.choice(), move |choice| {
@@ -111,7 +108,7 @@ pub fn queue_page(props: &QueuePageProps) -> Html {
                     </div>
                 }
             </ScopeBar>
-            { run_panel(&state, &dispatch) }
+            <StagePanel id="write-run" run={state.run.clone()} item="article" callbacks={run} />
             if state.scope.target().is_some() {
                 <div class="panel">
                     <div class="panel-head"><h2>{"Tasks"}</h2></div>
@@ -123,76 +120,6 @@ pub fn queue_page(props: &QueuePageProps) -> Html {
                 </div>
             }
         </section>
-    }
-}
-
-fn run_panel(state: &UseReducerHandle<QueueState>, dispatch: &Dispatch) -> Html {
-    let confirm = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            let Some(target) = state.run.to_confirm().cloned() else {
-                return;
-            };
-            let dispatch = state.dispatcher();
-            dispatch.dispatch(A::Run(RunAction::SpendConfirmed));
-            spawn_local(async move {
-                let args = PipelineRunArgs {
-                    stage: Stage::Writing,
-                    target,
-                };
-                let result = invoke::<ipc::PipelineRun>(&args).await;
-                dispatch.dispatch(A::Run(RunAction::Finished(result)));
-            });
-        })
-    };
-    let cb = |a: fn() -> RunAction| {
-        let d = dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(A::Run(a())))
-    };
-    html! {
-        <StagePanel id="write-run" run={state.run.clone()} item="article"
-            on_confirm={confirm}
-            on_decline={cb(|| RunAction::SpendDeclined)}
-            on_cancel={cb(|| RunAction::CancelRequested)}
-            on_dismiss={cb(|| RunAction::Dismissed)} />
-    }
-}
-
-/// The writing job's steps, the estimate it asks for, and its cancel.
-fn follow_run(state: &UseReducerHandle<QueueState>, dispatch: &Dispatch) {
-    {
-        let dispatch = dispatch.clone();
-        let on_step =
-            Callback::from(move |p| dispatch.dispatch(A::Run(RunAction::JobProgressed(p))));
-        use_event::<ipc::JobProgressed, _>((), on_step, Callback::noop());
-    }
-    {
-        let target = state.run.to_estimate().cloned();
-        let dispatch = dispatch.clone();
-        use_effect_with(target, move |target| {
-            if let Some(target) = target.clone() {
-                spawn_local(async move {
-                    let args = PipelineEstimateArgs {
-                        stage: Stage::Writing,
-                        target: target.clone(),
-                    };
-                    let result = invoke::<ipc::PipelineEstimate>(&args).await;
-                    dispatch.dispatch(A::Run(RunAction::Estimated { target, result }));
-                });
-            }
-        });
-    }
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with(state.run.job_to_cancel(), move |job| {
-            if let Some(job) = *job {
-                spawn_local(async move {
-                    if let Ok(true) = invoke::<ipc::JobsCancel>(&JobsCancelArgs { job }).await {
-                        dispatch.dispatch(A::Run(RunAction::CancelSent));
-                    }
-                });
-            }
-        });
     }
 }
 

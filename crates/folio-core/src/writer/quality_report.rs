@@ -23,3 +23,59 @@ impl Folio {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use folio_model::quality::{QualityCheckKind, QualityFinding};
+    use folio_model::{NewContent, NewSite};
+
+    #[tokio::test]
+    async fn an_articles_stored_report_is_read_back_and_an_unchecked_one_has_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let folio = Folio::open(dir.path()).await.unwrap();
+        let site = folio
+            .create_site(&NewSite {
+                name: "Garden".into(),
+                domain: "garden.example".into(),
+                sectors: vec![],
+            })
+            .await
+            .unwrap();
+        let article = folio
+            .add_content(NewContent {
+                site: site.id,
+                sector: None,
+                title: "Hoes".into(),
+                body_html: Some("<h2>Why</h2><p>Weeds.</p>".into()),
+            })
+            .await
+            .unwrap();
+        assert_eq!(folio.content_quality(article.id).await.unwrap(), None);
+
+        let report = QualityReport {
+            findings: vec![QualityFinding::new(
+                QualityCheckKind::Length,
+                false,
+                "2 words; target 1500 ±15%",
+            )],
+            word_count: 2,
+        };
+        sqlx::query("UPDATE content SET quality = ? WHERE id = ?")
+            .bind(serde_json::to_string(&report).unwrap())
+            .bind(article.id.to_string())
+            .execute(&folio.pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            folio.content_quality(article.id).await.unwrap(),
+            Some(report)
+        );
+
+        let unknown = ContentId(uuid::Uuid::now_v7());
+        assert!(matches!(
+            folio.content_quality(unknown).await,
+            Err(CoreError::NotFound { .. })
+        ));
+    }
+}

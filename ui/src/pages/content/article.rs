@@ -9,13 +9,9 @@ mod state;
 
 use crate::components::StagePanel;
 use crate::format::{count, usd};
-use crate::hooks::{invoke, use_event};
-use crate::stage_run::RunAction;
-use folio_model::ipc::{
-    self, ContentCostArgs, ContentQualityArgs, JobsCancelArgs, PipelineEstimateArgs,
-    PipelineRunArgs,
-};
-use folio_model::{Content, Stage};
+use crate::hooks::{invoke, use_stage_run};
+use folio_model::ipc::{self, ContentCostArgs, ContentQualityArgs};
+use folio_model::Content;
 use state::{ordered, verdict, ArticleAction as A, ArticleState, Outcome};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -58,61 +54,9 @@ pub fn article_panel(props: &ArticlePanelProps) -> Html {
             }
         });
     }
-    {
-        let dispatch = dispatch.clone();
-        let on_step =
-            Callback::from(move |p| dispatch.dispatch(A::Run(RunAction::JobProgressed(p))));
-        use_event::<ipc::JobProgressed, _>((), on_step, Callback::noop());
-    }
-    {
-        let target = state.run.to_estimate().cloned();
-        let dispatch = dispatch.clone();
-        use_effect_with(target, move |target| {
-            if let Some(target) = target.clone() {
-                spawn_local(async move {
-                    let args = PipelineEstimateArgs {
-                        stage: Stage::Images,
-                        target: target.clone(),
-                    };
-                    let result = invoke::<ipc::PipelineEstimate>(&args).await;
-                    dispatch.dispatch(A::Run(RunAction::Estimated { target, result }));
-                });
-            }
-        });
-    }
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with(state.run.job_to_cancel(), move |job| {
-            if let Some(job) = *job {
-                spawn_local(async move {
-                    if let Ok(true) = invoke::<ipc::JobsCancel>(&JobsCancelArgs { job }).await {
-                        dispatch.dispatch(A::Run(RunAction::CancelSent));
-                    }
-                });
-            }
-        });
-    }
-    let confirm = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            let Some(target) = state.run.to_confirm().cloned() else {
-                return;
-            };
-            let dispatch = state.dispatcher();
-            dispatch.dispatch(A::Run(RunAction::SpendConfirmed));
-            spawn_local(async move {
-                let args = PipelineRunArgs {
-                    stage: Stage::Images,
-                    target,
-                };
-                let result = invoke::<ipc::PipelineRun>(&args).await;
-                dispatch.dispatch(A::Run(RunAction::Finished(result)));
-            });
-        })
-    };
-    let cb = |a: fn() -> RunAction| {
+    let run = {
         let d = dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(A::Run(a())))
+        use_stage_run(&state.run, Callback::from(move |a| d.dispatch(A::Run(a))))
     };
     let on_generate = {
         let d = dispatch.clone();
@@ -150,11 +94,7 @@ pub fn article_panel(props: &ArticlePanelProps) -> Html {
                 </div>
                 { cost(&state) }
             </section>
-            <StagePanel id="images-run" run={state.run.clone()} item="article"
-                on_confirm={confirm}
-                on_decline={cb(|| RunAction::SpendDeclined)}
-                on_cancel={cb(|| RunAction::CancelRequested)}
-                on_dismiss={cb(|| RunAction::Dismissed)} />
+            <StagePanel id="images-run" run={state.run.clone()} item="article" callbacks={run} />
         </>
     }
 }

@@ -183,7 +183,7 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
         <section class="panel images-panel" id="images-panel" aria-labelledby="images-title">
             <div class="panel-head"><h2 id="images-title">{"Images"}</h2></div>
             <p class="help section-help">
-                {"Until images are generated, attach your own: a featured image and in-article images, placed after each H2 in order. They are published with the article."}
+                {"Generate images from the article above, or attach your own: a featured image and in-article images, placed after each H2 in order. They are published with the article."}
             </p>
             { list }
             <form id="image-attach-form" class="image-attach" onsubmit={on_submit} novalidate=true>
