@@ -19,6 +19,8 @@ pub mod account;
 pub mod content;
 pub mod jobs;
 pub mod keywords;
+pub mod pipeline;
+pub mod planner;
 pub mod providers;
 pub mod sites;
 pub mod usage;
@@ -100,6 +102,17 @@ commands! {
     keywords::keywords_bulk => KeywordsBulk,
     keywords::keywords_pick_file => KeywordsPickFile,
     keywords::keywords_import => KeywordsImport,
+    keywords::keywords_move => KeywordsMove,
+    planner::clusters_list => ClustersList,
+    planner::cluster_rename => ClusterRename,
+    planner::clusters_merge => ClustersMerge,
+    planner::ideas_list => IdeasList,
+    planner::idea_update_outline => IdeaUpdateOutline,
+    planner::idea_set_rejected => IdeaSetRejected,
+    pipeline::pipeline_estimate => PipelineEstimate,
+    pipeline::pipeline_run => PipelineRun,
+    pipeline::pipeline_failures => PipelineFailures,
+    pipeline::tasks_list => TasksList,
     account::account_get => AccountGet,
     account::account_register => AccountRegister,
     account::account_login => AccountLogin,
@@ -136,6 +149,8 @@ commands! {
     content::image_attach => ImageAttach,
     content::image_data => ImageData,
     content::image_remove => ImageRemove,
+    content::content_quality => ContentQuality,
+    content::content_cost => ContentCost,
     jobs::jobs_list => JobsList,
     jobs::jobs_cancel => JobsCancel,
 }

@@ -1,16 +1,22 @@
 //! The window frame: navigation and the current page.
 //!
-//! A tiny hash router: the sidebar links set `#sites` / `#planner` / `#usage` / `#settings` and a `hashchange` listener
+//! A tiny hash router: the sidebar links set `#sites` / `#planner` (keywords) /
+//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#usage` / `#settings` and a
+//! `hashchange` listener
 //! follows them, so links stay plain anchors (focusable, Enter to follow) and no routing crate is
 //! needed.
 
 use crate::hooks::{invoke, use_event};
+use crate::pages::clusters::ClustersPage;
 use crate::pages::content::ContentPage;
-use crate::pages::keywords::{KeywordsPage, PlannerChoice};
+use crate::pages::ideas::IdeasPage;
+use crate::pages::keywords::KeywordsPage;
+use crate::pages::queue::QueuePage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::site_detail::SiteDetailPage;
 use crate::pages::sites::SitesPage;
 use crate::pages::usage::UsagePage;
+use crate::scope::PlannerChoice;
 use crate::sync::{AccountAction, AccountState, SyncIndicator};
 use folio_model::ipc::{self, NoArgs};
 use folio_model::{ContentId, SiteId};
@@ -26,7 +32,14 @@ pub enum Route {
     Site(SiteId),
     /// One article and its images: `#content/<id>`.
     Content(ContentId),
+    /// Planner → Keywords.
     Planner,
+    /// Planner → Clusters.
+    Clusters,
+    /// Planner → Ideas and their outlines.
+    Ideas,
+    /// Writer → Queue: tasks to write.
+    Queue,
     /// What AI calls cost, from the credit ledger.
     Usage,
     /// Account & sync, AI providers.
@@ -34,14 +47,25 @@ pub enum Route {
 }
 
 impl Route {
-    /// The sidebar's entries.
-    const NAV: [Route; 4] = [Route::Sites, Route::Planner, Route::Usage, Route::Settings];
+    /// The sidebar's entries, each with the group heading it starts (if any).
+    const NAV: [(Route, Option<&'static str>); 7] = [
+        (Route::Sites, None),
+        (Route::Planner, Some("Planner")),
+        (Route::Clusters, None),
+        (Route::Ideas, None),
+        (Route::Queue, Some("Writer")),
+        (Route::Usage, None),
+        (Route::Settings, None),
+    ];
 
     /// Anything unknown (or no hash at all) opens Sites, the first step.
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.trim_start_matches('#');
         match path {
             "planner" => return Route::Planner,
+            "planner/clusters" => return Route::Clusters,
+            "planner/ideas" => return Route::Ideas,
+            "writer/queue" => return Route::Queue,
             "usage" => return Route::Usage,
             "settings" => return Route::Settings,
             _ => {}
@@ -60,6 +84,9 @@ impl Route {
             Route::Site(id) => format!("#sites/{id}"),
             Route::Content(id) => format!("#content/{id}"),
             Route::Planner => "#planner".to_owned(),
+            Route::Clusters => "#planner/clusters".to_owned(),
+            Route::Ideas => "#planner/ideas".to_owned(),
+            Route::Queue => "#writer/queue".to_owned(),
             Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
         }
@@ -76,6 +103,9 @@ impl Route {
     fn nav_id(self) -> &'static str {
         match self.section() {
             Route::Planner => "nav-planner",
+            Route::Clusters => "nav-clusters",
+            Route::Ideas => "nav-ideas",
+            Route::Queue => "nav-queue",
             Route::Usage => "nav-usage",
             Route::Settings => "nav-settings",
             _ => "nav-sites",
@@ -84,7 +114,10 @@ impl Route {
 
     fn label(self) -> &'static str {
         match self.section() {
-            Route::Planner => "Planner",
+            Route::Planner => "Keywords",
+            Route::Clusters => "Clusters",
+            Route::Ideas => "Ideas",
+            Route::Queue => "Queue",
             Route::Usage => "Usage",
             Route::Settings => "Settings",
             _ => "Sites",
@@ -162,13 +195,18 @@ pub fn app() -> Html {
         Route::Content(content) => {
             html! { <ContentPage key={content.to_string()} {content} /> }
         }
-        Route::Planner => {
+        Route::Planner | Route::Clusters | Route::Ideas | Route::Queue => {
             let remembered = *planner_choice.borrow();
             let on_choice = {
                 let planner_choice = planner_choice.clone();
                 Callback::from(move |c: PlannerChoice| *planner_choice.borrow_mut() = Some(c))
             };
-            html! { <KeywordsPage {remembered} {on_choice} /> }
+            match *route {
+                Route::Clusters => html! { <ClustersPage {remembered} {on_choice} /> },
+                Route::Ideas => html! { <IdeasPage {remembered} {on_choice} /> },
+                Route::Queue => html! { <QueuePage {remembered} {on_choice} /> },
+                _ => html! { <KeywordsPage {remembered} {on_choice} /> },
+            }
         }
         Route::Usage => html! { <UsagePage /> },
         Route::Settings => {
@@ -179,11 +217,16 @@ pub fn app() -> Html {
         <div class="shell">
             <nav class="sidebar" aria-label="Main">
                 <div class="brand">{"Folio"}</div>
-                { for Route::NAV.iter().map(|&r| {
+                { for Route::NAV.iter().map(|&(r, group)| {
                     let active = r == route.section();
                     html! {
-                        <a id={r.nav_id()} class={classes!("nav-item", active.then_some("active"))}
-                            href={r.hash()} aria-current={active.then_some("page")}>{r.label()}</a>
+                        <>
+                            if let Some(group) = group {
+                                <div class="nav-group">{group}</div>
+                            }
+                            <a id={r.nav_id()} class={classes!("nav-item", active.then_some("active"))}
+                                href={r.hash()} aria-current={active.then_some("page")}>{r.label()}</a>
+                        </>
                     }
                 }) }
                 <div class="sidebar-footer">
@@ -206,6 +249,9 @@ mod tests {
         assert_eq!(Route::from_hash("#planner"), Route::Planner);
         assert_eq!(Route::from_hash("#settings"), Route::Settings);
         assert_eq!(Route::from_hash("#usage"), Route::Usage);
+        assert_eq!(Route::from_hash("#planner/clusters"), Route::Clusters);
+        assert_eq!(Route::from_hash("#planner/ideas"), Route::Ideas);
+        assert_eq!(Route::from_hash("#writer/queue"), Route::Queue);
         assert_eq!(Route::from_hash(""), Route::Sites);
         assert_eq!(Route::from_hash("#nope"), Route::Sites);
         assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);
@@ -213,7 +259,11 @@ mod tests {
         let site = Route::Site(id);
         let article = Route::Content(id.to_string().parse().unwrap());
         assert_eq!(article.section(), Route::Sites);
-        for r in Route::NAV.into_iter().chain([site, article]) {
+        for r in Route::NAV
+            .map(|(r, _)| r)
+            .into_iter()
+            .chain([site, article])
+        {
             assert_eq!(Route::from_hash(&r.hash()), r);
         }
         assert_eq!(

@@ -8,6 +8,8 @@ mod format;
 mod forms;
 mod hooks;
 mod pages;
+mod scope;
+mod stage_run;
 mod sync;
 
 fn main() {

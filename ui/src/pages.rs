@@ -2,8 +2,11 @@
 //! each other: what two pages share is a component (`components/`), a form helper (`forms.rs`)
 //! or a format (`format.rs`).
 
+pub mod clusters;
 pub mod content;
+pub mod ideas;
 pub mod keywords;
+pub mod queue;
 pub mod settings;
 pub mod site_detail;
 pub mod sites;

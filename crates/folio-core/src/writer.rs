@@ -9,6 +9,7 @@ pub mod html;
 pub mod image_files;
 pub mod images;
 pub mod quality_gate;
+pub mod quality_report;
 pub mod sanitize;
 pub mod tasks;
 pub mod terms;

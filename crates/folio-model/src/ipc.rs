@@ -12,13 +12,16 @@
 //! On the wire a command receives `{"args": <C::Args>}` (the shell's commands take one parameter
 //! named `args`) and answers `C::Reply`, or rejects with an [`ErrorDto`](crate::ErrorDto).
 
+use crate::quality::QualityReport;
 use crate::{
-    AccountSession, AccountView, AiModel, AttachImage, Content, ContentId, ContentSummary,
-    ContentUsage, DailySiteUsage, DoctorReport, Image, ImageId, JobId, JobInfo, JobProgress,
-    KeywordBulkAction, KeywordFilter, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel,
-    NewSite, ProviderCheck, ProviderInfo, PublishOutcome, PublishRequest, PublishingRecord,
-    PublishingSettings, Sector, SectorId, Site, SiteId, SiteIntegration, SyncReport, SyncUpdate,
-    UsageGroup, WpAuthorization,
+    AccountSession, AccountView, AiModel, AttachImage, Cluster, ClusterId, ClusterSummary, Content,
+    ContentId, ContentIdea, ContentSummary, ContentUsage, DailySiteUsage, DoctorReport, IdeaId,
+    IdeaStatus, Image, ImageId, JobId, JobInfo, JobProgress, KeywordBulkAction, KeywordFilter,
+    KeywordId, KeywordImportReport, KeywordPage, KeywordQuery, NewAiModel, NewSite, OutlineSection,
+    ProviderCheck, ProviderInfo, PublishOutcome, PublishRequest, PublishingRecord,
+    PublishingSettings, Sector, SectorId, Site, SiteId, SiteIntegration, Stage, StageEstimate,
+    StageFailure, StageReport, StageTarget, SyncReport, SyncUpdate, Task, TaskStatus, UsageGroup,
+    UsageRow, WpAuthorization,
 };
 // `SiteList`, `PublishingSettingsUpdate`, `UsageReport`, `CreditBalance` and `WpConnect` are
 // also command names here (a command's type is its name in CamelCase), so those DTOs are
@@ -152,6 +155,59 @@ commands! {
         path: String,
     }) -> KeywordImportReport;
 
+    /// Move keywords into a cluster of their sector, or out of any (`cluster: None`, back to
+    /// `new`); answers how many moved.
+    KeywordsMove = "keywords_move"
+        (KeywordsMoveArgs { site: SiteId, keywords: Vec<KeywordId>, cluster: Option<ClusterId> })
+        -> u64;
+
+    // ---- Clusters and ideas (Planner) ----------------------------------------------------------
+    /// A site's (or sector's) clusters with keyword count, total volume, average difficulty and
+    /// ideas, newest first.
+    ClustersList = "clusters_list"
+        (ClustersListArgs { site: SiteId, sector: Option<SectorId> }) -> Vec<ClusterSummary>;
+    /// Rename a cluster (names are unique in its sector).
+    ClusterRename = "cluster_rename"
+        (ClusterRenameArgs { cluster: ClusterId, name: String }) -> Cluster;
+    /// Merge `from` into `into` (same sector): its keywords and ideas move, then it is deleted.
+    ClustersMerge = "clusters_merge"
+        (ClustersMergeArgs { into: ClusterId, from: ClusterId }) -> Cluster;
+    /// A site's (or sector's) ideas with their outlines, newest first.
+    IdeasList = "ideas_list" (IdeasListArgs {
+        site: SiteId,
+        sector: Option<SectorId>,
+        status: Option<IdeaStatus>,
+    }) -> Vec<ContentIdea>;
+    /// Replace a new idea's outline and FAQ (a queued idea's brief is frozen).
+    IdeaUpdateOutline = "idea_update_outline" (IdeaUpdateOutlineArgs {
+        idea: IdeaId,
+        outline: Vec<OutlineSection>,
+        faq: Vec<String>,
+    }) -> ContentIdea;
+    /// Reject an idea (never queued by "queue all") or approve it again.
+    IdeaSetRejected = "idea_set_rejected"
+        (IdeaSetRejectedArgs { idea: IdeaId, rejected: bool }) -> ContentIdea;
+
+    // ---- The content pipeline ----------------------------------------------------------------
+    /// What a stage will cost on its target before it starts (credits, USD, calls, model, what
+    /// the account can still spend). Free and instant.
+    PipelineEstimate = "pipeline_estimate"
+        (PipelineEstimateArgs { stage: Stage, target: StageTarget }) -> StageEstimate;
+    /// Run a stage. The AI stages run as a core job (`job-progress` with the stage's job kind and
+    /// the site's scope; [`JobsCancel`] stops it, finished items stay); core refuses a run the
+    /// balance cannot cover. Queueing is instant and free.
+    PipelineRun = "pipeline_run"
+        (PipelineRunArgs { stage: Stage, target: StageTarget }) -> StageReport;
+    /// This device's record of items that failed, newest first (`None`: every stage).
+    PipelineFailures = "pipeline_failures"
+        (PipelineFailuresArgs { stage: Option<Stage> }) -> Vec<StageFailure>;
+    /// A site's (or sector's) writing tasks, newest first.
+    TasksList = "tasks_list" (TasksListArgs {
+        site: SiteId,
+        sector: Option<SectorId>,
+        status: Option<TaskStatus>,
+    }) -> Vec<Task>;
+
     // ---- Account and sync --------------------------------------------------------------------
     /// The sync session (if any), the indicator's state and whether a new login is needed.
     AccountGet = "account_get" (NoArgs) -> AccountView;
@@ -260,6 +316,11 @@ commands! {
     /// The image as a `data:` URL, for its thumbnail.
     ImageData = "image_data" (ImageDataArgs { image: ImageId }) -> String;
     ImageRemove = "image_remove" (ImageRemoveArgs { image: ImageId }) -> ();
+    /// The quality gate's report of a written article; `None` when it was never checked.
+    ContentQuality = "content_quality"
+        (ContentQualityArgs { content: ContentId }) -> Option<QualityReport>;
+    /// What an article's AI calls have cost, from the credit ledger.
+    ContentCost = "content_cost" (ContentCostArgs { content: ContentId }) -> UsageRow;
 
     // ---- Jobs (long work: imports, provider tests, publishing) --------------------------------
     /// The jobs running on this data directory: the window's, and other processes' (the CLI).
@@ -317,7 +378,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 50);
+        assert_eq!(COMMANDS.len(), 63);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
@@ -363,6 +424,20 @@ mod tests {
             back.returned_url.expose(),
             "folio://wordpress/authorized?password=x"
         );
+    }
+
+    #[test]
+    fn a_stage_travels_by_its_name() {
+        let site: SiteId = "00000000-0000-7000-8000-000000000001".parse().unwrap();
+        let args = PipelineRunArgs {
+            stage: Stage::Writing,
+            target: StageTarget::site(site),
+        };
+        let json = serde_json::to_value(&args).unwrap();
+        assert_eq!(json["stage"], "writing");
+        assert_eq!(json["target"]["tasks"], serde_json::json!([]));
+        let back: PipelineRunArgs = serde_json::from_value(json).unwrap();
+        assert_eq!(back, args);
     }
 
     #[test]

@@ -1,13 +1,14 @@
-//! An article's page: the article and its images (attached by hand until the pipeline generates
-//! them). The UI reads the picked file in wasm and sends its bytes; core checks and stores them.
+//! An article's page: the article, its quality-gate report, its cost and its images (generated
+//! by the pipeline's image stage, or attached by hand). The UI reads the picked file in wasm and sends its bytes; core checks and stores them.
 
 use super::folio;
 use base64::Engine;
 use folio_model::ipc::{
-    ContentGetArgs, ContentListArgs, ImageAttachArgs, ImageDataArgs, ImageRemoveArgs,
-    ImagesListArgs,
+    ContentCostArgs, ContentGetArgs, ContentListArgs, ContentQualityArgs, ImageAttachArgs,
+    ImageDataArgs, ImageRemoveArgs, ImagesListArgs,
 };
-use folio_model::{Content, ContentSummary, ErrorDto, Image};
+use folio_model::quality::QualityReport;
+use folio_model::{Content, ContentSummary, ErrorDto, Image, UsageRow};
 use tauri::AppHandle;
 
 pub async fn content_list(
@@ -39,4 +40,17 @@ pub async fn image_data(app: AppHandle, args: ImageDataArgs) -> Result<String, E
 
 pub async fn image_remove(app: AppHandle, args: ImageRemoveArgs) -> Result<(), ErrorDto> {
     Ok(folio(&app)?.remove_image(args.image).await?)
+}
+
+/// The quality gate's report of a written article (`None`: never checked).
+pub async fn content_quality(
+    app: AppHandle,
+    args: ContentQualityArgs,
+) -> Result<Option<QualityReport>, ErrorDto> {
+    Ok(folio(&app)?.content_quality(args.content).await?)
+}
+
+/// What the article's AI calls have cost, from the ledger.
+pub async fn content_cost(app: AppHandle, args: ContentCostArgs) -> Result<UsageRow, ErrorDto> {
+    Ok(folio(&app)?.content_cost(args.content).await?)
 }

@@ -1,9 +1,11 @@
-//! Keywords: the list, bulk changes, and importing a file (the native file dialog; the import
+//! Keywords: the list, bulk changes, moving them between clusters, and importing a file (the native file dialog; the import
 //! itself is a core job).
 
 use super::folio;
 use folio_core::ImportOptions;
-use folio_model::ipc::{KeywordsBulkArgs, KeywordsImportArgs, KeywordsListArgs, NoArgs};
+use folio_model::ipc::{
+    KeywordsBulkArgs, KeywordsImportArgs, KeywordsListArgs, KeywordsMoveArgs, NoArgs,
+};
 use folio_model::{ErrorDto, KeywordImportReport, KeywordPage};
 use std::path::{Path, PathBuf};
 use tauri::AppHandle;
@@ -22,6 +24,13 @@ pub async fn keywords_list(
 pub async fn keywords_bulk(app: AppHandle, args: KeywordsBulkArgs) -> Result<u64, ErrorDto> {
     Ok(folio(&app)?
         .bulk_keywords(&args.filter, &args.action)
+        .await?)
+}
+
+/// Move keywords into a cluster of their sector, or out of any.
+pub async fn keywords_move(app: AppHandle, args: KeywordsMoveArgs) -> Result<u64, ErrorDto> {
+    Ok(folio(&app)?
+        .move_keywords(args.site, args.keywords, args.cluster)
         .await?)
 }
 

@@ -1,11 +1,14 @@
-//! One article (`#content/<id>`): its title and facts, its images (`content/images.rs`) and
-//! publishing it on the site's WordPress (`content/publish.rs`).
+//! One article (`#content/<id>`): its title and facts, the generated text with its quality
+//! report, cost and *Generate images* (`content/article.rs`), its images (`content/images.rs`)
+//! and publishing it on the site's WordPress (`content/publish.rs`).
 
+mod article;
 mod images;
 mod publish;
 
 use crate::app::Route;
 use crate::hooks::use_invoke;
+use article::ArticlePanel;
 use folio_model::ipc::{self, ContentGetArgs};
 use folio_model::{Content, ContentId};
 use images::ImagesPanel;
@@ -22,6 +25,8 @@ pub fn content_page(props: &ContentPageProps) -> Html {
     let loaded = use_invoke::<ipc::ContentGet>(ContentGetArgs {
         content: props.content,
     });
+    // Counts image runs that made images: the images panel loads them again.
+    let images_made = use_state(|| 0u64);
     let content = match &*loaded {
         None => {
             return html! {
@@ -49,6 +54,10 @@ pub fn content_page(props: &ContentPageProps) -> Html {
         let loaded = loaded.clone();
         Callback::from(move |c: Content| loaded.set(Some(Ok(c))))
     };
+    let on_images_made = {
+        let images_made = images_made.clone();
+        Callback::from(move |n: u64| images_made.set(n))
+    };
     html! {
         <section class="page content-page">
             <header class="page-header">
@@ -59,7 +68,8 @@ pub fn content_page(props: &ContentPageProps) -> Html {
                 </p>
             </header>
             <div id="content-detail" class="content-detail" data-content-id={content.id.to_string()}>
-                <ImagesPanel content={content.id} title={content.title.clone()} />
+                <ArticlePanel content={content.clone()} on_images_made={on_images_made} />
+                <ImagesPanel content={content.id} title={content.title.clone()} reload={*images_made} />
                 <PublishPanel site={content.site_id} content={content.id} {on_changed} />
             </div>
         </section>

@@ -8,11 +8,10 @@ mod state;
 mod table;
 mod toolbar;
 
-pub use state::PlannerChoice;
-
 use crate::components::EmptyState;
 use crate::forms::select_value;
 use crate::hooks::{invoke, use_event};
+use crate::scope::PlannerChoice;
 use folio_model::ipc::{
     self, JobsCancelArgs, KeywordsBulkArgs, KeywordsImportArgs, KeywordsListArgs, NoArgs,
 };

@@ -45,6 +45,9 @@ pub struct ImagesPanelProps {
     pub content: ContentId,
     /// The article's title: the alt text when none is typed.
     pub title: String,
+    /// Bumped when images were generated: the list loads again.
+    #[prop_or_default]
+    pub reload: u64,
 }
 
 #[function_component(ImagesPanel)]
@@ -54,7 +57,7 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
     let file_input = use_node_ref();
     {
         let dispatch = state.dispatcher();
-        use_effect_with(content, move |&content| {
+        use_effect_with((content, props.reload), move |&(content, _)| {
             spawn_local(async move {
                 let images = invoke::<ipc::ImagesList>(&ImagesListArgs { content }).await;
                 dispatch.dispatch(ImagesAction::Loaded(images));
@@ -180,7 +183,7 @@ pub fn images_panel(props: &ImagesPanelProps) -> Html {
         <section class="panel images-panel" id="images-panel" aria-labelledby="images-title">
             <div class="panel-head"><h2 id="images-title">{"Images"}</h2></div>
             <p class="help section-help">
-                {"Until images are generated, attach your own: a featured image and in-article images, placed after each H2 in order. They are published with the article."}
+                {"Generate images from the article above, or attach your own: a featured image and in-article images, placed after each H2 in order. They are published with the article."}
             </p>
             { list }
             <form id="image-attach-form" class="image-attach" onsubmit={on_submit} novalidate=true>

@@ -21,13 +21,7 @@ pub const PAGE_SIZE: u32 = 50;
 /// How long typing must pause before the search and number filters go to core.
 pub const SETTLE_MS: u64 = 250;
 
-/// The site and sector the page works on; the app keeps it while it runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PlannerChoice {
-    pub site: SiteId,
-    /// `None`: all sectors of the site.
-    pub sector: Option<SectorId>,
-}
+use crate::scope::PlannerChoice;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BulkKind {

@@ -1,0 +1,50 @@
+//! The content pipeline: a stage's estimate before spending, running it (a core job whose steps
+//! reach the window as `job-progress` and which `jobs_cancel` stops), the items that failed, and
+//! the writing tasks the Writer's queue shows.
+
+use super::folio;
+use folio_model::ipc::{
+    PipelineEstimateArgs, PipelineFailuresArgs, PipelineRunArgs, TasksListArgs,
+};
+use folio_model::{ErrorDto, ErrorKind, StageEstimate, StageFailure, StageReport, Task};
+use tauri::AppHandle;
+
+pub async fn pipeline_estimate(
+    app: AppHandle,
+    args: PipelineEstimateArgs,
+) -> Result<StageEstimate, ErrorDto> {
+    Ok(folio(&app)?
+        .estimate_stage(args.stage, &args.target)
+        .await?)
+}
+
+/// Run a stage; core refuses one the balance cannot cover and reports what it did (a cancelled
+/// run included).
+///
+/// `Folio::run_stage`'s future is not `Send` (rustc cannot prove the higher-ranked lifetime of
+/// the clustering stream's closure), so a Tauri command cannot await it: it is driven by
+/// `block_on` on one of the runtime's blocking threads. Its job, progress and cancel are core's
+/// as for any other job.
+pub async fn pipeline_run(app: AppHandle, args: PipelineRunArgs) -> Result<StageReport, ErrorDto> {
+    let folio = folio(&app)?;
+    let runtime = tokio::runtime::Handle::current();
+    let report = tauri::async_runtime::spawn_blocking(move || {
+        runtime.block_on(folio.run_stage(args.stage, args.target))
+    })
+    .await
+    .map_err(|e| ErrorDto::new(ErrorKind::Internal, format!("the stage's run ended: {e}")))?;
+    Ok(report?)
+}
+
+pub async fn pipeline_failures(
+    app: AppHandle,
+    args: PipelineFailuresArgs,
+) -> Result<Vec<StageFailure>, ErrorDto> {
+    Ok(folio(&app)?.stage_failures(args.stage).await?)
+}
+
+pub async fn tasks_list(app: AppHandle, args: TasksListArgs) -> Result<Vec<Task>, ErrorDto> {
+    Ok(folio(&app)?
+        .list_tasks(args.site, args.sector, args.status)
+        .await?)
+}

@@ -1,0 +1,148 @@
+//! The generated article: its body rendered (core's sanitised HTML, and only that), its quality
+//! gate's report (passed / blocking / warnings, each with core's message), what it cost, and
+//! *Generate images* (core's estimate first, then the job; the images panel loads the new
+//! images).
+//!
+//! State: `article/state.rs`.
+
+mod state;
+
+use crate::components::StagePanel;
+use crate::format::{count, usd};
+use crate::hooks::{invoke, use_stage_run};
+use folio_model::ipc::{self, ContentCostArgs, ContentQualityArgs};
+use folio_model::Content;
+use state::{ordered, verdict, ArticleAction as A, ArticleState, Outcome};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ArticlePanelProps {
+    pub content: Content,
+    /// Images were generated: the page's images panel loads them again.
+    pub on_images_made: Callback<u64>,
+}
+
+#[function_component(ArticlePanel)]
+pub fn article_panel(props: &ArticlePanelProps) -> Html {
+    let (site, content) = (props.content.site_id, props.content.id);
+    let state = use_reducer(move || ArticleState::new(site, content));
+    let dispatch = state.dispatcher();
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(content, move |&content| {
+            spawn_local(async move {
+                let r = invoke::<ipc::ContentQuality>(&ContentQualityArgs { content }).await;
+                dispatch.dispatch(A::QualityLoaded(r));
+            });
+        });
+    }
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.cost_request, move |&request| {
+            spawn_local(async move {
+                let result = invoke::<ipc::ContentCost>(&ContentCostArgs { content }).await;
+                dispatch.dispatch(A::CostLoaded { request, result });
+            });
+        });
+    }
+    {
+        let on_made = props.on_images_made.clone();
+        use_effect_with(state.images_made, move |&n| {
+            if n > 0 {
+                on_made.emit(n);
+            }
+        });
+    }
+    let run = {
+        let d = dispatch.clone();
+        use_stage_run(&state.run, Callback::from(move |a| d.dispatch(A::Run(a))))
+    };
+    let on_generate = {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(A::GenerateImagesClicked))
+    };
+    let c = &props.content;
+    html! {
+        <>
+            <section class="panel article-panel" id="article-panel" aria-labelledby="article-title">
+                <div class="panel-head"><h2 id="article-title">{"Article"}</h2></div>
+                if !c.meta_title.is_empty() || !c.meta_description.is_empty() {
+                    <dl class="article-meta">
+                        <dt>{"Meta title"}</dt><dd id="article-meta-title">{&c.meta_title}</dd>
+                        <dt>{"Meta description"}</dt><dd id="article-meta-description">{&c.meta_description}</dd>
+                    </dl>
+                }
+                if c.body_html.trim().is_empty() {
+                    <p class="muted" id="article-body-empty">{"No text yet."}</p>
+                } else {
+                    // core's sanitised HTML (`Content::body_html`), never a model's raw answer
+                    <article id="article-body" class="article-body">
+                        { Html::from_html_unchecked(AttrValue::from(c.body_html.clone())) }
+                    </article>
+                }
+            </section>
+            <section class="panel" id="quality-panel" aria-labelledby="quality-title">
+                <div class="panel-head"><h2 id="quality-title">{"Quality check"}</h2></div>
+                { quality(&state) }
+            </section>
+            <section class="panel" id="cost-panel" aria-labelledby="cost-title">
+                <div class="panel-head">
+                    <h2 id="cost-title">{"Cost"}</h2>
+                    <button id="images-generate" type="button" onclick={on_generate}
+                        disabled={state.run.is_busy()}>{"Generate images\u{2026}"}</button>
+                </div>
+                { cost(&state) }
+            </section>
+            <StagePanel id="images-run" run={state.run.clone()} item="article" callbacks={run} />
+        </>
+    }
+}
+
+fn quality(state: &ArticleState) -> Html {
+    match &state.quality {
+        None => html! { <p class="muted">{"Loading\u{2026}"}</p> },
+        Some(Err(e)) => {
+            html! { <div id="quality-error" class="error banner" role="alert">{&e.message}</div> }
+        }
+        Some(Ok(None)) => html! {
+            <p class="muted" id="quality-none">{"Not checked: the quality gate runs when an article is written."}</p>
+        },
+        Some(Ok(Some(r))) => html! {
+            <div id="quality-report" data-passed={r.passed().to_string()}>
+                <p id="quality-verdict" class={if r.passed() { "notice" } else { "error banner" }}>
+                    {verdict(r)}{format!(" \u{00b7} {} words", count(u64::from(r.word_count)))}
+                </p>
+                <ul class="quality-findings">
+                    { for ordered(r).into_iter().map(|f| {
+                        let outcome = Outcome::of(f);
+                        html! {
+                            <li class={classes!("quality-finding", outcome.as_str())}
+                                data-kind={format!("{:?}", f.kind)} data-outcome={outcome.as_str()}>
+                                <span class={classes!("chip", outcome.as_str())}>{outcome.as_str()}</span>
+                                {" "}<strong>{f.kind.label()}</strong>{": "}<span class="quality-message">{&f.message}</span>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </div>
+        },
+    }
+}
+
+fn cost(state: &ArticleState) -> Html {
+    match &state.cost {
+        None => html! { <p class="muted">{"Loading\u{2026}"}</p> },
+        Some(Err(e)) => {
+            html! { <div id="cost-error" class="error banner" role="alert">{&e.message}</div> }
+        }
+        Some(Ok(row)) => html! {
+            <dl class="import-stats" id="content-cost">
+                <div class="stat"><dt>{"Credits"}</dt><dd id="content-cost-credits">{count(row.credits)}</dd></div>
+                <div class="stat"><dt>{"USD"}</dt><dd id="content-cost-usd">{usd(row.cost_usd)}</dd></div>
+                <div class="stat"><dt>{"Calls"}</dt><dd id="content-cost-calls">{count(row.calls)}</dd></div>
+                <div class="stat"><dt>{"Images"}</dt><dd id="content-cost-images">{count(row.images)}</dd></div>
+            </dl>
+        },
+    }
+}
