@@ -37,17 +37,74 @@ const KEYWORDS: [(&str, u32, u32); 6] = [
 ];
 const EDITED_HEADING: &str = "Pruning cuts that heal fast";
 
-/// Words of filler text, never repeating a sentence within a part.
+/// `words` words of filler text drawn from a fixed vocabulary by a generator seeded with
+/// `topic`: different topics share no run of five words, so the quality gate's repetition check
+/// (which blocks) sees distinct parts, as it would from a real model.
 fn prose(topic: &str, words: usize) -> String {
-    let mut out = Vec::new();
-    let mut n = 0;
-    while out.len() < words {
-        n += 1;
-        out.extend(
-            format!("Point {n} about {topic} keeps gardeners calm and roses healthy through every season.")
-                .split(' ')
-                .map(str::to_owned),
-        );
+    const VOCABULARY: [&str; 48] = [
+        "roses",
+        "garden",
+        "cane",
+        "bud",
+        "leaf",
+        "stem",
+        "soil",
+        "water",
+        "sun",
+        "shade",
+        "bloom",
+        "root",
+        "mulch",
+        "spring",
+        "winter",
+        "autumn",
+        "cut",
+        "shear",
+        "angle",
+        "node",
+        "growth",
+        "health",
+        "disease",
+        "air",
+        "light",
+        "height",
+        "shape",
+        "old",
+        "young",
+        "wood",
+        "green",
+        "brown",
+        "thin",
+        "thick",
+        "clean",
+        "sharp",
+        "slow",
+        "fast",
+        "early",
+        "late",
+        "every",
+        "season",
+        "gardeners",
+        "keep",
+        "watch",
+        "choose",
+        "leave",
+        "remove",
+    ];
+    let mut state = topic.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut out = Vec::with_capacity(words);
+    for i in 0..words {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let word = VOCABULARY[(state >> 33) as usize % VOCABULARY.len()];
+        out.push(if i % 12 == 11 || i + 1 == words {
+            format!("{word}.")
+        } else {
+            word.to_owned()
+        });
     }
     out.join(" ")
 }
@@ -125,7 +182,7 @@ fn answer(prompt: &str) -> Result<(Value, bool)> {
     // Writing: one part per call.
     if let Some(rest) = after(prompt, "Write only the body of section ") {
         return Ok((
-            json!({"html": format!("<p>{}</p><p>{}</p>", prose(&format!("section {rest}"), 45), prose("the next cut", 45))}),
+            json!({"html": format!("<p>{}</p><p>{}</p>", prose(&format!("section {rest}"), 45), prose(&format!("the next cut of {rest}"), 45))}),
             true,
         ));
     }
@@ -150,7 +207,7 @@ fn answer(prompt: &str) -> Result<(Value, bool)> {
     if let Some(questions) = after(prompt, "to each of these questions: ") {
         let items: Vec<Value> = questions
             .split(" | ")
-            .map(|q| json!({"question": q.trim(), "answer_html": format!("<p>{}</p>", prose("this question", 25))}))
+            .map(|q| json!({"question": q.trim(), "answer_html": format!("<p>{}</p>", prose(q, 25))}))
             .collect();
         return Ok((
             json!({"heading": "Frequently asked questions", "items": items}),

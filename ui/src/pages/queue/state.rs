@@ -393,6 +393,7 @@ mod tests {
             result: Ok(vec![StageFailure {
                 stage: Stage::Writing,
                 item: t2.id.to_string(),
+                label: t2.title.clone(),
                 reason: "provider: rate limited".into(),
                 raw_answer: Some("{not json".into()),
                 at: Utc::now(),
