@@ -10,6 +10,8 @@
 mod fake_ai;
 #[path = "support/run_folio.rs"]
 mod run_folio;
+#[path = "support/wp_post.rs"]
+mod wp_post;
 
 use fake_ai::{broken_answer, Ask, Fakes};
 use run_folio::{folio_with, ok_json};
@@ -18,6 +20,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+use wp_post::{block_names, edited_post, parse_blocks, words};
 
 const OPENAI_KEY: &str = "sk-folio-cli-pipeline-5c4b3a2910";
 const RUNWARE_KEY: &str = "rw-folio-cli-pipeline-0a1b2c3d";
@@ -410,6 +413,148 @@ async fn keywords_become_articles_with_images() {
         .as_array()
         .unwrap()
         .is_empty());
+}
+
+/// What the sanitiser must keep out of every stored and published body.
+const FORBIDDEN: [&str; 7] = [
+    "<script",
+    "onclick",
+    "onerror",
+    "javascript:",
+    "alert(",
+    "<iframe",
+    "evil.example",
+];
+
+/// The whole pipeline through the CLI into a real WordPress (folio-wp-harness): import →
+/// cluster → ideas → queue → write → images → publish. The model's hostile markup is neither
+/// stored nor published, and the post opens in the block editor as native blocks with its
+/// images placed as image blocks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keywords_reach_wordpress_as_native_blocks_with_their_images() {
+    let wp = tokio::task::spawn_blocking(|| {
+        folio_wp_harness::WordPress::start(folio_wp_harness::Options::default())
+            .expect("start WordPress (scripts/setup.sh test)")
+    })
+    .await
+    .unwrap();
+    let wp = std::sync::Arc::new(wp);
+    let env = Env::new();
+    let fakes = Fakes::start().await;
+    fakes
+        .behaviour
+        .hostile_sections
+        .store(true, Ordering::SeqCst);
+    let site = env.with_site(&fakes).await;
+    let out = env
+        .run_with_stdin(
+            &[
+                "wp",
+                "connect",
+                "--site",
+                &site,
+                "--url",
+                &wp.url,
+                "--user",
+                &wp.author.login,
+                "--json",
+            ],
+            &wp.author.app_password,
+        )
+        .await;
+    assert!(out.status.success(), "{}", text(&out));
+
+    let mut created = Vec::new();
+    for (n, stage) in [
+        vec!["cluster", "--site", &site, "--json"],
+        vec!["ideas", "generate", "--site", &site, "--json"],
+        vec!["queue", "--site", &site, "--json"],
+        vec!["write", "--site", &site, "--json"],
+        vec!["images", "--site", &site, "--json"],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let run = env.json(&stage).await;
+        assert!(
+            run["report"]["done"].as_u64().unwrap() > 0,
+            "{stage:?}: {run}"
+        );
+        assert_eq!(
+            run["report"]["failed"],
+            serde_json::json!([]),
+            "{stage:?}: {run}"
+        );
+        if n == 3 {
+            created = ids(&run["report"]["created"]);
+        }
+    }
+    // Two clusters, three ideas each, all queued and written.
+    assert_eq!(created.len(), 6, "{created:?}");
+    let article = &created[0];
+    let stored = env.json(&["content", "show", article, "--json"]).await;
+    let body = stored["body_html"].as_str().unwrap().to_owned();
+    assert!(
+        body.contains("Water deeply once a week."),
+        "the text stays: {body}"
+    );
+    for bad in FORBIDDEN {
+        assert!(!body.contains(bad), "{bad:?} stored: {body}");
+    }
+    let images = env.json(&["content", "images", article, "--json"]).await;
+    let images = images["items"].as_array().unwrap().clone();
+    let in_article = images
+        .iter()
+        .filter(|i| i["image_type"] != "featured")
+        .count();
+    assert!(in_article >= 1, "{images:?}");
+
+    let published = env
+        .json(&["wp", "publish", "--content", article, "--json"])
+        .await;
+    let post = {
+        let wp = wp.clone();
+        tokio::task::spawn_blocking(move || edited_post(&wp, &published["post_id"]))
+            .await
+            .unwrap()
+    };
+    assert!(post["featured_media"].as_i64().unwrap() > 0, "{post:#}");
+    let raw = post["content"]["raw"].as_str().unwrap().to_owned();
+    for bad in FORBIDDEN {
+        assert!(!raw.contains(bad), "{bad:?} published: {raw}");
+    }
+    let names = {
+        let (wp, raw) = (wp.clone(), raw.clone());
+        tokio::task::spawn_blocking(move || block_names(&parse_blocks(&wp, &raw)))
+            .await
+            .unwrap()
+    };
+    let count = |name: &str| names.iter().filter(|n| n.starts_with(name)).count();
+    let h = |tag: &str| body.matches(&format!("<{tag}>")).count();
+    assert_eq!(count("core/heading"), h("h2") + h("h3"), "{names:?}");
+    assert_eq!(count("core/image"), in_article, "{names:?}");
+    assert!(count("core/paragraph") >= h("h2"), "{names:?}");
+    assert!(count("core/list") >= 1, "the takeaways: {names:?}");
+    assert!(
+        names.iter().all(|n| [
+            "core/paragraph",
+            "core/heading",
+            "core/list",
+            "core/image",
+            "core/table",
+            "core/quote"
+        ]
+        .iter()
+        .any(|known| n.starts_with(known))),
+        "{names:?}"
+    );
+    // Every word of the stored article reaches the post; only the images' captions are added.
+    let rendered = words(post["content"]["rendered"].as_str().unwrap());
+    for heading in body.split("<h2>").skip(1) {
+        let heading = words(heading.split("</h2>").next().unwrap());
+        assert!(rendered.contains(&heading), "{heading:?} not in {rendered}");
+    }
+    assert!(rendered.contains("Water deeply once a week."), "{rendered}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,13 +8,13 @@
 
 #[path = "support/run_folio.rs"]
 mod run_folio;
+#[path = "support/wp_post.rs"]
+mod wp_post;
 
-use folio_core::writer::html::html_text;
 use folio_wp_harness::{Options, WordPress};
 use run_folio::{add_site, folio_with, ok_json};
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Stdio};
+use wp_post::{block_names, edited_post, parse_blocks, words};
 
 /// A WordPress and a Folio data directory whose site "Garden" is connected to it as the author.
 struct Connected {
@@ -90,74 +90,11 @@ impl Connected {
         self.folio(&["content", "show", content, "--json"], "")
     }
 
-    /// Publishes the article and returns its post as the administrator sees it in the editor
-    /// (`context=edit`: `content.raw` is what the block editor loads).
+    /// Publishes the article and returns its post as the block editor loads it.
     fn publish(&self, content: &str) -> Value {
         let out = self.folio(&["wp", "publish", "--content", content, "--json"], "");
-        let route = format!("/wp/v2/posts/{}?context=edit", out["post_id"]);
-        let answer = Command::new("curl")
-            .args(["-sS", "--max-time", "60", "-u"])
-            .arg(format!(
-                "{}:{}",
-                self.wp.admin.login, self.wp.admin.app_password
-            ))
-            .arg(self.wp.rest(&route))
-            .stdin(Stdio::null())
-            .output()
-            .expect("run curl");
-        serde_json::from_slice(&answer.stdout)
-            .unwrap_or_else(|_| panic!("{route}: {}", String::from_utf8_lossy(&answer.stdout)))
+        edited_post(&self.wp, &out["post_id"])
     }
-
-    /// `parse_blocks()` of this WordPress (its `WP_Block_Parser`, run by PHP) on `raw`.
-    fn parse_blocks(&self, raw: &str) -> Vec<Value> {
-        let parser = self
-            .wp
-            .state_dir
-            .join("www/wp-includes/class-wp-block-parser.php");
-        let mut php = Command::new("php")
-            .arg("-r")
-            .arg(format!(
-                "require '{}'; echo json_encode((new WP_Block_Parser())->parse(stream_get_contents(STDIN)));",
-                parser.display()
-            ))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("run php");
-        php.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
-        let out = php.wait_with_output().unwrap();
-        assert!(out.status.success(), "php failed");
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-}
-
-/// The words of some HTML, whatever its markup.
-fn words(html: &str) -> String {
-    html_text(html)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The parsed blocks' names, nested ones in brackets after their parent; loose HTML (a
-/// "freeform" block: what the editor would show as a Classic block) fails the test.
-fn names(blocks: &[Value]) -> Vec<String> {
-    let mut out = Vec::new();
-    for b in blocks {
-        let Some(name) = b["blockName"].as_str() else {
-            let html = b["innerHTML"].as_str().unwrap();
-            assert!(html.trim().is_empty(), "HTML outside any block: {html:?}");
-            continue;
-        };
-        let inner = names(b["innerBlocks"].as_array().unwrap());
-        out.push(if inner.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{name}[{}]", inner.join(" "))
-        });
-    }
-    out
 }
 
 #[test]
@@ -189,7 +126,7 @@ fn published_articles_are_native_blocks_with_the_same_text() {
         assert!(raw.contains(marker), "{marker:?} not in {raw}");
     }
     assert_eq!(
-        names(&site.parse_blocks(raw)),
+        block_names(&parse_blocks(&site.wp, raw)),
         [
             "core/paragraph",
             "core/heading",

@@ -53,7 +53,14 @@ pub struct Behaviour {
     pub asked: Arc<Mutex<BTreeMap<String, usize>>>,
     /// Set when a held call arrived.
     pub holding: Arc<AtomicBool>,
+    /// Section answers end with `HOSTILE` markup: what a prompt-injected or careless model
+    /// might return. It passes the writer's own checks (no `<script>`, no `<img>`, which are
+    /// re-asked), so only the sanitiser keeps it out.
+    pub hostile_sections: Arc<AtomicBool>,
 }
+
+/// Event handlers, a `javascript:` link and a frame, around text a reader should still get.
+pub const HOSTILE: &str = "<p>Ask first <a href=\"javascript:alert(1)\" onclick=\"steal()\">here</a>.</p><iframe src=\"https://evil.example/frame\"></iframe><p><span onerror=\"alert(2)\">Water deeply once a week.</span></p>";
 
 /// How long a held call waits: far longer than any test step.
 const HELD: Duration = Duration::from_secs(300);
@@ -116,7 +123,12 @@ impl Respond for ChatFake {
         let answer = if self.0.broken.lock().unwrap().contains(&ask) {
             broken_answer(ask)
         } else {
-            answer(ask, &prompt).to_string()
+            let mut value = answer(ask, &prompt);
+            if ask == Ask::Section && self.0.hostile_sections.load(Ordering::SeqCst) {
+                let html = format!("{}{HOSTILE}", value["html"].as_str().unwrap_or_default());
+                value["html"] = Value::String(html);
+            }
+            value.to_string()
         };
         let model = body["model"].as_str().unwrap_or("gpt-4o-mini");
         let template = ResponseTemplate::new(200)
