@@ -8,6 +8,7 @@
 //! - [`db`] (row helpers), [`scope`] (site/sector checks) and [`local_meta`] (device-local facts).
 
 pub mod db;
+pub(crate) mod doc_cache;
 pub mod keyword_docs;
 pub mod keyword_index;
 pub mod local_meta;

@@ -15,7 +15,10 @@
 //! compact batches and the triggers only note status, cluster and deletion decisions, see
 //! [`crate::store::keyword_docs`].
 
-use crate::{store::keyword_docs, CoreError};
+use crate::{
+    store::{doc_cache, keyword_docs},
+    CoreError,
+};
 use automerge::{
     transaction::Transactable, AutoCommit, ObjType, ReadDoc, ScalarValue, Value, ROOT,
 };
@@ -302,9 +305,18 @@ pub(crate) async fn install_triggers(conn: &mut SqliteConnection) -> Result<(), 
 #[derive(Default)]
 pub(crate) struct OpenDocs {
     pub docs: BTreeMap<DocId, folio_sync::doc_store::StoredDoc>,
+    /// Where committed documents wait for the next write (`None`: always load from storage).
+    cache: Option<std::sync::Arc<crate::store::doc_cache::DocCache>>,
 }
 
 impl OpenDocs {
+    pub(crate) fn with_cache(cache: std::sync::Arc<crate::store::doc_cache::DocCache>) -> Self {
+        Self {
+            docs: BTreeMap::new(),
+            cache: Some(cache),
+        }
+    }
+
     pub(crate) async fn get(
         &mut self,
         conn: &mut SqliteConnection,
@@ -331,10 +343,19 @@ impl OpenDocs {
         let stored = match self.docs.entry(id) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(e) => {
-                let stored = match folio_sync::doc_store::load(conn, &id).await? {
+                let mut cached = None;
+                if let Some(cache) = &self.cache {
+                    if let Some(version) = doc_cache::stored_version(conn, &id).await? {
+                        cached = cache.take(&id, version);
+                    }
+                }
+                let stored = match cached {
                     Some(stored) => stored,
-                    None if local => folio_sync::doc_store::StoredDoc::new(id, new_doc()?),
-                    None => folio_sync::doc_store::StoredDoc::new(id, AutoCommit::new()),
+                    None => match folio_sync::doc_store::load(conn, &id).await? {
+                        Some(stored) => stored,
+                        None if local => folio_sync::doc_store::StoredDoc::new(id, new_doc()?),
+                        None => folio_sync::doc_store::StoredDoc::new(id, AutoCommit::new()),
+                    },
                 };
                 e.insert(stored)
             }
@@ -357,6 +378,44 @@ impl OpenDocs {
             }
         }
         Ok(saved)
+    }
+
+    /// After [`Self::save_all`], inside the same transaction: the documents with their stored
+    /// versions, to hand to the cache once the transaction has committed (never before: a
+    /// failed commit must not leave uncommitted state cached).
+    pub(crate) async fn into_committable(
+        mut self,
+        conn: &mut SqliteConnection,
+    ) -> Result<Committable, CoreError> {
+        let mut docs = Vec::new();
+        if self.cache.is_some() {
+            for (id, stored) in std::mem::take(&mut self.docs) {
+                if let Some(version) = doc_cache::stored_version(conn, &id).await? {
+                    docs.push((stored, version));
+                }
+            }
+        }
+        Ok(Committable {
+            docs,
+            cache: self.cache,
+        })
+    }
+}
+
+/// A write's saved documents, waiting for its commit.
+pub(crate) struct Committable {
+    docs: Vec<(folio_sync::doc_store::StoredDoc, i64)>,
+    cache: Option<std::sync::Arc<crate::store::doc_cache::DocCache>>,
+}
+
+impl Committable {
+    /// The transaction committed: the documents are the stored state now.
+    pub(crate) fn committed(self) {
+        if let Some(cache) = self.cache {
+            for (stored, version) in self.docs {
+                cache.put(stored, version);
+            }
+        }
     }
 }
 

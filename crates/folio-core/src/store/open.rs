@@ -24,6 +24,8 @@ pub struct Folio {
     data_dir: PathBuf,
     pub(crate) keyword_index: std::sync::Arc<crate::store::keyword_index::KeywordIndexes>,
     pub(crate) changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+    /// Documents committed writes left loaded for the next one (`store::doc_cache`).
+    pub(crate) doc_cache: std::sync::Arc<crate::store::doc_cache::DocCache>,
     jobs: crate::jobs::Jobs,
 }
 
@@ -67,6 +69,7 @@ impl Folio {
             data_dir: data_dir.to_path_buf(),
             keyword_index: Default::default(),
             changes: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
+            doc_cache: Default::default(),
             jobs: crate::jobs::Jobs::new(paths::jobs_dir(data_dir)),
         };
         // Still under the open lock: the shipped defaults and the owner are written once.

@@ -63,7 +63,11 @@ impl WriteTx {
         let (touched, bulk) = (self.touched.len(), self.bulk.len());
         let records = crate::store::mirror::flush(&mut self.tx, &mut self.docs).await?;
         let docs = self.docs.save_all(&mut self.tx).await?;
+        let saved = std::mem::take(&mut self.docs)
+            .into_committable(&mut self.tx)
+            .await?;
         self.tx.commit().await?;
+        saved.committed();
         if docs > 0 {
             // Wakes this process's sync loop (and the app's views) at once; other processes on
             // the same data directory see `doc_versions` change.
@@ -88,7 +92,7 @@ impl Folio {
             tx,
             touched: Vec::new(),
             bulk: Vec::new(),
-            docs: Default::default(),
+            docs: crate::store::mirror::OpenDocs::with_cache(self.doc_cache.clone()),
             changes: self.changes.clone(),
         })
     }
