@@ -411,3 +411,99 @@ async fn a_short_outline_is_re_asked_and_a_run_the_balance_cannot_cover_never_st
         calls
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_holds_what_its_parts_can_cost_before_its_first_call_and_ends_the_hold() {
+    let w = world().await;
+    let (folio, site) = (&w.folio, &w.site);
+    let target = StageTarget::site(site.id);
+    folio
+        .run_stage(Stage::Clustering, target.clone())
+        .await
+        .unwrap();
+    let mut one = target.clone();
+    one.clusters = vec![
+        folio.cluster_summaries(site.id, None).await.unwrap()[0]
+            .cluster
+            .id,
+    ];
+    folio.run_stage(Stage::Ideas, one.clone()).await.unwrap();
+    let idea = folio.list_ideas(site.id, None, None).await.unwrap()[0].id;
+    let mut queue = target.clone();
+    queue.ideas = vec![idea];
+    assert_eq!(folio.run_stage(Stage::Queue, queue).await.unwrap().done, 1);
+
+    // A writing model priced per token (not at the operation's base), so the most an answer can
+    // be (ai.max_tokens) costs more than the stage estimate's target lengths.
+    folio
+        .add_model(folio_model::NewAiModel {
+            model_name: "gpt-4o-mini-metered".into(),
+            model_type: folio_model::ModelType::Text,
+            provider: "openai".into(),
+            display_name: None,
+            cost_per_1k_input: None,
+            cost_per_1k_output: None,
+            tokens_per_credit: Some(500),
+            credits_per_image: None,
+            cost_per_image: None,
+            quality_tier: None,
+            max_output_tokens: None,
+            context_window: None,
+            sizes: Vec::new(),
+        })
+        .await
+        .unwrap();
+    folio
+        .set_site_setting(
+            site.id,
+            SettingKey::WritingModel,
+            SettingValue::Text("gpt-4o-mini-metered".into()),
+        )
+        .await
+        .unwrap();
+    // A budget that covers the stage's estimate (from the target lengths) but not the most
+    // the article's ten parts can cost (their longest answers): the article never starts.
+    let estimate = folio
+        .estimate_stage(Stage::Writing, &target)
+        .await
+        .unwrap()
+        .credits;
+    let spent = folio.credit_balance().await.unwrap().spent_this_period;
+    let spent = rust_decimal::prelude::ToPrimitive::to_u32(&spent).unwrap();
+    folio
+        .set_monthly_budget(Some(spent + u32::try_from(estimate).unwrap()))
+        .await
+        .unwrap();
+    let calls = w.model.count.load(std::sync::atomic::Ordering::SeqCst);
+    let report = folio
+        .run_stage(Stage::Writing, target.clone())
+        .await
+        .unwrap();
+    assert_eq!((report.done, report.failed.len()), (0, 1), "{report:?}");
+    assert!(
+        report.failed[0].reason.contains("credits"),
+        "{}",
+        report.failed[0].reason
+    );
+    assert_eq!(
+        w.model.count.load(std::sync::atomic::Ordering::SeqCst),
+        calls,
+        "no part was called"
+    );
+    assert_eq!(
+        folio.credit_balance().await.unwrap().held,
+        rust_decimal::Decimal::ZERO
+    );
+
+    // With room for it, the article is written; each part drew on the article's hold, and
+    // the article's save ended it.
+    folio.set_monthly_budget(None).await.unwrap();
+    let before = ledger_calls(folio).await;
+    let report = folio.run_stage(Stage::Writing, target).await.unwrap();
+    assert_eq!((report.done, report.failed.len()), (1, 0), "{report:?}");
+    assert_eq!(ledger_calls(folio).await - before, 10);
+    assert_eq!(
+        folio.credit_balance().await.unwrap().held,
+        rust_decimal::Decimal::ZERO
+    );
+}

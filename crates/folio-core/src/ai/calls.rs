@@ -4,17 +4,21 @@
 //! out (an operation the balance cannot cover never starts) and every call that was made is
 //! written to the ledger, failed ones included, with the tokens the provider reported.
 
+use crate::ai::model_registry::{find_default, find_model};
+use crate::credits::holds::HoldUse;
+use crate::credits::pricing::estimate_with;
 use crate::{CoreError, Folio};
 use folio_ai::{
     AiError, CancellationToken, ChatRequest, ChatResponse, Client, ImageRequest, ImageResponse,
     StreamEvent, Structured, StructuredRequest, Usage,
 };
 use folio_model::{
-    AiModel, AiOperation, CallOutcome, ContentId, CreditHold, EstimateInput, ImageDimensions,
-    ModelType, SiteId, UsageRecord,
+    AiModel, AiOperation, AiSettings, CallOutcome, ContentId, CreditHold, EstimateInput,
+    ImageDimensions, ModelType, SiteId, TaskId, UsageRecord,
 };
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -28,22 +32,90 @@ pub struct AiCall {
     pub model: Option<String>,
     /// Adds up what the call's ledger entry charged (a stage run's total).
     pub meter: Option<Arc<SpendMeter>>,
-    /// Provider clients a run already made: reading a key from the OS keychain takes ~10 ms,
-    /// more than everything else a call costs Folio, so a run reads each provider's key once.
-    pub clients: Option<Arc<ClientCache>>,
+    /// What a run already read: provider clients (reading a key from the OS keychain takes
+    /// ~10 ms, more than everything else a call costs Folio), the model registry with its
+    /// prices and the AI settings, each read once per run instead of once per call.
+    pub cache: Option<Arc<RunCache>>,
+    /// Where the call's validated answer is kept ([`Folio::ai_structured_kept`]).
+    pub keep: Option<KeepAnswer>,
+    /// Credits held for the whole item this call is part of (an article's parts): the call
+    /// draws its estimate from that hold instead of taking one of its own, so an item the
+    /// balance cannot cover never starts, and each call is one write (its ledger entry).
+    pub item_hold: Option<CreditHold>,
 }
 
-/// The clients of one run, by provider name. Lives as long as the run, so a key changed
-/// meanwhile is picked up by the next run.
+/// A part of a task whose validated answer is kept on this device (`write_checkpoints`),
+/// written in the same transaction as the call's ledger entry: once the call is paid for, its
+/// answer is saved too, so no crash makes a resumed run pay for it again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeepAnswer {
+    pub task: TaskId,
+    pub part: String,
+}
+
+/// The credits a call goes out under.
+pub(crate) enum Held {
+    /// Its own hold, which its ledger entry ends.
+    Own(CreditHold),
+    /// `credits` drawn from its item's hold.
+    Drawn { hold: CreditHold, credits: u64 },
+}
+
+impl Held {
+    fn usage(&self) -> HoldUse<'_> {
+        match self {
+            Held::Own(hold) => HoldUse::Settle(hold),
+            Held::Drawn { hold, credits } => HoldUse::Draw(hold, *credits),
+        }
+    }
+}
+
+/// An answer to keep, encoded.
+pub(crate) struct KeptAnswer<'a> {
+    pub keep: &'a KeepAnswer,
+    pub body: String,
+}
+
+impl KeptAnswer<'_> {
+    /// Save it on the ledger entry's connection, inside its transaction.
+    pub(crate) async fn save(&self, conn: &mut sqlx::SqliteConnection) -> Result<(), CoreError> {
+        sqlx::query(
+            "INSERT OR REPLACE INTO write_checkpoints (task_id, part, body, at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(self.keep.task.to_string())
+        .bind(&self.keep.part)
+        .bind(&self.body)
+        .bind(crate::store::db::ts(crate::store::db::now()))
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+}
+
+/// What one run reads once. Lives as long as the run, so a key, a price or a setting changed
+/// meanwhile is picked up by the next run (a run's calls are all priced alike).
 #[derive(Default)]
-pub struct ClientCache {
+pub struct RunCache {
     clients: Mutex<HashMap<String, Client>>,
+    models: tokio::sync::OnceCell<Vec<AiModel>>,
+    settings: Mutex<HashMap<Option<SiteId>, AiSettings>>,
+    base_credits: Mutex<HashMap<AiOperation, u64>>,
 }
 
-impl std::fmt::Debug for ClientCache {
+impl std::fmt::Debug for RunCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // never the clients themselves: they hold API keys
-        f.write_str("ClientCache")
+        f.write_str("RunCache")
+    }
+}
+
+fn cached<K: std::hash::Hash + Eq, V: Clone>(map: &Mutex<HashMap<K, V>>, key: &K) -> Option<V> {
+    map.lock().ok().and_then(|m| m.get(key).cloned())
+}
+
+fn remember<K: std::hash::Hash + Eq, V>(map: &Mutex<HashMap<K, V>>, key: K, value: V) {
+    if let Ok(mut m) = map.lock() {
+        m.insert(key, value);
     }
 }
 
@@ -86,7 +158,9 @@ impl AiCall {
             content: None,
             model: None,
             meter: None,
-            clients: None,
+            cache: None,
+            keep: None,
+            item_hold: None,
         }
     }
 
@@ -110,8 +184,23 @@ impl AiCall {
         self
     }
 
-    pub fn clients(mut self, clients: Arc<ClientCache>) -> Self {
-        self.clients = Some(clients);
+    /// Keep the validated answer as this part of `task` (see [`KeepAnswer`]).
+    pub fn keep(mut self, task: TaskId, part: impl Into<String>) -> Self {
+        self.keep = Some(KeepAnswer {
+            task,
+            part: part.into(),
+        });
+        self
+    }
+
+    /// Draw on an item's hold (see [`AiCall::item_hold`]).
+    pub fn draw_from(mut self, hold: CreditHold) -> Self {
+        self.item_hold = Some(hold);
+        self
+    }
+
+    pub fn cache(mut self, cache: Arc<RunCache>) -> Self {
+        self.cache = Some(cache);
         self
     }
 }
@@ -162,15 +251,45 @@ pub fn snap_size(allowed: &[ImageDimensions], width: u32, height: u32) -> ImageD
 }
 
 impl Folio {
+    /// The model registry, from the run's cache when the call has one.
+    async fn models_for(&self, call: &AiCall) -> Result<Vec<AiModel>, CoreError> {
+        match &call.cache {
+            Some(cache) => cache
+                .models
+                .get_or_try_init(|| self.ai_models())
+                .await
+                .cloned(),
+            None => self.ai_models().await,
+        }
+    }
+
+    /// An operation's base credits, from the run's cache when the call has one.
+    async fn base_credits_for(&self, call: &AiCall) -> Result<u64, CoreError> {
+        let op = call.operation;
+        if let Some(base) = call
+            .cache
+            .as_ref()
+            .and_then(|c| cached(&c.base_credits, &op))
+        {
+            return Ok(base);
+        }
+        let base = self.base_credits(op).await?;
+        if let Some(cache) = &call.cache {
+            remember(&cache.base_credits, op, base);
+        }
+        Ok(base)
+    }
+
     /// The model the call names (or the default of `model_type`) and a client for its provider.
     async fn model_and_client(
         &self,
         call: &AiCall,
         model_type: ModelType,
     ) -> Result<(AiModel, Client), CoreError> {
+        let models = self.models_for(call).await?;
         let model = match &call.model {
-            Some(name) => self.model(name).await?,
-            None => self.default_model(model_type).await?,
+            Some(name) => find_model(&models, name)?,
+            None => find_default(&models, model_type)?,
         };
         if model.model_type != model_type {
             return Err(CoreError::invalid(
@@ -187,20 +306,16 @@ impl Folio {
                 format!("{} is switched off; choose another model", model.model_name),
             ));
         }
-        let cached = call.clients.as_ref().and_then(|c| {
-            c.clients
-                .lock()
-                .ok()
-                .and_then(|m| m.get(&model.provider).cloned())
-        });
-        let client = match cached {
+        let client = match call
+            .cache
+            .as_ref()
+            .and_then(|c| cached(&c.clients, &model.provider))
+        {
             Some(client) => client,
             None => {
                 let client = self.ai_client(&model.provider, None).await?;
-                if let Some(cache) = &call.clients {
-                    if let Ok(mut m) = cache.clients.lock() {
-                        m.insert(model.provider.clone(), client.clone());
-                    }
+                if let Some(cache) = &call.cache {
+                    remember(&cache.clients, model.provider.clone(), client.clone());
                 }
                 client
             }
@@ -216,7 +331,20 @@ impl Folio {
         model: &AiModel,
         req: &mut ChatRequest,
     ) -> Result<(), CoreError> {
-        let settings = self.ai_settings(call.site).await?;
+        let settings = match call
+            .cache
+            .as_ref()
+            .and_then(|c| cached(&c.settings, &call.site))
+        {
+            Some(settings) => settings,
+            None => {
+                let settings = self.ai_settings(call.site).await?;
+                if let Some(cache) = &call.cache {
+                    remember(&cache.settings, call.site, settings);
+                }
+                settings
+            }
+        };
         req.model = model.model_name.clone();
         if req.temperature.is_none() {
             // the settings range is 0–2, which f32 holds exactly enough
@@ -230,24 +358,55 @@ impl Folio {
         Ok(())
     }
 
+    /// The most a text call with `prompt_chars` of prompt can cost, with the call's model and
+    /// settings: what its hold is (and what it draws from an item's hold).
+    pub(crate) async fn text_call_estimate(
+        &self,
+        call: &AiCall,
+        prompt_chars: usize,
+    ) -> Result<u64, CoreError> {
+        let (model, _) = self.model_and_client(call, ModelType::Text).await?;
+        let mut req = ChatRequest::new("", Vec::new());
+        self.apply_text_settings(call, &model, &mut req).await?;
+        self.text_estimate(call, &model, &req, prompt_chars).await
+    }
+
+    async fn text_estimate(
+        &self,
+        call: &AiCall,
+        model: &AiModel,
+        req: &ChatRequest,
+        chars: usize,
+    ) -> Result<u64, CoreError> {
+        estimate_with(
+            model,
+            self.base_credits_for(call).await?,
+            EstimateInput::Text {
+                input_tokens: estimate_tokens(chars),
+                max_output_tokens: u64::from(req.max_tokens.unwrap_or(0)),
+            },
+        )
+    }
+
     async fn hold_for_text(
         &self,
         call: &AiCall,
         model: &AiModel,
         req: &ChatRequest,
         extra_chars: usize,
-    ) -> Result<CreditHold, CoreError> {
+    ) -> Result<Held, CoreError> {
         let estimate = self
-            .estimate_credits(
-                call.operation,
-                &model.model_name,
-                EstimateInput::Text {
-                    input_tokens: estimate_tokens(prompt_chars(req) + extra_chars),
-                    max_output_tokens: u64::from(req.max_tokens.unwrap_or(0)),
-                },
-            )
+            .text_estimate(call, model, req, prompt_chars(req) + extra_chars)
             .await?;
-        self.reserve_credits(call.operation, estimate).await
+        match &call.item_hold {
+            Some(hold) => Ok(Held::Drawn {
+                hold: hold.clone(),
+                credits: estimate,
+            }),
+            None => Ok(Held::Own(
+                self.reserve_credits(call.operation, estimate).await?,
+            )),
+        }
     }
 
     /// Writes the call's ledger entry. A failure to write it is logged and does not hide the
@@ -256,13 +415,14 @@ impl Folio {
     #[allow(clippy::too_many_arguments)]
     async fn settle(
         &self,
-        hold: &CreditHold,
+        hold: &Held,
         call: &AiCall,
         model: &AiModel,
         usage: Usage,
         images: u32,
         provider_cost_usd: Option<Decimal>,
         error: Option<&AiError>,
+        kept: Option<KeptAnswer<'_>>,
     ) {
         let record = UsageRecord {
             operation: call.operation,
@@ -282,7 +442,24 @@ impl Folio {
             },
             at: None,
         };
-        match self.settle_credits(hold, record).await {
+        let base = match self.base_credits_for(call).await {
+            Ok(base) => base,
+            Err(e) => {
+                tracing::error!(error = %e, operation = %call.operation,
+                    "could not read the operation's price for the ledger entry of an AI call");
+                return;
+            }
+        };
+        match self
+            .write_priced_entry(
+                Some(hold.usage()),
+                record,
+                model.clone(),
+                base,
+                kept.as_ref(),
+            )
+            .await
+        {
             Ok(entry) => {
                 if let Some(meter) = &call.meter {
                     meter.add(entry.credits, entry.cost_usd);
@@ -335,8 +512,17 @@ impl Folio {
             Ok(r) => reported_or_estimated(&req, r),
             Err(e) => e.usage.unwrap_or_default(),
         };
-        self.settle(&hold, &call, &model, usage, 0, None, result.as_ref().err())
-            .await;
+        self.settle(
+            &hold,
+            &call,
+            &model,
+            usage,
+            0,
+            None,
+            result.as_ref().err(),
+            None,
+        )
+        .await;
         Ok(result?)
     }
 
@@ -345,9 +531,41 @@ impl Folio {
     pub async fn ai_structured<T: DeserializeOwned>(
         &self,
         call: AiCall,
+        req: StructuredRequest,
+        validate: impl Fn(&T) -> Result<(), String>,
+        cancel: &CancellationToken,
+    ) -> Result<Structured<T>, CoreError> {
+        self.structured_call(call, req, validate, cancel, |_: &T| None)
+            .await
+    }
+
+    /// [`Folio::ai_structured`] whose validated answer is kept as the call's
+    /// [`AiCall::keep`] part, in the same write as its ledger entry.
+    pub async fn ai_structured_kept<T: Serialize + DeserializeOwned>(
+        &self,
+        call: AiCall,
+        req: StructuredRequest,
+        validate: impl Fn(&T) -> Result<(), String>,
+        cancel: &CancellationToken,
+    ) -> Result<Structured<T>, CoreError> {
+        if call.keep.is_none() {
+            return Err(CoreError::Internal(
+                "a kept answer needs the part it is kept as".into(),
+            ));
+        }
+        self.structured_call(call, req, validate, cancel, |v: &T| {
+            serde_json::to_string(v).ok()
+        })
+        .await
+    }
+
+    async fn structured_call<T: DeserializeOwned>(
+        &self,
+        call: AiCall,
         mut req: StructuredRequest,
         validate: impl Fn(&T) -> Result<(), String>,
         cancel: &CancellationToken,
+        encode: impl Fn(&T) -> Option<String>,
     ) -> Result<Structured<T>, CoreError> {
         let (model, client) = self.model_and_client(&call, ModelType::Text).await?;
         self.apply_text_settings(&call, &model, &mut req.chat)
@@ -361,8 +579,21 @@ impl Folio {
             Ok(s) => s.usage,
             Err(e) => e.usage.unwrap_or_default(),
         };
-        self.settle(&hold, &call, &model, usage, 0, None, result.as_ref().err())
-            .await;
+        let kept = match (&call.keep, &result) {
+            (Some(keep), Ok(s)) => encode(&s.value).map(|body| KeptAnswer { keep, body }),
+            _ => None,
+        };
+        self.settle(
+            &hold,
+            &call,
+            &model,
+            usage,
+            0,
+            None,
+            result.as_ref().err(),
+            kept,
+        )
+        .await;
         if let Err(e) = self.remember_structured_mode(&client).await {
             tracing::warn!(error = %e, "could not remember the provider's structured-output mode");
         }
@@ -386,14 +617,8 @@ impl Folio {
             req.width = size.width;
             req.height = size.height;
         }
-        let estimate = self
-            .estimate_credits(
-                call.operation,
-                &model.model_name,
-                EstimateInput::Images { count: req.count },
-            )
-            .await?;
-        let hold = self.reserve_credits(call.operation, estimate).await?;
+        let estimate = estimate_with(&model, 0, EstimateInput::Images { count: req.count })?;
+        let hold = Held::Own(self.reserve_credits(call.operation, estimate).await?);
         let result = client.generate_images(&req, cancel).await;
         let (produced, cost, usage) = match &result {
             Ok(r) => (
@@ -411,6 +636,7 @@ impl Folio {
             produced,
             cost,
             result.as_ref().err(),
+            None,
         )
         .await;
         Ok(result?)

@@ -136,13 +136,7 @@ impl Folio {
 
     /// One model of the registry by its provider name.
     pub async fn model(&self, name: &str) -> Result<AiModel, CoreError> {
-        self.ai_models()
-            .await?
-            .into_iter()
-            .find(|m| m.model_name == name.trim())
-            .ok_or_else(|| CoreError::NotFound {
-                what: format!("model {name:?} (see `folio model list`)"),
-            })
+        find_model(&self.ai_models().await?, name)
     }
 
     /// Removes a model a person added. Built-in models stay (they carry the shipped prices).
@@ -223,14 +217,33 @@ impl Folio {
 
     /// The default model of a type.
     pub async fn default_model(&self, model_type: ModelType) -> Result<AiModel, CoreError> {
-        self.ai_models()
-            .await?
-            .into_iter()
-            .find(|m| m.model_type == model_type && m.is_default && m.is_active)
-            .ok_or_else(|| CoreError::NotFound {
-                what: format!("a default {model_type} model"),
-            })
+        find_default(&self.ai_models().await?, model_type)
     }
+}
+
+/// One model of a registry listing by its provider name.
+pub(crate) fn find_model(models: &[AiModel], name: &str) -> Result<AiModel, CoreError> {
+    models
+        .iter()
+        .find(|m| m.model_name == name.trim())
+        .cloned()
+        .ok_or_else(|| CoreError::NotFound {
+            what: format!("model {name:?} (see `folio model list`)"),
+        })
+}
+
+/// The active default model of a type in a registry listing.
+pub(crate) fn find_default(
+    models: &[AiModel],
+    model_type: ModelType,
+) -> Result<AiModel, CoreError> {
+    models
+        .iter()
+        .find(|m| m.model_type == model_type && m.is_default && m.is_active)
+        .cloned()
+        .ok_or_else(|| CoreError::NotFound {
+            what: format!("a default {model_type} model"),
+        })
 }
 
 #[derive(sqlx::FromRow)]

@@ -130,64 +130,53 @@ async fn read_budget(conn: &mut SqliteConnection, account: &str) -> Result<Optio
             .bind(MONTHLY_BUDGET_KEY)
             .fetch_optional(conn)
             .await?;
-    raw.map(|(v,)| parse_stored::<u32>("monthly budget", v.trim()))
+    parse_budget(raw.map(|(v,)| v))
+}
+
+fn parse_budget(raw: Option<String>) -> Result<Option<u32>, CoreError> {
+    raw.map(|v| parse_stored::<u32>("monthly budget", v.trim()))
         .transpose()
 }
 
-async fn sum_credits(
-    conn: &mut SqliteConnection,
-    column: &str,
-    account: &str,
-    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
-) -> Result<i64, CoreError> {
-    let (from, until) = match span {
-        Some((a, b)) => (Some(ts(a)), Some(ts(b))),
-        None => (None, None),
-    };
-    let (sum,): (i64,) = sqlx::query_as(&format!(
-        "SELECT COALESCE(SUM({column}), 0) FROM credit_ledger
-         WHERE account_id = ?1 AND (?2 IS NULL OR created_at >= ?2) AND (?3 IS NULL OR created_at < ?3)"
-    ))
-    .bind(account)
-    .bind(from)
-    .bind(until)
-    .fetch_one(conn)
-    .await?;
-    Ok(sum)
+/// What one read of the account gives: its plan, the credits held, a local account's budget and
+/// a server account's `credit_balances` row (allowance, bonus granted, period start and end).
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    plan_id: Option<String>,
+    held: i64,
+    budget: Option<String>,
+    plan_credits: Option<String>,
+    bonus_credits: Option<String>,
+    period_start: Option<DateTime<Utc>>,
+    period_end: Option<DateTime<Utc>>,
 }
 
-/// `credit_balances`: allowance, bonus granted, period start and end.
-type BalanceRow = (String, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
-
 /// Read the account's standing. Inside a write transaction this is exact (SQLite has one
-/// writer, and the write took the lock before reading).
+/// writer, and the write took the lock before reading). Two statements, whatever the mode: it
+/// runs inside every paid call's ledger write.
 pub(crate) async fn standing(
     conn: &mut SqliteConnection,
     account: &str,
     at: DateTime<Utc>,
 ) -> Result<Standing, CoreError> {
-    let (plan_id,): (Option<String>,) = sqlx::query_as("SELECT plan_id FROM accounts WHERE id = ?")
-        .bind(account)
-        .fetch_one(&mut *conn)
-        .await?;
-    let (held,): (i64,) = sqlx::query_as(
-        "SELECT COALESCE(SUM(credits), 0) FROM credit_holds WHERE account_id = ? AND expires_at > ?",
+    let row: AccountRow = sqlx::query_as(
+        "SELECT a.plan_id,
+                (SELECT COALESCE(SUM(credits), 0) FROM credit_holds
+                  WHERE account_id = a.id AND expires_at > ?2) AS held,
+                (SELECT value FROM account_settings WHERE account_id = a.id AND key = ?3) AS budget,
+                b.plan_credits, b.bonus_credits, b.period_start, b.period_end
+           FROM accounts a LEFT JOIN credit_balances b ON b.account_id = a.id
+          WHERE a.id = ?1",
     )
     .bind(account)
     .bind(ts(at))
+    .bind(MONTHLY_BUDGET_KEY)
     .fetch_one(&mut *conn)
     .await?;
-    if plan_id.is_some() {
-        let row: Option<BalanceRow> = sqlx::query_as(
-            "SELECT plan_credits, bonus_credits, period_start, period_end
-                 FROM credit_balances WHERE account_id = ?",
-        )
-        .bind(account)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let (allowance, bonus, period) = match row {
-            None => (0, 0, None),
-            Some((allowance, bonus, start, end)) => {
+    let held = row.held;
+    if row.plan_id.is_some() {
+        let (allowance, bonus, period) = match (row.plan_credits, row.bonus_credits) {
+            (Some(allowance), Some(bonus)) => {
                 let whole = |what: &str, s: &str| -> Result<i64, CoreError> {
                     let d: Decimal = parse_stored(what, s)?;
                     Ok(d.floor().to_i64().unwrap_or(0).max(0))
@@ -195,19 +184,29 @@ pub(crate) async fn standing(
                 (
                     whole("plan credits", &allowance)?,
                     whole("bonus credits", &bonus)?,
-                    start.zip(end),
+                    row.period_start.zip(row.period_end),
                 )
             }
+            _ => (0, 0, None),
         };
-        let plan_spent = match period {
-            Some(p) => sum_credits(conn, "plan_credits", account, Some(p)).await?,
-            None => 0,
+        // Plan credits and all credits charged in the period, bonus credits ever: one pass.
+        let (from, until) = match period {
+            Some((a, b)) => (Some(ts(a)), Some(ts(b))),
+            None => (None, None),
         };
-        let bonus_spent = sum_credits(conn, "bonus_credits", account, None).await?;
-        let spent = match period {
-            Some(p) => sum_credits(conn, "credits", account, Some(p)).await?,
-            None => 0,
-        };
+        let (plan_spent, spent, bonus_spent): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN ?2 IS NOT NULL AND created_at >= ?2 AND created_at < ?3
+                                      THEN plan_credits END), 0),
+                    COALESCE(SUM(CASE WHEN ?2 IS NOT NULL AND created_at >= ?2 AND created_at < ?3
+                                      THEN credits END), 0),
+                    COALESCE(SUM(bonus_credits), 0)
+               FROM credit_ledger WHERE account_id = ?1",
+        )
+        .bind(account)
+        .bind(from)
+        .bind(until)
+        .fetch_one(&mut *conn)
+        .await?;
         // Each pool stops at zero: two offline devices can both spend the last credits, and the
         // merged ledger then says so (see docs/credits.md) without a pool going negative.
         return Ok(Standing {
@@ -221,9 +220,17 @@ pub(crate) async fn standing(
         });
     }
     let month = month_bounds(at);
-    let spent = sum_credits(conn, "credits", account, Some(month)).await?;
+    let (spent,): (i64,) = sqlx::query_as(
+        "SELECT COALESCE(SUM(credits), 0) FROM credit_ledger
+         WHERE account_id = ?1 AND created_at >= ?2 AND created_at < ?3",
+    )
+    .bind(account)
+    .bind(ts(month.0))
+    .bind(ts(month.1))
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(Standing {
-        mode: match read_budget(conn, account).await? {
+        mode: match parse_budget(row.budget)? {
             Some(b) => Mode::Budget(b),
             None => Mode::Unlimited,
         },

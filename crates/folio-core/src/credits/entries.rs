@@ -1,14 +1,16 @@
 //! Ledger entries: one per provider call, written with the credits it cost (capped at what is
 //! left, the rest recorded as uncovered), and read back.
 
+use crate::ai::calls::KeptAnswer;
 use crate::credits::balance::{standing, Mode};
+use crate::credits::holds::HoldUse;
 use crate::credits::pricing::{int, price, uint};
 use crate::store::db::{now, parse_stored, ts};
 use crate::store::local_meta::DEVICE_KEY;
 use crate::{CoreError, Entity, Folio};
 use chrono::{DateTime, Utc};
 use folio_model::{
-    AccountId, ContentId, CreditHold, LedgerEntry, LedgerEntryId, SiteId, UsageFilter, UsageRecord,
+    AccountId, AiModel, ContentId, LedgerEntry, LedgerEntryId, SiteId, UsageFilter, UsageRecord,
 };
 use uuid::Uuid;
 
@@ -84,12 +86,27 @@ impl Folio {
 
     pub(crate) async fn write_entry(
         &self,
-        hold: Option<&CreditHold>,
+        hold: Option<HoldUse<'_>>,
         record: UsageRecord,
     ) -> Result<LedgerEntry, CoreError> {
         // Prices are read before the write starts: reading them may write the shipped defaults.
         let model = self.model_named(&record.model).await?;
-        let priced = price(model, self.base_credits(record.operation).await?, &record)?;
+        let base = self.base_credits(record.operation).await?;
+        self.write_priced_entry(hold, record, model, base, None)
+            .await
+    }
+
+    /// [`Folio::write_entry`] with the call's model (its prices) and its operation's base
+    /// credits at hand, as a run that read them once passes them.
+    pub(crate) async fn write_priced_entry(
+        &self,
+        hold: Option<HoldUse<'_>>,
+        record: UsageRecord,
+        model: AiModel,
+        base: u64,
+        kept: Option<&KeptAnswer<'_>>,
+    ) -> Result<LedgerEntry, CoreError> {
+        let priced = price(model, base, &record)?;
         let account = self.account_id.to_string();
         let at = now();
         let created_at = record.at.map_or(at, |t| {
@@ -98,10 +115,7 @@ impl Folio {
         });
         let mut tx = self.begin_write().await?;
         if let Some(hold) = hold {
-            sqlx::query("DELETE FROM credit_holds WHERE id = ?")
-                .bind(hold.id.to_string())
-                .execute(tx.conn())
-                .await?;
+            hold.apply(tx.conn()).await?;
         }
         let s = standing(tx.conn(), &account, at).await?;
         let charged = match s.available() {
@@ -116,32 +130,19 @@ impl Folio {
             // A local account has no pools; the budget counts `credits`.
             _ => (0, 0),
         };
-        let site_name: Option<String> = match record.site {
-            Some(site) => sqlx::query_as("SELECT name FROM sites WHERE id = ? AND account_id = ?")
-                .bind(site.to_string())
-                .bind(&account)
-                .fetch_optional(tx.conn())
-                .await?
-                .map(|(n,): (String,)| n),
-            None => None,
-        };
-        let device: Option<(String,)> =
-            sqlx::query_as("SELECT value FROM local_meta WHERE key = ?")
-                .bind(DEVICE_KEY)
-                .fetch_optional(tx.conn())
-                .await?;
         let provider = if record.provider.trim().is_empty() {
             priced.model.provider.clone()
         } else {
             record.provider.trim().to_string()
         };
-        let entry = LedgerEntry {
+        let mut entry = LedgerEntry {
             id: LedgerEntryId(Uuid::now_v7()),
             account_id: self.account_id,
             created_at,
             operation: record.operation,
             site_id: record.site,
-            site_name,
+            // both filled in by the insert, from the site and this device
+            site_name: None,
             content_id: record.content,
             provider,
             model: priced.model.model_name.clone(),
@@ -155,18 +156,23 @@ impl Folio {
             credits_uncovered: priced.credits - charged,
             outcome: record.outcome.as_str().into(),
             error_kind: record.outcome.error_kind().map(str::to_string),
-            device_id: device.map(|(d,)| d),
+            device_id: None,
         };
-        sqlx::query(&format!(
+        // The site's name and this device's id are read by the insert itself (one statement:
+        // this runs in every paid call's write).
+        let (site_name, device_id): (Option<String>, Option<String>) = sqlx::query_as(&format!(
             "INSERT INTO credit_ledger ({LEDGER_COLUMNS})
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+             VALUES (?1, ?2, ?3, ?4, ?5,
+                     (SELECT name FROM sites WHERE id = ?5 AND account_id = ?2),
+                     ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                     (SELECT value FROM local_meta WHERE key = ?19))
+             RETURNING site_name, device_id"
         ))
         .bind(entry.id.to_string())
         .bind(&account)
         .bind(ts(entry.created_at))
         .bind(entry.operation.as_str())
         .bind(entry.site_id.map(|s| s.to_string()))
-        .bind(&entry.site_name)
         .bind(entry.content_id.map(|c| c.to_string()))
         .bind(&entry.provider)
         .bind(&entry.model)
@@ -180,9 +186,14 @@ impl Folio {
         .bind(int(entry.credits_uncovered))
         .bind(&entry.outcome)
         .bind(&entry.error_kind)
-        .bind(&entry.device_id)
-        .execute(tx.conn())
+        .bind(DEVICE_KEY)
+        .fetch_one(tx.conn())
         .await?;
+        entry.site_name = site_name;
+        entry.device_id = device_id;
+        if let Some(kept) = kept {
+            kept.save(tx.conn()).await?;
+        }
         tx.touch(Entity::CreditLedger, entry.id.as_uuid());
         tx.commit().await?;
         if entry.credits_uncovered > 0 {

@@ -14,6 +14,41 @@ use uuid::Uuid;
 /// stop blocking new calls after this.
 pub const HOLD_LIFETIME_MINUTES: i64 = 30;
 
+/// What a ledger entry does to the hold its call went out under.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum HoldUse<'a> {
+    /// The call held its own credits: the entry ends the hold.
+    Settle(&'a CreditHold),
+    /// The call drew this many credits from its item's hold: the rest stays held for the
+    /// item's next calls, alive for another [`HOLD_LIFETIME_MINUTES`].
+    Draw(&'a CreditHold, u64),
+}
+
+impl HoldUse<'_> {
+    /// Apply it inside the entry's write, before the balance is read.
+    pub(crate) async fn apply(&self, conn: &mut sqlx::SqliteConnection) -> Result<(), CoreError> {
+        match self {
+            HoldUse::Settle(hold) => {
+                sqlx::query("DELETE FROM credit_holds WHERE id = ?")
+                    .bind(hold.id.to_string())
+                    .execute(conn)
+                    .await?;
+            }
+            HoldUse::Draw(hold, credits) => {
+                sqlx::query(
+                    "UPDATE credit_holds SET credits = MAX(credits - ?, 0), expires_at = ? WHERE id = ?",
+                )
+                .bind(int(*credits))
+                .bind(ts(now() + Duration::minutes(HOLD_LIFETIME_MINUTES)))
+                .bind(hold.id.to_string())
+                .execute(conn)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Folio {
     /// Reserve `estimate` credits for a call about to start. Fails with
     /// [`CoreError::InsufficientCredits`] (and reserves nothing) when what is left, less the
@@ -75,6 +110,6 @@ impl Folio {
         hold: &CreditHold,
         record: UsageRecord,
     ) -> Result<LedgerEntry, CoreError> {
-        self.write_entry(Some(hold), record).await
+        self.write_entry(Some(HoldUse::Settle(hold)), record).await
     }
 }

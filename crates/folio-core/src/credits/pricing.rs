@@ -118,34 +118,43 @@ impl Folio {
         input: EstimateInput,
     ) -> Result<u64, CoreError> {
         let model = self.model_named(model).await?;
-        match (input, model.model_type) {
-            (
-                EstimateInput::Text {
-                    input_tokens,
-                    max_output_tokens,
-                },
-                ModelType::Text,
-            ) => text_credits(
-                &model,
-                self.base_credits(op).await?,
-                input_tokens.saturating_add(max_output_tokens),
-            ),
-            (EstimateInput::Images { count }, ModelType::Image) => {
-                image_credits(&model, u64::from(count))
-            }
-            (_, t) => Err(CoreError::invalid(
-                "model",
-                format!(
-                    "{} is a {t} model; estimate it with {} input",
-                    model.model_name,
-                    if t == ModelType::Text {
-                        "text"
-                    } else {
-                        "image"
-                    }
-                ),
-            )),
+        let base = match input {
+            EstimateInput::Text { .. } => self.base_credits(op).await?,
+            EstimateInput::Images { .. } => 0,
+        };
+        estimate_with(&model, base, input)
+    }
+}
+
+/// [`Folio::estimate_credits`] with the model and the operation's base credits at hand.
+pub(crate) fn estimate_with(
+    model: &AiModel,
+    base: u64,
+    input: EstimateInput,
+) -> Result<u64, CoreError> {
+    match (input, model.model_type) {
+        (
+            EstimateInput::Text {
+                input_tokens,
+                max_output_tokens,
+            },
+            ModelType::Text,
+        ) => text_credits(model, base, input_tokens.saturating_add(max_output_tokens)),
+        (EstimateInput::Images { count }, ModelType::Image) => {
+            image_credits(model, u64::from(count))
         }
+        (_, t) => Err(CoreError::invalid(
+            "model",
+            format!(
+                "{} is a {t} model; estimate it with {} input",
+                model.model_name,
+                if t == ModelType::Text {
+                    "text"
+                } else {
+                    "image"
+                }
+            ),
+        )),
     }
 }
 

@@ -7,7 +7,7 @@
 //! unless the caller asked to stop at the first error. Cancel trips the job's token: calls in
 //! flight end as cancelled, no new item starts, and finished items stay saved.
 
-use crate::ai::calls::{AiCall, ClientCache, SpendMeter};
+use crate::ai::calls::{AiCall, RunCache, SpendMeter};
 use crate::jobs::Job;
 use crate::store::db::{now, ts};
 use crate::{CoreError, Folio};
@@ -24,7 +24,7 @@ pub(crate) struct StageRun {
     pub model: String,
     job: Job,
     meter: Arc<SpendMeter>,
-    clients: Arc<ClientCache>,
+    cache: Arc<RunCache>,
     calls: Semaphore,
     /// The job's token, or a child tripped by the first failure when the caller asked to stop.
     stop: CancellationToken,
@@ -54,7 +54,7 @@ impl StageRun {
             model,
             job,
             meter: Arc::new(SpendMeter::default()),
-            clients: Arc::new(ClientCache::default()),
+            cache: Arc::new(RunCache::default()),
             calls: Semaphore::new(concurrency.max(1)),
             stop,
             stop_on_error,
@@ -71,7 +71,7 @@ impl StageRun {
             .site(self.site)
             .model(model)
             .meter(self.meter.clone())
-            .clients(self.clients.clone())
+            .cache(self.cache.clone())
     }
 
     /// A call of this run with the stage's model.

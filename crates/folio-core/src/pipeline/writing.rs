@@ -25,7 +25,9 @@ use crate::writer::sanitize::sanitize_article_body;
 use crate::{CoreError, Entity, Folio};
 use folio_ai::StructuredRequest;
 use folio_model::quality::QualityReport;
-use folio_model::{AiOperation, ContentId, KeywordStatus, SectionFormat, Task, TaskContent};
+use folio_model::{
+    AiOperation, ContentId, CreditHold, KeywordStatus, SectionFormat, Task, TaskContent,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -209,19 +211,91 @@ pub(crate) fn section_prompt(brief: &WriteBrief, index: usize) -> String {
     )
 }
 
+/// The most characters of draft the intro, conclusion and FAQ calls carry (so their holds are
+/// known before the sections are written).
+const DRAFT_MAX_CHARS: usize = 12_000;
+
 fn draft_block(sections: &[String]) -> String {
     // The draft's text, bounded: the intro and ending need its gist, not every word.
     let text = crate::writer::html::html_text(&sections.join("\n"));
     let words: Vec<&str> = text.split_whitespace().take(1500).collect();
-    format!("[DRAFT]\n{}", words.join(" "))
+    let mut draft = words.join(" ");
+    if draft.len() > DRAFT_MAX_CHARS {
+        let mut cut = DRAFT_MAX_CHARS;
+        while !draft.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        draft.truncate(cut);
+    }
+    format!("[DRAFT]\n{draft}")
+}
+
+/// The intro, conclusion and FAQ prompts around a draft block.
+fn ending_prompts(brief: &WriteBrief, draft: &str) -> [String; 3] {
+    let head = format!(
+        "{}\n\n{}\n{draft}\n",
+        article_block(brief),
+        outline_block(brief, None)
+    );
+    let intro = format!("{head}\n[DIRECTIONS]\nWrite the introduction (a one-sentence hook, then two short paragraphs; use the primary keyword \"{}\" in the first sentence or two) and 3–5 key takeaways (one sentence each) with a short heading for them.\n\n{}\n\nReply as JSON: {{\"intro_html\": \"…\", \"takeaways_heading\": \"…\", \"takeaways\": [\"…\"]}}", brief.primary_keyword, rules(brief));
+    let conclusion = format!("{head}\n[DIRECTIONS]\nWrite the conclusion: a heading and two short paragraphs that tie the sections together without repeating them.\n\n{}\n\nReply as JSON: {{\"heading\": \"…\", \"html\": \"…\"}}", rules(brief));
+    let faq_questions = if brief.faq.is_empty() {
+        "3 to 5 questions readers ask about the topic".to_owned()
+    } else {
+        brief.faq.join(" | ")
+    };
+    let faq = format!("{head}\n[DIRECTIONS]\nWrite the FAQ: a heading and an answer of 40–80 words (HTML paragraphs) to each of these questions: {faq_questions}\n\n{}\n\nReply as JSON: {{\"heading\": \"…\", \"items\": [{{\"question\": \"…\", \"answer_html\": \"…\"}}]}}", rules(brief));
+    [intro, conclusion, faq]
+}
+
+fn meta_prompt(brief: &WriteBrief) -> String {
+    format!("{}\n\n[DIRECTIONS]\nWrite the search metadata: meta_title of at most {META_TITLE_MAX} characters containing the primary keyword \"{}\"; meta_description of {}–{} characters that makes a searcher click; slug of lowercase words joined by hyphens from the primary keyword; excerpt of one or two sentences.\n\nReply as JSON: {{\"meta_title\": \"…\", \"meta_description\": \"…\", \"slug\": \"…\", \"excerpt\": \"…\"}}", article_block(brief), brief.primary_keyword, META_DESCRIPTION.0, META_DESCRIPTION.1)
+}
+
+/// The parts of an article, by checkpoint name, with the most prompt characters each sends
+/// (system prompt and schema included): what the article's hold is made of.
+fn part_sizes(brief: &WriteBrief, system: &str) -> Vec<(String, usize)> {
+    let mut parts = Vec::new();
+    for i in 0..brief.outline.len() {
+        parts.push((
+            format!("section:{i}"),
+            section_prompt(brief, i).len() + string_schema(&["html"]).to_string().len(),
+        ));
+    }
+    let [intro, conclusion, faq] = ending_prompts(brief, "[DRAFT]\n");
+    parts.push((
+        "intro".into(),
+        intro.len() + DRAFT_MAX_CHARS + intro_schema().to_string().len(),
+    ));
+    parts.push((
+        "conclusion".into(),
+        conclusion.len() + DRAFT_MAX_CHARS + string_schema(&["heading", "html"]).to_string().len(),
+    ));
+    parts.push((
+        "faq".into(),
+        faq.len() + DRAFT_MAX_CHARS + faq_schema().to_string().len(),
+    ));
+    parts.push((
+        "meta".into(),
+        meta_prompt(brief).len()
+            + string_schema(&["meta_title", "meta_description", "slug", "excerpt"])
+                .to_string()
+                .len(),
+    ));
+    for p in &mut parts {
+        p.1 += system.len();
+    }
+    parts
 }
 
 /// One checkpointed part: the saved answer if there is one, else a call whose validated answer
-/// is saved before it is used.
+/// is kept in the same write as its ledger entry, before it is used.
 #[allow(clippy::too_many_arguments)]
 async fn part<T: Serialize + DeserializeOwned>(
     run: &StageRun,
     task: &Task,
+    saved: &Checkpoints,
+    hold: Option<&CreditHold>,
     content_hint: Option<ContentId>,
     name: String,
     system: &str,
@@ -230,19 +304,22 @@ async fn part<T: Serialize + DeserializeOwned>(
     validate: impl Fn(&T) -> Result<(), String>,
 ) -> Result<T, CoreError> {
     let name = name.as_str();
-    if let Some(saved) = checkpoint::<T>(&run.folio, task, name).await? {
+    if let Some(saved) = saved.get::<T>(name) {
         return Ok(saved);
     }
     run.check()?;
     let _slot = run.slot().await?;
     run.say(format!("\u{201c}{}\u{201d}: {name}", task.title));
-    let mut call = run.call(AiOperation::ContentGeneration);
+    let mut call = run.call(AiOperation::ContentGeneration).keep(task.id, name);
     if let Some(c) = content_hint {
         call = call.content(c);
     }
-    let answer = run
+    if let Some(hold) = hold {
+        call = call.draw_from(hold.clone());
+    }
+    Ok(run
         .folio
-        .ai_structured::<T>(
+        .ai_structured_kept::<T>(
             call,
             StructuredRequest {
                 chat: chat(system, prompt),
@@ -253,26 +330,28 @@ async fn part<T: Serialize + DeserializeOwned>(
             run.token(),
         )
         .await?
-        .value;
-    save_checkpoint(&run.folio, task, name, &answer).await?;
-    Ok(answer)
+        .value)
 }
 
-async fn checkpoint<T: DeserializeOwned>(
-    folio: &Folio,
-    task: &Task,
-    name: &str,
-) -> Result<Option<T>, CoreError> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT body FROM write_checkpoints WHERE task_id = ? AND part = ?")
-            .bind(task.id.to_string())
-            .bind(name)
-            .fetch_optional(&folio.pool)
-            .await?;
-    match row {
-        // A damaged checkpoint is written again rather than failing the article.
-        Some((body,)) => Ok(serde_json::from_str(&body).ok()),
-        None => Ok(None),
+/// The parts of a task already written on this device, read once when its article starts.
+struct Checkpoints(std::collections::HashMap<String, String>);
+
+impl Checkpoints {
+    async fn load(folio: &Folio, task: &Task) -> Result<Self, CoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT part, body FROM write_checkpoints WHERE task_id = ?")
+                .bind(task.id.to_string())
+                .fetch_all(&folio.pool)
+                .await?;
+        Ok(Self(rows.into_iter().collect()))
+    }
+
+    /// A damaged checkpoint counts as missing: the part is written again rather than failing
+    /// the article.
+    fn get<T: DeserializeOwned>(&self, part: &str) -> Option<T> {
+        self.0
+            .get(part)
+            .and_then(|body| serde_json::from_str(body).ok())
     }
 }
 
@@ -322,7 +401,8 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
     let system = system_prompt(&brief);
     // The article's id, chosen before the first call (and kept across resumes) so every call's
     // ledger entry is charged to it.
-    let content_id = match checkpoint::<ContentId>(folio, task, "content_id").await? {
+    let saved = Checkpoints::load(folio, task).await?;
+    let content_id = match saved.get::<ContentId>("content_id") {
         Some(id) => id,
         None => {
             let id = ContentId(uuid::Uuid::now_v7());
@@ -330,19 +410,72 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
             id
         }
     };
+    // The article's hold: the most its parts still to write can cost. An article the balance
+    // cannot cover never starts; each part's ledger entry draws on the hold in the same write.
+    let probe = run.call(AiOperation::ContentGeneration);
+    let mut estimate = 0u64;
+    for (name, chars) in part_sizes(&brief, &system) {
+        if !saved.0.contains_key(&name) {
+            estimate = estimate.saturating_add(folio.text_call_estimate(&probe, chars).await?);
+        }
+    }
+    let hold = match estimate {
+        0 => None,
+        n => Some(
+            folio
+                .reserve_credits(AiOperation::ContentGeneration, n)
+                .await?,
+        ),
+    };
+    let written = write_article(
+        run,
+        task,
+        &brief,
+        &system,
+        &saved,
+        content_id,
+        hold.as_ref(),
+    )
+    .await;
+    if written.is_err() {
+        if let Some(hold) = &hold {
+            // Otherwise it lapses by itself; meanwhile the balance errs low.
+            if let Err(e) = folio.release_credits(hold).await {
+                tracing::warn!(error = %e, "could not release an article's credit hold");
+            }
+        }
+    }
+    Ok(vec![written?.to_string()])
+}
+
+/// The parts still to write, then the article assembled and saved (its hold ended in the
+/// same write).
+#[allow(clippy::too_many_arguments)]
+async fn write_article(
+    run: &StageRun,
+    task: &Task,
+    brief: &WriteBrief,
+    system: &str,
+    saved: &Checkpoints,
+    content_id: ContentId,
+    hold: Option<&CreditHold>,
+) -> Result<ContentId, CoreError> {
+    let folio = &run.folio;
     let cid = Some(content_id);
     // 1. Sections, side by side (each waits for a provider-call slot).
     let sections = futures_util::future::try_join_all((0..brief.outline.len()).map(|i| {
-        let budget = section_budget(&brief, i);
+        let budget = section_budget(brief, i);
         let min = (budget / 3).max(20);
         let what = format!("section {}", i + 1);
         part::<SectionPart>(
             run,
             task,
+            saved,
+            hold,
             cid,
             format!("section:{i}"),
-            &system,
-            section_prompt(&brief, i),
+            system,
+            section_prompt(brief, i),
             string_schema(&["html"]),
             move |p| check_fragment(&p.html, min, &what),
         )
@@ -351,27 +484,17 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
     let bodies: Vec<String> = sections.iter().map(|s| s.html.clone()).collect();
     // 2. Intro + takeaways, conclusion and FAQ from the draft.
     let draft = draft_block(&bodies);
-    let head = format!(
-        "{}\n\n{}\n{draft}\n",
-        article_block(&brief),
-        outline_block(&brief, None)
-    );
-    let intro_prompt = format!("{head}\n[DIRECTIONS]\nWrite the introduction (a one-sentence hook, then two short paragraphs; use the primary keyword \"{}\" in the first sentence or two) and 3–5 key takeaways (one sentence each) with a short heading for them.\n\n{}\n\nReply as JSON: {{\"intro_html\": \"…\", \"takeaways_heading\": \"…\", \"takeaways\": [\"…\"]}}", brief.primary_keyword, rules(&brief));
-    let conclusion_prompt = format!("{head}\n[DIRECTIONS]\nWrite the conclusion: a heading and two short paragraphs that tie the sections together without repeating them.\n\n{}\n\nReply as JSON: {{\"heading\": \"…\", \"html\": \"…\"}}", rules(&brief));
-    let faq_questions = if brief.faq.is_empty() {
-        "3 to 5 questions readers ask about the topic".to_owned()
-    } else {
-        brief.faq.join(" | ")
-    };
-    let faq_prompt = format!("{head}\n[DIRECTIONS]\nWrite the FAQ: a heading and an answer of 40–80 words (HTML paragraphs) to each of these questions: {faq_questions}\n\n{}\n\nReply as JSON: {{\"heading\": \"…\", \"items\": [{{\"question\": \"…\", \"answer_html\": \"…\"}}]}}", rules(&brief));
+    let [intro_prompt, conclusion_prompt, faq_prompt] = ending_prompts(brief, &draft);
     let wanted_faq = brief.faq.len();
     let (intro, conclusion, faq) = tokio::try_join!(
         part::<IntroPart>(
             run,
             task,
+            saved,
+            hold,
             None,
             "intro".into(),
-            &system,
+            system,
             intro_prompt,
             intro_schema(),
             |p| {
@@ -385,9 +508,11 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
         part::<HeadedPart>(
             run,
             task,
+            saved,
+            hold,
             None,
             "conclusion".into(),
-            &system,
+            system,
             conclusion_prompt,
             string_schema(&["heading", "html"]),
             |p| {
@@ -400,9 +525,11 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
         part::<FaqPart>(
             run,
             task,
+            saved,
+            hold,
             None,
             "faq".into(),
-            &system,
+            system,
             faq_prompt,
             faq_schema(),
             move |p| {
@@ -425,13 +552,15 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
     )?;
     // 3. Meta.
     let primary = brief.primary_keyword.clone();
-    let meta_prompt = format!("{}\n\n[DIRECTIONS]\nWrite the search metadata: meta_title of at most {META_TITLE_MAX} characters containing the primary keyword \"{}\"; meta_description of {}–{} characters that makes a searcher click; slug of lowercase words joined by hyphens from the primary keyword; excerpt of one or two sentences.\n\nReply as JSON: {{\"meta_title\": \"…\", \"meta_description\": \"…\", \"slug\": \"…\", \"excerpt\": \"…\"}}", article_block(&brief), brief.primary_keyword, META_DESCRIPTION.0, META_DESCRIPTION.1);
+    let meta_prompt = meta_prompt(brief);
     let meta = part::<MetaPart>(
         run,
         task,
+        saved,
+        hold,
         None,
         "meta".into(),
-        &system,
+        system,
         meta_prompt,
         string_schema(&["meta_title", "meta_description", "slug", "excerpt"]),
         move |m| {
@@ -507,10 +636,10 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
         target_word_count: Some(brief.target_words),
         banned_phrases: &brief.voice.banned_phrases,
     });
-    let content = save_article(folio, task, content_id, &brief, body, meta, &report).await?;
-    Ok(vec![content.to_string()])
+    save_article(folio, task, content_id, brief, body, meta, &report, hold).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn save_article(
     folio: &Folio,
     task: &Task,
@@ -519,6 +648,7 @@ async fn save_article(
     body: String,
     meta: MetaPart,
     report: &QualityReport,
+    hold: Option<&CreditHold>,
 ) -> Result<ContentId, CoreError> {
     let mut tx = folio.begin_write().await?;
     let content = folio
@@ -568,6 +698,12 @@ async fn save_article(
         .bind(task.id.to_string())
         .execute(tx.conn())
         .await?;
+    if let Some(hold) = hold {
+        sqlx::query("DELETE FROM credit_holds WHERE id = ?")
+            .bind(hold.id.to_string())
+            .execute(tx.conn())
+            .await?;
+    }
     tx.commit().await?;
     Ok(content.id)
 }

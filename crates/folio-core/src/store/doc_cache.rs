@@ -25,6 +25,10 @@ const CAPACITY: usize = 32;
 #[derive(Default)]
 pub(crate) struct DocCache {
     inner: Mutex<Inner>,
+    /// The statement reading a mirrored table's row as JSON, by table: built from the table's
+    /// columns, which only a migration changes (and every migration runs at open). Reading the
+    /// columns was a statement returning a row per column in every write.
+    row_selects: Mutex<HashMap<&'static str, String>>,
 }
 
 #[derive(Default)]
@@ -81,6 +85,16 @@ impl DocCache {
                 Some(id) => inner.docs.remove(&id),
                 None => break,
             };
+        }
+    }
+
+    pub(crate) fn row_select(&self, table: &str) -> Option<String> {
+        self.row_selects.lock().ok()?.get(table).cloned()
+    }
+
+    pub(crate) fn remember_row_select(&self, table: &'static str, select: String) {
+        if let Ok(mut m) = self.row_selects.lock() {
+            m.insert(table, select);
         }
     }
 

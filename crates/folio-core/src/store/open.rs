@@ -55,6 +55,9 @@ impl Folio {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // A connection to a local file does not go stale the way a network one does; the
+            // check before each acquire was a round trip to its worker thread on every query.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|source| CoreError::Open {
