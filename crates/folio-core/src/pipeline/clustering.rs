@@ -287,14 +287,19 @@ pub(crate) async fn cluster_batch(
 ) -> Result<Vec<String>, CoreError> {
     run.check()?;
     let folio = &run.folio;
-    // Existing clusters as they are now (earlier batches of this run included).
-    let existing: Vec<(String, ClusterId)> = folio
-        .list_clusters(run.site, Some(work.sector), None)
-        .await?
-        .into_iter()
-        .map(|c| (c.name, c.id))
-        .collect();
-    let existing_names: Vec<String> = existing.iter().map(|(n, _)| n.clone()).collect();
+    // Existing clusters' names as they are now (earlier batches of this run included): only
+    // the names, since a 10k-keyword sector reads them once a batch.
+    let existing_names: Vec<String> = sqlx::query_as::<_, (String,)>(
+        "SELECT name FROM clusters WHERE site_id = ? AND sector_id = ?
+         ORDER BY created_at DESC, id DESC",
+    )
+    .bind(run.site.to_string())
+    .bind(work.sector.to_string())
+    .fetch_all(&folio.pool)
+    .await?
+    .into_iter()
+    .map(|(n,)| n)
+    .collect();
     let texts: Vec<String> = batch.iter().map(|k| k.keyword.clone()).collect();
     let prompt = batch_prompt(
         template,

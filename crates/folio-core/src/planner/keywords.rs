@@ -344,17 +344,21 @@ pub(crate) async fn set_keyword_clusters(
     updates: &[(KeywordId, KeywordStatus, Option<ClusterId>)],
 ) -> Result<u64, CoreError> {
     let mut changed = 0;
-    for (id, status, cluster) in updates {
-        changed += sqlx::query(
-            "UPDATE keywords SET status = ?, cluster_id = ? WHERE id = ? AND site_id = ?",
-        )
-        .bind(status.as_str())
-        .bind(cluster.map(|c| c.to_string()))
-        .bind(id.to_string())
-        .bind(site.to_string())
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
+    // One statement per few hundred keywords, not one per keyword: a clustering batch places
+    // ~150 at once, and each statement is a round trip to the connection's thread.
+    for chunk in updates.chunks(300) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v (id, status, cluster_id) AS (");
+        q.push_values(chunk, |mut row, (id, status, cluster)| {
+            row.push_bind(id.to_string())
+                .push_bind(status.as_str())
+                .push_bind(cluster.map(|c| c.to_string()));
+        });
+        q.push(
+            ") UPDATE keywords SET status = v.status, cluster_id = v.cluster_id FROM v
+               WHERE keywords.id = v.id AND keywords.site_id = ",
+        );
+        q.push_bind(site.to_string());
+        changed += q.build().execute(tx.conn()).await?.rows_affected();
     }
     if changed > 0 {
         bump_version(tx, site).await?;

@@ -125,11 +125,13 @@ impl Decision {
 
 fn put_decision(doc: &mut AutoCommit, id: &str, d: &Decision) -> Result<(), CoreError> {
     let key = format!("{DECISION_PREFIX}{id}");
-    let obj = match doc.get(ROOT, &key).map_err(doc_error)? {
-        Some((Value::Object(ObjType::Map), obj)) => obj,
-        _ => doc
-            .put_object(ROOT, &key, ObjType::Map)
-            .map_err(doc_error)?,
+    let (obj, fresh) = match doc.get(ROOT, &key).map_err(doc_error)? {
+        Some((Value::Object(ObjType::Map), obj)) => (obj, false),
+        _ => (
+            doc.put_object(ROOT, &key, ObjType::Map)
+                .map_err(doc_error)?,
+            true,
+        ),
     };
     let fields: [(&str, ScalarValue); 4] = [
         ("status", ScalarValue::Str(d.status.as_str().into())),
@@ -142,7 +144,22 @@ fn put_decision(doc: &mut AutoCommit, id: &str, d: &Decision) -> Result<(), Core
         ("disabled", ScalarValue::Int(d.disabled)),
         ("deleted", ScalarValue::Int(d.deleted)),
     ];
+    let fresh_default = Decision::fresh();
     for (field, value) in fields {
+        if fresh {
+            // A new decision holds only what differs from a fresh keyword: the reader gives a
+            // missing field its fresh value, and each field is an operation (clustering writes
+            // one decision per keyword).
+            let default = match field {
+                "status" => value == ScalarValue::Str(fresh_default.status.as_str().into()),
+                "cluster_id" => value == ScalarValue::Null,
+                _ => value == ScalarValue::Int(0),
+            };
+            if !default {
+                doc.put(&obj, field, value).map_err(doc_error)?;
+            }
+            continue;
+        }
         let same = matches!(doc.get(&obj, field).map_err(doc_error)?, Some((Value::Scalar(old), _)) if *old == value);
         if !same {
             doc.put(&obj, field, value).map_err(doc_error)?;

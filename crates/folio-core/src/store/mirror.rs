@@ -61,6 +61,10 @@ pub(crate) struct Table {
     pub children: &'static [&'static str],
     /// The column kept as Automerge `Text`, merged character by character.
     pub text_column: Option<&'static str>,
+    /// Records that never change once written (the ledger) are kept as one JSON string value
+    /// instead of a map of fields: one document operation per record rather than one per
+    /// column (a paid call's entry was twenty), with nothing to merge field by field.
+    pub sealed: bool,
 }
 
 const fn t(
@@ -77,6 +81,7 @@ const fn t(
         unique: &[],
         children: &[],
         text_column: None,
+        sealed: false,
     }
 }
 
@@ -111,7 +116,10 @@ pub(crate) static TABLES: &[Table] = &[
     },
     // Append-only: core inserts entries and never changes one, so records from two devices
     // never touch the same key and always merge.
-    t("credit_ledger", &["id"], Home::Account, "{R}.account_id"),
+    Table {
+        sealed: true,
+        ..t("credit_ledger", &["id"], Home::Account, "{R}.account_id")
+    },
     Table {
         unique: &[Unique {
             columns: &["account_id", "name_key"],
@@ -592,6 +600,14 @@ pub(crate) fn put_record(
     row: &serde_json::Map<String, Json>,
 ) -> Result<(), CoreError> {
     let key = record_key(table.name, pk);
+    if table.sealed {
+        let json = Json::Object(row.clone()).to_string();
+        let same = matches!(doc.get(ROOT, &key).map_err(doc_error)?, Some((Value::Scalar(old), _)) if old.as_str() == Some(json.as_str()));
+        if !same {
+            doc.put(ROOT, &key, json).map_err(doc_error)?;
+        }
+        return Ok(());
+    }
     let rec = match doc.get(ROOT, &key).map_err(doc_error)? {
         Some((Value::Object(ObjType::Map), id)) => id,
         _ => doc
@@ -647,6 +663,20 @@ pub(crate) fn delete_record(
         }
     }
     Ok(())
+}
+
+/// A record at a root key: a map of fields, or a sealed record's JSON string.
+pub(crate) fn read_record_at(
+    doc: &AutoCommit,
+    key: &str,
+) -> Result<Option<serde_json::Map<String, Json>>, CoreError> {
+    match doc.get(ROOT, key).map_err(doc_error)? {
+        Some((Value::Object(ObjType::Map), obj)) => Ok(Some(read_record(doc, &obj)?)),
+        Some((Value::Scalar(s), _)) => Ok(s
+            .as_str()
+            .and_then(|json| serde_json::from_str::<serde_json::Map<String, Json>>(json).ok())),
+        _ => Ok(None),
+    }
 }
 
 /// A record read back from a document: column → JSON value.

@@ -125,12 +125,18 @@ async fn project_records(
         let known = &columns[table.name];
         for pk in pks {
             let key = mirror::record_key(table.name, pk);
-            let Some((Value::Object(ObjType::Map), obj)) =
-                doc.get(ROOT, &key).map_err(doc_error)?
-            else {
-                continue;
+            // A sealed record is one JSON string; anything that is neither it nor a map (or
+            // not a JSON object) is not a record of this table.
+            let record = match doc.get(ROOT, &key).map_err(doc_error)? {
+                Some((Value::Object(ObjType::Map), obj)) => mirror::read_record(doc, &obj)?,
+                Some((Value::Scalar(_), _)) if table.sealed => {
+                    match mirror::read_record_at(doc, &key)? {
+                        Some(record) => record,
+                        None => continue,
+                    }
+                }
+                _ => continue,
             };
-            let record = mirror::read_record(doc, &obj)?;
             complete &= upsert_row(conn, table, pk, record, known).await?;
         }
     }
@@ -391,5 +397,78 @@ mod tests {
                 .await
                 .unwrap();
         assert_eq!((name.as_str(), active), ("From the future", 1));
+    }
+
+    /// A ledger entry is one value in the account document (not a map of twenty fields), and
+    /// another device projects it from there; a scalar where a map-kept table's record belongs
+    /// is not a record.
+    #[tokio::test]
+    async fn sealed_ledger_entries_are_one_value_and_project_on_another_device() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let one = Folio::open(a.path()).await.unwrap();
+        let entry = one
+            .record_usage(folio_model::UsageRecord {
+                operation: folio_model::AiOperation::Clustering,
+                site: None,
+                content: None,
+                provider: "openai".into(),
+                model: "gpt-4o-mini".into(),
+                tokens_in: 1200,
+                tokens_out: 400,
+                images: 0,
+                provider_cost_usd: None,
+                outcome: folio_model::CallOutcome::Ok,
+                at: None,
+            })
+            .await
+            .unwrap();
+        let id = DocId::Account(one.account_id().as_uuid());
+        let mut conn = one.pool.acquire().await.unwrap();
+        let stored = folio_sync::doc_store::load(&mut conn, &id)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut doc = stored.doc;
+        let key = mirror::record_key("credit_ledger", &entry.id.to_string());
+        assert!(
+            matches!(doc.get(ROOT, &key).unwrap(), Some((Value::Scalar(_), _))),
+            "the entry is one value"
+        );
+
+        // The second device takes the first one's account document as its own account's.
+        let two = Folio::open(b.path()).await.unwrap();
+        let json = mirror::read_record_at(&doc, &key).unwrap().unwrap();
+        let mut json = serde_json::Value::Object(json);
+        json["account_id"] = serde_json::Value::String(two.account_id().to_string());
+        doc.put(ROOT, &key, json.to_string()).unwrap();
+        // a scalar at a site's key is no site
+        let stray = format!("sites:{}", uuid::Uuid::now_v7());
+        doc.put(ROOT, &stray, "{}").unwrap();
+        let mut tx = two.begin_write().await.unwrap();
+        project_doc(
+            tx.conn(),
+            &DocId::Account(two.account_id().as_uuid()),
+            &doc,
+            None,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let (credits, tokens): (i64, i64) =
+            sqlx::query_as("SELECT credits, tokens_in FROM credit_ledger WHERE id = ?")
+                .bind(entry.id.to_string())
+                .fetch_one(&two.pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            (credits, tokens),
+            (i64::try_from(entry.credits).unwrap(), 1200)
+        );
+        let (sites,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sites")
+            .fetch_one(&two.pool)
+            .await
+            .unwrap();
+        assert_eq!(sites, 0);
     }
 }

@@ -118,7 +118,10 @@ impl Phrase {
 
 fn plural_pair(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    short.chars().count() >= MIN_PLURAL_STEM
+    // Checked first: almost every pair compared differs by more than an ending, and this runs
+    // for every word of an article against every single-word banned phrase.
+    matches!(long.len() - short.len(), 1 | 2)
+        && short.chars().count() >= MIN_PLURAL_STEM
         && long
             .strip_prefix(short)
             .is_some_and(|rest| rest == "s" || rest == "es")
