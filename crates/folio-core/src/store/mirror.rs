@@ -608,16 +608,22 @@ pub(crate) fn put_record(
         }
         return Ok(());
     }
-    let rec = match doc.get(ROOT, &key).map_err(doc_error)? {
-        Some((Value::Object(ObjType::Map), id)) => id,
-        _ => doc
-            .put_object(ROOT, &key, ObjType::Map)
-            .map_err(doc_error)?,
+    let (rec, fresh) = match doc.get(ROOT, &key).map_err(doc_error)? {
+        Some((Value::Object(ObjType::Map), id)) => (id, false),
+        _ => (
+            doc.put_object(ROOT, &key, ObjType::Map)
+                .map_err(doc_error)?,
+            true,
+        ),
     };
     for (col, value) in row {
         if Some(col.as_str()) == table.text_column {
             let text = value.as_str().unwrap_or_default();
-            let obj = match doc.get(&rec, col).map_err(doc_error)? {
+            let existing = match fresh {
+                true => None,
+                false => doc.get(&rec, col).map_err(doc_error)?,
+            };
+            let obj = match existing {
                 Some((Value::Object(ObjType::Text), id)) => id,
                 _ => doc
                     .put_object(&rec, col, ObjType::Text)
@@ -636,7 +642,9 @@ pub(crate) fn put_record(
             continue;
         }
         let new = scalar(value);
-        let same = matches!(doc.get(&rec, col).map_err(doc_error)?, Some((Value::Scalar(old), _)) if *old == new);
+        // A record just created has no fields to compare with (each lookup is a seek).
+        let same = !fresh
+            && matches!(doc.get(&rec, col).map_err(doc_error)?, Some((Value::Scalar(old), _)) if *old == new);
         if !same {
             doc.put(&rec, col, new).map_err(doc_error)?;
         }
