@@ -18,6 +18,7 @@ use folio_model::{
     SectorId, SiteId,
 };
 use serde::Deserialize;
+use sqlx::{QueryBuilder, Sqlite};
 use std::collections::{HashMap, HashSet};
 
 /// Keywords per call unless the model's context is smaller.
@@ -167,6 +168,27 @@ pub(crate) struct SectorWork {
     pub sector_name: String,
     pub keywords: Vec<KeywordRow>,
     pub existing: Vec<(String, ClusterId)>,
+    /// The sector's cluster names as a run goes, newest last: the existing ones, then each
+    /// batch's new ones once saved. Kept here rather than read before every batch — a
+    /// 10k-keyword sector makes thousands of clusters, and reading them all per batch grew
+    /// with the square of the keywords.
+    pub names: std::sync::Mutex<Vec<String>>,
+}
+
+impl SectorWork {
+    /// The cluster names a batch starting now is told about, newest first.
+    fn names_now(&self) -> Vec<String> {
+        self.names
+            .lock()
+            .map(|n| n.iter().rev().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn add_names(&self, new: impl IntoIterator<Item = String>) {
+        if let Ok(mut n) = self.names.lock() {
+            n.extend(new);
+        }
+    }
 }
 
 impl Folio {
@@ -193,17 +215,23 @@ impl Folio {
                 .filter(|k| k.cluster_id.is_none())
                 .collect();
             keywords.sort_by(|a, b| a.keyword.cmp(&b.keyword));
-            let existing = self
+            let existing: Vec<(String, ClusterId)> = self
                 .list_clusters(site, Some(sec.id), None)
                 .await?
                 .into_iter()
                 .map(|c| (c.name, c.id))
+                .collect();
+            let names = existing
+                .iter()
+                .rev()
+                .map(|(name, _)| name.clone())
                 .collect();
             out.push(SectorWork {
                 sector: sec.id,
                 sector_name: sec.name.clone(),
                 keywords,
                 existing,
+                names: std::sync::Mutex::new(names),
             });
         }
         if let Some(want) = sector {
@@ -287,19 +315,8 @@ pub(crate) async fn cluster_batch(
 ) -> Result<Vec<String>, CoreError> {
     run.check()?;
     let folio = &run.folio;
-    // Existing clusters' names as they are now (earlier batches of this run included): only
-    // the names, since a 10k-keyword sector reads them once a batch.
-    let existing_names: Vec<String> = sqlx::query_as::<_, (String,)>(
-        "SELECT name FROM clusters WHERE site_id = ? AND sector_id = ?
-         ORDER BY created_at DESC, id DESC",
-    )
-    .bind(run.site.to_string())
-    .bind(work.sector.to_string())
-    .fetch_all(&folio.pool)
-    .await?
-    .into_iter()
-    .map(|(n,)| n)
-    .collect();
+    // Existing clusters' names as they are now (earlier batches of this run included).
+    let existing_names = work.names_now();
     let texts: Vec<String> = batch.iter().map(|k| k.keyword.clone()).collect();
     let prompt = batch_prompt(
         template,
@@ -330,7 +347,9 @@ pub(crate) async fn cluster_batch(
             .await?
             .value
     };
-    save_batch(folio, run.site, work.sector, batch, &answer).await
+    let created = save_batch(folio, run.site, work.sector, batch, &answer).await?;
+    work.add_names(created.iter().map(|(_, name)| name.clone()));
+    Ok(created.into_iter().map(|(id, _)| id).collect())
 }
 
 async fn save_batch(
@@ -339,16 +358,37 @@ async fn save_batch(
     sector: SectorId,
     batch: &[KeywordRow],
     answer: &ClusterAnswer,
-) -> Result<Vec<String>, CoreError> {
+) -> Result<Vec<(String, String)>, CoreError> {
     let ids: HashMap<String, KeywordId> = batch.iter().map(|k| (key(&k.keyword), k.id)).collect();
     let mut tx = folio.begin_write().await?;
-    // Clusters as they are inside this write: a side-by-side batch may have made one since.
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, name_key FROM clusters WHERE site_id = ? AND sector_id = ?")
-            .bind(site.to_string())
-            .bind(sector.to_string())
-            .fetch_all(tx.conn())
-            .await?;
+    // The clusters the answer names, as they are inside this write (a side-by-side batch may
+    // have made one since) — only those, not every cluster of the sector.
+    let named: HashSet<String> = answer
+        .clusters
+        .iter()
+        .map(|c| key(&c.name))
+        .chain(answer.existing.iter().map(|e| key(&e.cluster)))
+        .collect();
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let named: Vec<String> = named.into_iter().collect();
+    for chunk in named.chunks(300) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT id, name_key FROM clusters WHERE site_id = ");
+        q.push_bind(site.to_string());
+        q.push(" AND sector_id = ");
+        q.push_bind(sector.to_string());
+        q.push(" AND name_key IN (");
+        let mut list = q.separated(", ");
+        for k in chunk {
+            list.push_bind(k.clone());
+        }
+        q.push(")");
+        rows.extend(
+            q.build_query_as::<(String, String)>()
+                .fetch_all(tx.conn())
+                .await?,
+        );
+    }
     let mut by_key: HashMap<String, ClusterId> = HashMap::new();
     for (id, k) in rows {
         by_key.insert(k, crate::store::db::parse_stored("cluster id", &id)?);
@@ -369,7 +409,7 @@ async fn save_batch(
                 )
                 .await?;
                 by_key.insert(k, cluster.id);
-                created.push(cluster.id.to_string());
+                created.push((cluster.id.to_string(), cluster.name.clone()));
                 cluster.id
             }
         };
