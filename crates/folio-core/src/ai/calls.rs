@@ -358,17 +358,21 @@ impl Folio {
         Ok(())
     }
 
-    /// The most a text call with `prompt_chars` of prompt can cost, with the call's model and
-    /// settings: what its hold is (and what it draws from an item's hold).
-    pub(crate) async fn text_call_estimate(
+    /// The most text calls with these prompt sizes (in characters) can cost together, with the
+    /// call's model and settings: what an item's hold is.
+    pub(crate) async fn text_calls_estimate(
         &self,
         call: &AiCall,
-        prompt_chars: usize,
+        prompt_chars: &[usize],
     ) -> Result<u64, CoreError> {
         let (model, _) = self.model_and_client(call, ModelType::Text).await?;
         let mut req = ChatRequest::new("", Vec::new());
         self.apply_text_settings(call, &model, &mut req).await?;
-        self.text_estimate(call, &model, &req, prompt_chars).await
+        let mut total = 0u64;
+        for &chars in prompt_chars {
+            total = total.saturating_add(self.text_estimate(call, &model, &req, chars).await?);
+        }
+        Ok(total)
     }
 
     async fn text_estimate(

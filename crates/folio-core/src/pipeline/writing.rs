@@ -14,11 +14,12 @@
 //! the task's move to `completed` (and its idea's), its keywords' move to `used` and the
 //! checkpoints' removal — in one write.
 
+use crate::ai::calls::{KeepAnswer, KeptAnswer};
 use crate::pipeline::brief::WriteBrief;
 use crate::pipeline::chat;
 use crate::pipeline::runner::StageRun;
 use crate::planner::keywords::set_keyword_clusters;
-use crate::store::db::{now, to_json, ts};
+use crate::store::db::to_json;
 use crate::writer::html::html_word_count;
 use crate::writer::quality_gate::{check_quality, QualityInput};
 use crate::writer::sanitize::sanitize_article_body;
@@ -361,16 +362,17 @@ async fn save_checkpoint<T: Serialize>(
     name: &str,
     value: &T,
 ) -> Result<(), CoreError> {
-    sqlx::query(
-        "INSERT OR REPLACE INTO write_checkpoints (task_id, part, body, at) VALUES (?, ?, ?, ?)",
-    )
-    .bind(task.id.to_string())
-    .bind(name)
-    .bind(to_json!(value)?)
-    .bind(ts(now()))
-    .execute(&folio.pool)
-    .await?;
-    Ok(())
+    let keep = KeepAnswer {
+        task: task.id,
+        part: name.to_owned(),
+    };
+    let mut conn = folio.pool.acquire().await?;
+    KeptAnswer {
+        keep: &keep,
+        body: to_json!(value)?,
+    }
+    .save(&mut conn)
+    .await
 }
 
 /// Parts of a task already written on this device (for progress and the writer's queue).
@@ -412,13 +414,14 @@ pub(crate) async fn write_task(run: &StageRun, task: &Task) -> Result<Vec<String
     };
     // The article's hold: the most its parts still to write can cost. An article the balance
     // cannot cover never starts; each part's ledger entry draws on the hold in the same write.
-    let probe = run.call(AiOperation::ContentGeneration);
-    let mut estimate = 0u64;
-    for (name, chars) in part_sizes(&brief, &system) {
-        if !saved.0.contains_key(&name) {
-            estimate = estimate.saturating_add(folio.text_call_estimate(&probe, chars).await?);
-        }
-    }
+    let todo: Vec<usize> = part_sizes(&brief, &system)
+        .into_iter()
+        .filter(|(name, _)| !saved.0.contains_key(name))
+        .map(|(_, chars)| chars)
+        .collect();
+    let estimate = folio
+        .text_calls_estimate(&run.call(AiOperation::ContentGeneration), &todo)
+        .await?;
     let hold = match estimate {
         0 => None,
         n => Some(

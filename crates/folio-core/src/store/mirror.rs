@@ -673,18 +673,12 @@ pub(crate) fn delete_record(
     Ok(())
 }
 
-/// A record at a root key: a map of fields, or a sealed record's JSON string.
-pub(crate) fn read_record_at(
-    doc: &AutoCommit,
-    key: &str,
-) -> Result<Option<serde_json::Map<String, Json>>, CoreError> {
-    match doc.get(ROOT, key).map_err(doc_error)? {
-        Some((Value::Object(ObjType::Map), obj)) => Ok(Some(read_record(doc, &obj)?)),
-        Some((Value::Scalar(s), _)) => Ok(s
-            .as_str()
-            .and_then(|json| serde_json::from_str::<serde_json::Map<String, Json>>(json).ok())),
-        _ => Ok(None),
-    }
+/// A sealed record's fields, from the one string value it is kept as (`None`: not a JSON
+/// object).
+pub(crate) fn sealed_record(value: &ScalarValue) -> Option<serde_json::Map<String, Json>> {
+    value
+        .as_str()
+        .and_then(|json| serde_json::from_str(json).ok())
 }
 
 /// A record read back from a document: column → JSON value.

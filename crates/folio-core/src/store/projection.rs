@@ -129,8 +129,8 @@ async fn project_records(
             // not a JSON object) is not a record of this table.
             let record = match doc.get(ROOT, &key).map_err(doc_error)? {
                 Some((Value::Object(ObjType::Map), obj)) => mirror::read_record(doc, &obj)?,
-                Some((Value::Scalar(_), _)) if table.sealed => {
-                    match mirror::read_record_at(doc, &key)? {
+                Some((Value::Scalar(value), _)) if table.sealed => {
+                    match mirror::sealed_record(&value) {
                         Some(record) => record,
                         None => continue,
                     }
@@ -438,7 +438,10 @@ mod tests {
 
         // The second device takes the first one's account document as its own account's.
         let two = Folio::open(b.path()).await.unwrap();
-        let json = mirror::read_record_at(&doc, &key).unwrap().unwrap();
+        let Some((Value::Scalar(value), _)) = doc.get(ROOT, &key).unwrap() else {
+            panic!("the entry is one value");
+        };
+        let json = mirror::sealed_record(&value).unwrap();
         let mut json = serde_json::Value::Object(json);
         json["account_id"] = serde_json::Value::String(two.account_id().to_string());
         doc.put(ROOT, &key, json.to_string()).unwrap();
