@@ -1013,6 +1013,23 @@ async fn ctrl_c_keeps_the_finished_articles_and_exits_130() {
         .as_array()
         .unwrap()
         .is_empty());
+    // The cancelled article's hold was given back, and the third task never started (no id
+    // was chosen for its article).
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        env.path().join("folio.db").display()
+    ))
+    .await
+    .unwrap();
+    let (holds, started): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM credit_holds),
+                (SELECT COUNT(DISTINCT task_id) FROM write_checkpoints)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    assert_eq!((holds, started), (0, 1));
 
     // Run again: the finished article is skipped, the other two are written.
     fakes.behaviour.hold_writing_after(None);

@@ -26,7 +26,7 @@ use folio_ai::{ChatRequest, Message};
 use folio_model::{
     ContentStatus, IdeaStatus, JobScope, Stage, StageReport, StageTarget, TaskStatus,
 };
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::StreamExt;
 
 /// A chat of one system prompt and one user message; the model and limits are filled in by
 /// [`Folio::ai_structured`].
@@ -112,7 +112,8 @@ impl Folio {
         let size = clustering::batch_size(model.context_window);
         for work in self.clustering_work(target.site, target.sector).await? {
             let batches: Vec<&[folio_model::KeywordRow]> = work.keywords.chunks(size).collect();
-            let results = stream::iter(batches)
+            let results = run
+                .items(batches)
                 .map(|batch| {
                     let (template, system, site_name, work) =
                         (&template, &system, &site.name, &work);
@@ -150,7 +151,7 @@ impl Folio {
         let (todo, skipped) =
             ideas::clusters_to_plan(self, target.site, target.sector, &target.clusters).await?;
         run.skipped(skipped);
-        stream::iter(todo)
+        run.items(todo)
             .map(|cluster| {
                 let (template, system, site_name) = (&template, &system, &site.name);
                 async move {
@@ -169,7 +170,7 @@ impl Folio {
     async fn run_writing(&self, run: &StageRun, target: &StageTarget) -> Result<(), CoreError> {
         let (todo, skipped) = self.tasks_to_write(target).await?;
         run.skipped(skipped);
-        stream::iter(todo)
+        run.items(todo)
             .map(|task| async move {
                 let outcome = writing::write_task(run, &task).await;
                 run.settle(&task.id.to_string(), &task.title, outcome).await;
@@ -183,7 +184,7 @@ impl Folio {
     async fn run_images(&self, run: &StageRun, target: &StageTarget) -> Result<(), CoreError> {
         let (todo, skipped) = self.contents_for_images(target).await?;
         run.skipped(skipped);
-        stream::iter(todo)
+        run.items(todo)
             .map(|content| async move {
                 let outcome = images::images_for(run, &content).await;
                 run.settle(&content.id.to_string(), &content.title, outcome)

@@ -102,6 +102,16 @@ impl StageRun {
         }
     }
 
+    /// A stage's items, given out while the run goes on: once it is cancelled (or stopped at a
+    /// failure) no further item starts, not even its free local steps.
+    pub(crate) fn items<'a, T: 'a>(
+        &'a self,
+        items: Vec<T>,
+    ) -> impl futures_util::Stream<Item = T> + 'a {
+        use futures_util::StreamExt;
+        futures_util::stream::iter(items).take_while(|_| std::future::ready(!self.stopped()))
+    }
+
     /// Wait for a free provider-call slot. The permit is held for the call only.
     pub(crate) async fn slot(&self) -> Result<SemaphorePermit<'_>, CoreError> {
         tokio::select! {

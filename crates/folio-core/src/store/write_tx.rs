@@ -87,7 +87,15 @@ impl Folio {
 
     /// Start a write. Waits (up to the busy timeout) while another process writes.
     pub async fn begin_write(&self) -> Result<WriteTx, CoreError> {
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // Started on its own task so that it always ends with a `Transaction` (which rolls back
+        // when dropped): sqlx's `begin_with` awaits once more after the worker ran the `BEGIN`
+        // (to check the statement opened a transaction), and a caller dropped at that point —
+        // a cancelled call, a `try_join!` sibling failing — left the connection back in the
+        // pool holding the write lock, so every later write failed with "database is locked".
+        let pool = self.pool.clone();
+        let tx = tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+            .await
+            .map_err(|e| CoreError::Internal(format!("starting a write stopped: {e}")))??;
         Ok(WriteTx {
             tx,
             touched: Vec::new(),
@@ -95,5 +103,47 @@ impl Folio {
             docs: crate::store::mirror::OpenDocs::with_cache(self.doc_cache.clone()),
             changes: self.changes.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::{poll_fn, Future};
+    use std::task::Poll;
+
+    /// A caller dropped while its write starts (at each of the points the start waits at)
+    /// leaves no transaction behind: the next write gets the lock at once instead of failing
+    /// with "database is locked" after the busy timeout.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_dropped_while_it_starts_leaves_the_lock_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let folio = Folio::open(dir.path()).await.unwrap();
+        for drop_at in 1..=8 {
+            let mut start = Box::pin(folio.begin_write());
+            let mut waits = 0;
+            // Polled as usual, but given up at its `drop_at`-th wait (if it waits that often).
+            let started = poll_fn(|cx| match start.as_mut().poll(cx) {
+                Poll::Ready(tx) => Poll::Ready(Some(tx)),
+                Poll::Pending => {
+                    waits += 1;
+                    if waits == drop_at {
+                        Poll::Ready(None)
+                    } else {
+                        Poll::Pending
+                    }
+                }
+            })
+            .await;
+            drop(started);
+            drop(start);
+            let next = folio.begin_write().await;
+            assert!(
+                next.is_ok(),
+                "dropped at wait {drop_at}: {:?}",
+                next.err().map(|e| e.to_string())
+            );
+            next.unwrap().commit().await.unwrap();
+        }
     }
 }

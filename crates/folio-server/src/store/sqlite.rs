@@ -57,8 +57,16 @@ pub(super) async fn open(url: &DatabaseUrl, path: &Path) -> Result<SqlitePool> {
 /// transaction reads a snapshot and fails with "database is locked" — without waiting — if
 /// another writer commits before it upgrades to write; taking the lock up front makes it queue
 /// behind the busy timeout instead.
+///
+/// Started on its own task so it always ends with a `Transaction` (which rolls back when
+/// dropped): sqlx's `begin_with` awaits again after the `BEGIN` ran, and a handler dropped there
+/// (a client that hung up) would leave a pooled connection holding the write lock.
 async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+        .await
+        .map_err(|e| ServerError::Internal(format!("starting a write stopped: {e}")))?
+        .map_err(Into::into)
 }
 
 pub(super) async fn load_doc(pool: &Pool, doc: &DocId) -> Result<Option<LoadedDoc>> {
@@ -122,5 +130,45 @@ impl<'a> Lent<'a> {
 impl Drop for Lent<'_> {
     fn drop(&mut self) {
         std::mem::swap(self.home, &mut self.stored.doc);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::{poll_fn, Future};
+    use std::task::Poll;
+
+    /// A handler dropped while its write starts (at each point the start waits at) leaves no
+    /// transaction behind: the next write gets the lock instead of "database is locked".
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_dropped_while_it_starts_leaves_the_lock_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.db");
+        let pool = open(&DatabaseUrl::Sqlite(path.clone()), &path)
+            .await
+            .unwrap();
+        for drop_at in 1..=8 {
+            let mut start = Box::pin(begin_write(&pool));
+            let mut waits = 0;
+            // Polled as usual, but given up at its `drop_at`-th wait (if it waits that often).
+            let started = poll_fn(|cx| match start.as_mut().poll(cx) {
+                Poll::Ready(tx) => Poll::Ready(Some(tx)),
+                Poll::Pending => {
+                    waits += 1;
+                    if waits == drop_at {
+                        Poll::Ready(None)
+                    } else {
+                        Poll::Pending
+                    }
+                }
+            })
+            .await;
+            drop(started);
+            drop(start);
+            let next = begin_write(&pool).await;
+            assert!(next.is_ok(), "dropped at wait {drop_at}: {:?}", next.err());
+            next.unwrap().commit().await.unwrap();
+        }
     }
 }
