@@ -12,6 +12,7 @@
 //!    once. Two figures: the wall time per article (Folio's own time plus loopback HTTP and the
 //!    fake's answers — an upper bound) and the CPU time this process spent per article (prompt
 //!    building, validation, checkpoints, the ledger, saving, the HTTP client) (goal ≤ 5 ms).
+//!    Then the floor under it: one of those bodies inserted into Automerge `Text` and saved.
 //! 2. Throughput: the same articles at concurrency 8 against a fake answering each call after
 //!    1 s; the ideal is `calls ÷ 8` seconds (goal: within 1.2× of it).
 //! 3. Clustering 10,000 keywords in batches against an instant fake: the wall time and this
@@ -174,6 +175,28 @@ async fn queued(folio: &Folio, site: &Site, n: usize) {
     assert_eq!(report.done as usize, n);
 }
 
+/// The floor under the overhead figure: DESIGN keeps an article's body as Automerge `Text` (so
+/// edits on two devices merge character by character), and inserting a generated body is one
+/// operation per character, then the document is saved. Measured on one of the articles just
+/// written.
+fn body_floor(body: &str) {
+    use automerge::{transaction::Transactable, AutoCommit, ObjType, ROOT};
+    let rounds = 20;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        let mut doc = AutoCommit::new();
+        let rec = doc.put_object(ROOT, "content:bench", ObjType::Map).unwrap();
+        let text = doc.put_object(&rec, "body_html", ObjType::Text).unwrap();
+        doc.splice_text(&text, 0, 0, body).unwrap();
+        std::hint::black_box(doc.save());
+    }
+    println!(
+        "P5 floor: an article body of {} characters into Automerge Text and saved: {:.2} ms (of the 5 ms goal)",
+        body.chars().count(),
+        t.elapsed().as_secs_f64() * 1000.0 / rounds as f64
+    );
+}
+
 fn main() {
     if let Ok(delay) = std::env::var("FOLIO_BENCH_FAKE") {
         serve_fake(delay.parse().unwrap());
@@ -211,6 +234,8 @@ fn main() {
             took.as_secs_f64() * 1000.0 / calls_made as f64,
             cpu.as_secs_f64() * 1000.0 / n as f64,
         );
+        let first = folio.list_content(site.id).await.unwrap()[0].id;
+        body_floor(&folio.get_content(first).await.unwrap().body_html);
         drop(fake);
         }
 
