@@ -94,4 +94,7 @@ if [ "$purpose" = test ] && ! tauri-driver --help >/dev/null 2>&1; then
   cargo install tauri-driver --version "^2" --locked --quiet
 fi
 
+# --- the offline clustering model (from a crates.io package, checksummed) ----------------------
+scripts/models.sh
+
 say "ok ($purpose): $(wasm-bindgen --version), tauri CLI $(node_modules/.bin/tauri --version 2>/dev/null | awk '{print $2}')"
