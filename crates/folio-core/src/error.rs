@@ -112,6 +112,10 @@ pub enum CoreError {
     #[error(transparent)]
     Keychain(#[from] crate::keychain::KeychainError),
 
+    /// Offline clustering: the model is missing or damaged, too many keywords, a bad threshold.
+    #[error(transparent)]
+    Embed(#[from] folio_embed::EmbedError),
+
     /// The WordPress site failed the request; the message says what to do. Nothing local was
     /// lost.
     #[error(transparent)]
@@ -193,6 +197,11 @@ impl CoreError {
             Self::Forbidden(_) => ErrorKind::Forbidden,
             Self::Ai(_) => ErrorKind::Provider,
             Self::Keychain(_) => ErrorKind::Internal,
+            Self::Embed(e) => match e {
+                folio_embed::EmbedError::Threshold(_) => ErrorKind::Validation,
+                folio_embed::EmbedError::TooMany { .. } => ErrorKind::Limit,
+                _ => ErrorKind::Internal,
+            },
             Self::Wordpress(_) | Self::CannotCreateTerm { .. } => ErrorKind::Wordpress,
             Self::EditedInWordpress { .. } => ErrorKind::Conflict,
             Self::DataDir { .. } | Self::NoDataDir | Self::Logging(_) | Self::Internal(_) => {
@@ -205,6 +214,7 @@ impl CoreError {
         match self {
             Self::Validation { field, .. } | Self::Conflict { field, .. } => Some(field),
             Self::Import(_) | Self::ReadFile { .. } => Some("file"),
+            Self::Embed(folio_embed::EmbedError::Threshold(_)) => Some("threshold"),
             _ => None,
         }
     }
@@ -221,6 +231,7 @@ impl CoreError {
             Self::CannotCreateTerm { .. } => dto = dto.with_code("forbidden"),
             Self::EditedInWordpress { .. } => dto = dto.with_code("edited_in_wordpress"),
             Self::Busy { .. } => dto = dto.with_code("busy"),
+            Self::Embed(e) => dto = dto.with_code(e.code()),
             _ => {}
         }
         dto

@@ -6,5 +6,6 @@ pub mod ideas;
 pub mod keyword_file;
 pub mod keyword_import;
 pub mod keywords;
+pub mod offline_clustering;
 pub mod scope;
 pub mod seed_keywords;

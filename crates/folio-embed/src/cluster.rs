@@ -2,7 +2,7 @@
 //! embeddings, cut at a cosine-distance threshold.
 
 use crate::lexical::{tidy_name, topic_text, typo_neighbours, variant_key};
-use crate::model::dot;
+use crate::model::{dot, normalise};
 use crate::{EmbedError, Embedder, Embeddings};
 use std::collections::HashMap;
 
@@ -20,12 +20,14 @@ pub struct KeywordIn<'a> {
     pub volume: u64,
 }
 
-/// A cluster: its offline name and its members (indices into the keywords given to
-/// [`Plan::build`]), the highest-volume first.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A cluster: its offline name, its members (indices into the keywords given to
+/// [`Plan::build`]), the highest-volume first, and its unit-length centre (to compare with
+/// clusters made earlier).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Cluster {
     pub name: String,
     pub members: Vec<usize>,
+    pub centre: Vec<f32>,
 }
 
 /// Keywords grouped and merged once; cut at any threshold cheaply.
@@ -62,10 +64,7 @@ impl Plan {
             for &k in g {
                 c.iter_mut().zip(embedded.row(k)).for_each(|(a, b)| *a += b);
             }
-            let norm = dot(&c, &c).sqrt();
-            if norm > 0.0 && norm.is_finite() {
-                c.iter_mut().for_each(|x| *x /= norm);
-            }
+            normalise(&mut c);
             centres.extend(c);
         }
         let centres = Embeddings::from_rows(dim, centres);
@@ -93,6 +92,35 @@ impl Plan {
 
     /// The clusters at `threshold` (a cosine distance; lower is tighter), largest first.
     pub fn cut(&self, threshold: f32) -> Result<Vec<Cluster>, EmbedError> {
+        let roots = self.roots(threshold)?;
+        let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (g, r) in roots.into_iter().enumerate() {
+            by_root.entry(r).or_default().push(g);
+        }
+        let mut clusters: Vec<Cluster> =
+            by_root.into_values().map(|gs| self.cluster(&gs)).collect();
+        clusters.sort_by(|a, b| {
+            b.members
+                .len()
+                .cmp(&a.members.len())
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        Ok(clusters)
+    }
+
+    /// What a cut at `threshold` would give: clusters of two keywords or more, and keywords
+    /// left alone (without naming anything).
+    pub fn preview(&self, threshold: f32) -> Result<(usize, usize), EmbedError> {
+        let mut sizes: HashMap<usize, usize> = HashMap::new();
+        for (g, r) in self.roots(threshold)?.into_iter().enumerate() {
+            *sizes.entry(r).or_default() += self.groups[g].len();
+        }
+        let alone = sizes.values().filter(|&&n| n == 1).count();
+        Ok((sizes.len() - alone, alone))
+    }
+
+    /// Each group's cluster (a linkage label) at `threshold`.
+    fn roots(&self, threshold: f32) -> Result<Vec<usize>, EmbedError> {
         if !(0.0..=2.0).contains(&threshold) {
             return Err(EmbedError::Threshold(threshold));
         }
@@ -106,23 +134,15 @@ impl Plan {
             parent[a] = n + i;
             parent[b] = n + i;
         }
-        let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
-        for g in 0..n {
-            let mut r = g;
-            while parent[r] != r {
-                r = parent[r];
-            }
-            by_root.entry(r).or_default().push(g);
-        }
-        let mut clusters: Vec<Cluster> =
-            by_root.into_values().map(|gs| self.cluster(&gs)).collect();
-        clusters.sort_by(|a, b| {
-            b.members
-                .len()
-                .cmp(&a.members.len())
-                .then_with(|| a.name.cmp(&b.name))
-        });
-        Ok(clusters)
+        Ok((0..n)
+            .map(|g| {
+                let mut r = g;
+                while parent[r] != r {
+                    r = parent[r];
+                }
+                r
+            })
+            .collect())
     }
 
     /// A cluster of groups, named after the highest-volume keyword among its members nearest
@@ -154,9 +174,11 @@ impl Plan {
             .max_by(|&a, &b| self.volumes[a].cmp(&self.volumes[b]).then(b.cmp(&a)))
             .unwrap_or(members[0]);
         members.sort_by(|&a, &b| self.volumes[b].cmp(&self.volumes[a]).then(a.cmp(&b)));
+        normalise(&mut centre);
         Cluster {
             name: tidy_name(&self.texts[head]),
             members,
+            centre,
         }
     }
 }

@@ -20,4 +20,4 @@ mod model;
 pub use cluster::{Cluster, KeywordIn, Plan, DEFAULT_THRESHOLD, MAX_GROUPS};
 pub use error::EmbedError;
 pub use lexical::{tidy_name, variant_key};
-pub use model::{default_model_dir, Embedder, Embeddings, MODEL_NAME};
+pub use model::{default_model_dir, similarity, Embedder, Embeddings, MODEL_NAME};

@@ -82,6 +82,22 @@ impl Embedder {
         self.dim
     }
 
+    /// The unit-length centre of some keywords (an existing cluster's members and name): the
+    /// mean of their topics' embeddings, as the clustering computes it.
+    pub fn centre(&self, keywords: &[String]) -> Vec<f32> {
+        let topics: Vec<String> = keywords
+            .iter()
+            .map(|k| crate::lexical::topic_text(k))
+            .collect();
+        let rows = self.embed(&topics);
+        let mut c = vec![0f32; self.dim];
+        for i in 0..rows.len() {
+            c.iter_mut().zip(rows.row(i)).for_each(|(a, b)| *a += b);
+        }
+        normalise(&mut c);
+        c
+    }
+
     /// Embed `texts`, one unit-length row each.
     pub fn embed(&self, texts: &[String]) -> Embeddings {
         let mut data = self.model.encode_flat(texts);
@@ -89,18 +105,28 @@ impl Embedder {
         // model's config says (and a zero row stays zero instead of becoming NaN).
         data.resize(texts.len() * self.dim, 0.0);
         for row in data.chunks_mut(self.dim) {
-            let norm = dot(row, row).sqrt();
-            if norm > 0.0 && norm.is_finite() {
-                row.iter_mut().for_each(|x| *x /= norm);
-            } else {
-                row.iter_mut().for_each(|x| *x = 0.0);
-            }
+            normalise(row);
         }
         Embeddings {
             dim: self.dim,
             data,
         }
     }
+}
+
+/// Scale to unit length; a zero (or broken) vector becomes all zeros, similar to nothing.
+pub(crate) fn normalise(v: &mut [f32]) {
+    let norm = dot(v, v).sqrt();
+    if norm > 0.0 && norm.is_finite() {
+        v.iter_mut().for_each(|x| *x /= norm);
+    } else {
+        v.iter_mut().for_each(|x| *x = 0.0);
+    }
+}
+
+/// Cosine similarity of two unit-length vectors.
+pub fn similarity(a: &[f32], b: &[f32]) -> f32 {
+    dot(a, b)
 }
 
 fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {

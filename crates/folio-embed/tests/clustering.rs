@@ -116,7 +116,10 @@ fn a_tighter_threshold_never_gives_fewer_clusters_and_the_preview_matches_the_cu
     let mut last = usize::MAX;
     for t in [0.0, 0.2, 0.35, 0.5, 0.65, 0.8, 1.0, 2.0] {
         let n = p.count_at(t);
-        assert_eq!(n, p.cut(t).unwrap().len(), "at {t}");
+        let cut = p.cut(t).unwrap();
+        assert_eq!(n, cut.len(), "at {t}");
+        let alone = cut.iter().filter(|c| c.members.len() == 1).count();
+        assert_eq!(p.preview(t).unwrap(), (n - alone, alone), "at {t}");
         assert!(n <= last, "looser ({t}) gave more clusters");
         last = n;
     }

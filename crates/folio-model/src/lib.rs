@@ -46,7 +46,10 @@ pub use ledger::{
     DailySiteUsage, EstimateInput, LedgerEntry, LedgerEntryId, UsageFilter, UsageGroup,
     UsageRecord, UsageReport, UsageRow,
 };
-pub use pipeline::{ItemFailure, Stage, StageEstimate, StageFailure, StageReport, StageTarget};
+pub use pipeline::{
+    ItemFailure, OfflineClusterReport, Stage, StageEstimate, StageFailure, StageReport,
+    StageTarget, ThresholdPreview,
+};
 pub use planner::{
     Cluster, ClusterSummary, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector,
     NewCluster, NewIdea, OutlineSection, SectionFormat, SeedKeyword,

@@ -184,6 +184,35 @@ pub struct StageReport {
     pub created: Vec<String>,
 }
 
+/// What an offline clustering run did (free: no provider, no credits).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OfflineClusterReport {
+    /// The cosine-distance threshold the run cut at (lower is tighter).
+    pub threshold: f32,
+    /// New keywords the run looked at.
+    pub keywords: u64,
+    /// Keywords it placed in a cluster (`mapped`).
+    pub mapped: u64,
+    /// Of those, keywords that joined a cluster that existed before the run.
+    pub joined_existing: u64,
+    /// Keywords close to nothing else, left `new` for a later run.
+    pub unclustered: u64,
+    /// Ids of the clusters the run made.
+    pub created: Vec<String>,
+    /// Whether the run was cancelled (what was saved before stays).
+    pub cancelled: bool,
+}
+
+/// How many clusters a threshold would give: the "tighter / looser" preview.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdPreview {
+    pub threshold: f32,
+    /// Clusters of two keywords or more (what the run would make or fill).
+    pub clusters: u64,
+    /// Keywords that would stay alone.
+    pub alone: u64,
+}
+
 /// A failed item's reason and the model's last raw answer, kept on this device only so a
 /// person can see why it failed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

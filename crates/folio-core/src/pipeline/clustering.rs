@@ -36,6 +36,33 @@ pub(crate) struct ClusterAnswer {
     unclustered: Vec<String>,
 }
 
+impl ClusterAnswer {
+    /// Placements made without a model (offline clustering): new clusters by name, and
+    /// keywords for clusters that exist, each with its keywords' texts. Saved by [`save_batch`]
+    /// like a model's answer.
+    pub(crate) fn placed(
+        new: Vec<(String, Vec<String>)>,
+        existing: Vec<(String, Vec<String>)>,
+    ) -> Self {
+        Self {
+            clusters: new
+                .into_iter()
+                .map(|(name, keywords)| NewClusterAnswer {
+                    name,
+                    description: String::new(),
+                    keywords,
+                    singleton_reason: String::new(),
+                })
+                .collect(),
+            existing: existing
+                .into_iter()
+                .map(|(cluster, keywords)| ExistingAnswer { cluster, keywords })
+                .collect(),
+            unclustered: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct NewClusterAnswer {
     name: String,
@@ -352,7 +379,7 @@ pub(crate) async fn cluster_batch(
     Ok(created.into_iter().map(|(id, _)| id).collect())
 }
 
-async fn save_batch(
+pub(crate) async fn save_batch(
     folio: &Folio,
     site: SiteId,
     sector: SectorId,
