@@ -36,6 +36,17 @@ pub struct ClusterArgs {
     /// Only this sector's keywords (default: every sector of the site).
     #[arg(long)]
     sector: Option<SectorId>,
+    /// Cluster on this computer instead of with AI: free, offline, in seconds (the model comes
+    /// with setup). New keywords join existing clusters or form new ones; yours stay as they are.
+    #[arg(long, conflicts_with_all = ["estimate", "stop_on_error"])]
+    offline: bool,
+    /// With --offline: how tight clusters are, a cosine distance (0.3 tight … 0.7 loose;
+    /// default 0.5).
+    #[arg(long, requires = "offline", value_name = "DISTANCE")]
+    threshold: Option<f32>,
+    /// With --offline: print how many clusters each threshold would give, and stop.
+    #[arg(long, requires = "offline", conflicts_with = "threshold")]
+    preview: bool,
     #[command(flatten)]
     pub run: RunFlags,
 }
@@ -121,9 +132,59 @@ pub struct FailuresArgs {
 
 /// `folio cluster`.
 pub async fn cluster(folio: &Folio, args: ClusterArgs) -> Result<(), Failure> {
+    if args.offline {
+        return cluster_offline(folio, &args).await;
+    }
     let mut target = StageTarget::site(args.site);
     target.sector = args.sector;
     run_ai_stage(folio, Stage::Clustering, target, &args.run).await
+}
+
+/// `folio cluster --offline`: a preview of thresholds, or a run (a job: progress, Ctrl-C).
+async fn cluster_offline(folio: &Folio, args: &ClusterArgs) -> Result<(), Failure> {
+    let json = args.run.json.json;
+    if args.preview {
+        let preview = folio
+            .preview_offline_clustering(args.site, args.sector)
+            .await?;
+        if json {
+            return print_json(&serde_json::json!({ "preview": preview }));
+        }
+        println!("threshold  clusters  keywords alone");
+        for p in &preview {
+            println!("{:>9.2}  {:>8}  {:>14}", p.threshold, p.clusters, p.alone);
+        }
+        return Ok(());
+    }
+    let report = with_progress(
+        folio,
+        json,
+        folio.cluster_offline(args.site, args.sector, args.threshold),
+    )
+    .await?;
+    if json {
+        print_json(&serde_json::json!({ "report": report }))?;
+    } else {
+        println!(
+            "{} of {} placed offline at {:.2}: {} in {} new cluster(s), {} joined existing clusters; {} left new (close to nothing else). Free: no provider was called.",
+            report.mapped,
+            count(report.keywords, "new keyword", "new keywords"),
+            report.threshold,
+            report.mapped - report.joined_existing,
+            report.created.len(),
+            report.joined_existing,
+            report.unclustered,
+        );
+        println!("See them with: folio clusters list --site {}", args.site);
+    }
+    if report.cancelled {
+        return Err(Failure::Cancelled(format!(
+            "cancelled; {} placed before the cancel {} kept",
+            count(report.mapped, "keyword", "keywords"),
+            if report.mapped == 1 { "is" } else { "are" }
+        )));
+    }
+    Ok(())
 }
 
 /// `folio ideas generate`.
