@@ -112,6 +112,8 @@ commands! {
     pipeline::pipeline_estimate => PipelineEstimate,
     pipeline::pipeline_run => PipelineRun,
     pipeline::pipeline_failures => PipelineFailures,
+    pipeline::cluster_offline_preview => ClusterOfflinePreview,
+    pipeline::cluster_offline => ClusterOffline,
     pipeline::tasks_list => TasksList,
     account::account_get => AccountGet,
     account::account_register => AccountRegister,

@@ -198,6 +198,20 @@ commands! {
     /// balance cannot cover. Queueing is instant and free.
     PipelineRun = "pipeline_run"
         (PipelineRunArgs { stage: Stage, target: StageTarget }) -> StageReport;
+    /// How many clusters offline clustering would make of the site's (or sector's) new
+    /// keywords at each of five thresholds, tightest first. Writes nothing; about a second for
+    /// 10k keywords.
+    ClusterOfflinePreview = "cluster_offline_preview"
+        (ClusterOfflinePreviewArgs { site: SiteId, sector: Option<SectorId> })
+        -> Vec<crate::ThresholdPreview>;
+    /// Cluster the new keywords on this computer (free): a core clustering job (`job-progress`,
+    /// [`JobsCancel`]); existing clusters gain keywords but are never reshuffled.
+    ClusterOffline = "cluster_offline" (ClusterOfflineArgs {
+        site: SiteId,
+        sector: Option<SectorId>,
+        /// `None`: the default (0.5).
+        threshold: Option<crate::Threshold>,
+    }) -> crate::OfflineClusterReport;
     /// This device's record of items that failed, newest first (`None`: every stage).
     PipelineFailures = "pipeline_failures"
         (PipelineFailuresArgs { stage: Option<Stage> }) -> Vec<StageFailure>;
@@ -378,7 +392,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 63);
+        assert_eq!(COMMANDS.len(), 65);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

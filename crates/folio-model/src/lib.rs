@@ -48,7 +48,7 @@ pub use ledger::{
 };
 pub use pipeline::{
     ItemFailure, OfflineClusterReport, Stage, StageEstimate, StageFailure, StageReport,
-    StageTarget, ThresholdPreview,
+    StageTarget, Threshold, ThresholdPreview,
 };
 pub use planner::{
     Cluster, ClusterSummary, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector,

@@ -184,6 +184,20 @@ pub struct StageReport {
     pub created: Vec<String>,
 }
 
+/// A cosine distance that cuts offline clustering (lower is tighter). Compared by its bits, so
+/// it can sit in contracts that are `Eq`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Threshold(pub f32);
+
+impl PartialEq for Threshold {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Threshold {}
+
 /// What an offline clustering run did (free: no provider, no credits).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OfflineClusterReport {

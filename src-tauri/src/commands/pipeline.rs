@@ -4,9 +4,13 @@
 
 use super::folio;
 use folio_model::ipc::{
-    PipelineEstimateArgs, PipelineFailuresArgs, PipelineRunArgs, TasksListArgs,
+    ClusterOfflineArgs, ClusterOfflinePreviewArgs, PipelineEstimateArgs, PipelineFailuresArgs,
+    PipelineRunArgs, TasksListArgs,
 };
-use folio_model::{ErrorDto, ErrorKind, StageEstimate, StageFailure, StageReport, Task};
+use folio_model::{
+    ErrorDto, ErrorKind, OfflineClusterReport, StageEstimate, StageFailure, StageReport, Task,
+    ThresholdPreview,
+};
 use tauri::AppHandle;
 
 pub async fn pipeline_estimate(
@@ -34,6 +38,24 @@ pub async fn pipeline_run(app: AppHandle, args: PipelineRunArgs) -> Result<Stage
     .await
     .map_err(|e| ErrorDto::new(ErrorKind::Internal, format!("the stage's run ended: {e}")))?;
     Ok(report?)
+}
+
+pub async fn cluster_offline_preview(
+    app: AppHandle,
+    args: ClusterOfflinePreviewArgs,
+) -> Result<Vec<ThresholdPreview>, ErrorDto> {
+    Ok(folio(&app)?
+        .preview_offline_clustering(args.site, args.sector)
+        .await?)
+}
+
+pub async fn cluster_offline(
+    app: AppHandle,
+    args: ClusterOfflineArgs,
+) -> Result<OfflineClusterReport, ErrorDto> {
+    Ok(folio(&app)?
+        .cluster_offline(args.site, args.sector, args.threshold.map(|t| t.0))
+        .await?)
 }
 
 pub async fn pipeline_failures(

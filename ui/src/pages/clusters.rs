@@ -2,10 +2,13 @@
 //! difficulty, ideas and status; open one to see its keywords, rename it, merge another cluster
 //! into it or move keywords to another cluster. *Cluster keywords with AI* shows core's estimate
 //! and asks before anything is spent, then follows the job (`job-progress`) with Cancel.
+//! *Cluster offline (free)* previews how many clusters each tightness gives, then clusters on
+//! this computer (`clusters/offline.rs`).
 //!
 //! State: `clusters/state.rs`; the open cluster's panel: `clusters/detail.rs`.
 
 mod detail;
+mod offline;
 mod state;
 
 use crate::components::{Column, EmptyState, ScopeBar, StagePanel, Table};
@@ -13,10 +16,11 @@ use crate::format::{count, metric};
 use crate::hooks::{invoke, use_stage_run};
 use crate::scope::PlannerChoice;
 use folio_model::ipc::{
-    self, ClusterRenameArgs, ClustersListArgs, ClustersMergeArgs, KeywordsListArgs,
-    KeywordsMoveArgs, NoArgs,
+    self, ClusterOfflineArgs, ClusterOfflinePreviewArgs, ClusterRenameArgs, ClustersListArgs,
+    ClustersMergeArgs, KeywordsListArgs, KeywordsMoveArgs, NoArgs,
 };
 use folio_model::{ClusterSummary, Status};
+use offline::{OfflineAction, OfflineCall};
 use state::{ClustersAction as A, ClustersState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -77,6 +81,39 @@ pub fn clusters_page(props: &ClustersPageProps) -> Html {
         });
     }
 
+    {
+        let call = state.offline.call();
+        let dispatch = dispatch.clone();
+        use_effect_with(state.offline.request, move |&request| {
+            if let Some(call) = call {
+                spawn_local(async move {
+                    let action = match call {
+                        OfflineCall::Preview { site, sector } => OfflineAction::Previewed {
+                            request,
+                            result: invoke::<ipc::ClusterOfflinePreview>(
+                                &ClusterOfflinePreviewArgs { site, sector },
+                            )
+                            .await,
+                        },
+                        OfflineCall::Run {
+                            site,
+                            sector,
+                            threshold,
+                        } => OfflineAction::Finished {
+                            request,
+                            result: invoke::<ipc::ClusterOffline>(&ClusterOfflineArgs {
+                                site,
+                                sector,
+                                threshold: Some(threshold),
+                            })
+                            .await,
+                        },
+                    };
+                    dispatch.dispatch(A::Offline(action));
+                });
+            }
+        });
+    }
     let run = {
         let d = dispatch.clone();
         use_stage_run(&state.run, Callback::from(move |a| d.dispatch(A::Run(a))))
@@ -93,6 +130,19 @@ pub fn clusters_page(props: &ClustersPageProps) -> Html {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(A::ClusterWithAiClicked))
     };
+    let on_cluster_offline = {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(A::ClusterOfflineClicked))
+    };
+    let offline_panel = {
+        let (d1, d2, d3) = (dispatch.clone(), dispatch.clone(), dispatch.clone());
+        offline::view(
+            &state.offline,
+            Callback::from(move |i| d1.dispatch(A::Offline(OfflineAction::Chosen(i)))),
+            Callback::from(move |_| d2.dispatch(A::Offline(OfflineAction::Confirmed))),
+            Callback::from(move |_| d3.dispatch(A::Offline(OfflineAction::Closed))),
+        )
+    };
     html! {
         <section class="page clusters-page">
             <header class="page-header">
@@ -108,8 +158,16 @@ pub fn clusters_page(props: &ClustersPageProps) -> Html {
                     </button>
                     <div class="help">{"New keywords without a cluster; you see the cost first."}</div>
                 </div>
+                <div class="import-action">
+                    <button id="clusters-run-offline" type="button" onclick={on_cluster_offline}
+                        disabled={state.run.is_busy() || state.offline.is_busy() || state.scope.target().is_none()}>
+                        {"Cluster offline (free)\u{2026}"}
+                    </button>
+                    <div class="help">{"On this computer, in seconds; no AI, no credits."}</div>
+                </div>
             </ScopeBar>
             <StagePanel id="cluster-run" run={state.run.clone()} item="keyword" callbacks={run} />
+            { offline_panel }
             if state.scope.target().is_some() {
                 <div class="panel table-panel">
                     { list(&state, &dispatch) }
@@ -194,7 +252,7 @@ fn list(state: &ClustersState, dispatch: &Dispatch) -> Html {
     if clusters.is_empty() {
         return html! {
             <EmptyState id="clusters-empty" title="No clusters yet">
-                <p class="muted">{"Import keywords on the Keywords page, then cluster them with AI."}</p>
+                <p class="muted">{"Import keywords on the Keywords page, then cluster them with AI or offline (free)."}</p>
             </EmptyState>
         };
     }

@@ -2,6 +2,7 @@
 //! cluster's keywords, renaming, merging another cluster into it, moving keywords between
 //! clusters, and clustering new keywords with AI (estimate first). Pure and unit-tested.
 
+use super::offline::{OfflineAction, OfflineRun};
 use crate::scope::{PlannerChoice, ScopeAction, SiteScope};
 use crate::stage_run::{RunAction, StageRun};
 use folio_model::{
@@ -54,6 +55,8 @@ pub struct ClustersState {
     pub notice: Option<String>,
 
     pub run: StageRun,
+    /// *Cluster offline (free)*: the preview, the choice, the run.
+    pub offline: OfflineRun,
 }
 
 pub enum ClustersAction {
@@ -84,6 +87,9 @@ pub enum ClustersAction {
     /// *Cluster keywords with AI*: the estimate comes first.
     ClusterWithAiClicked,
     Run(RunAction),
+    /// *Cluster offline (free)*: opened on the page's site (or sector).
+    ClusterOfflineClicked,
+    Offline(OfflineAction),
 }
 
 impl Reducible for ClustersState {
@@ -115,6 +121,7 @@ impl ClustersState {
             edit_error: None,
             notice: None,
             run: StageRun::new(Stage::Clustering),
+            offline: OfflineRun::default(),
         }
     }
 
@@ -262,6 +269,18 @@ impl ClustersState {
                         ..StageTarget::site(site)
                     };
                     self.run.apply(RunAction::EstimateAsked(target));
+                }
+            }
+            A::ClusterOfflineClicked => {
+                if let Some((site, sector)) = self.scope.target() {
+                    if !self.run.is_busy() {
+                        self.offline.apply(OfflineAction::Opened(site, sector));
+                    }
+                }
+            }
+            A::Offline(action) => {
+                if self.offline.apply(action) {
+                    self.reload_all();
                 }
             }
             A::Run(action) => {
