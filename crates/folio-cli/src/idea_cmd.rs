@@ -29,6 +29,17 @@ pub enum IdeaCommand {
     Approve(ReviewArgs),
     /// Reject new ideas: kept for the record, never queued by `folio queue --site`.
     Reject(ReviewArgs),
+    /// Ideas whose topic an article of the site already covers (offline, free): a warning
+    /// before you write the same article twice.
+    Duplicates(DuplicatesArgs),
+}
+
+#[derive(Args)]
+pub struct DuplicatesArgs {
+    #[arg(long)]
+    site: SiteId,
+    #[command(flatten)]
+    json: JsonFlag,
 }
 
 impl IdeaCommand {
@@ -39,6 +50,7 @@ impl IdeaCommand {
             IdeaCommand::Show(a) => a.json.json,
             IdeaCommand::EditOutline(a) => a.json.json,
             IdeaCommand::Approve(a) | IdeaCommand::Reject(a) => a.json.json,
+            IdeaCommand::Duplicates(a) => a.json.json,
         }
     }
 }
@@ -120,7 +132,40 @@ pub async fn run(folio: &Folio, command: IdeaCommand) -> Result<(), Failure> {
         IdeaCommand::EditOutline(a) => edit_outline(folio, a).await,
         IdeaCommand::Approve(a) => review(folio, a, false).await,
         IdeaCommand::Reject(a) => review(folio, a, true).await,
+        IdeaCommand::Duplicates(a) => duplicates(folio, a).await,
     }
+}
+
+async fn duplicates(folio: &Folio, args: DuplicatesArgs) -> Result<(), Failure> {
+    let found = folio.duplicate_topics(args.site).await?;
+    if args.json.json {
+        return print_json(&serde_json::json!({ "items": found }));
+    }
+    if found.is_empty() {
+        println!("No idea repeats the topic of an existing article.");
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|d| {
+            vec![
+                d.idea.to_string(),
+                format!("{:.2}", d.similarity),
+                format!("{} (\u{201c}{}\u{201d})", d.idea_title, d.idea_topic),
+                d.content_title.clone(),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            "IDEA",
+            "SIMILARITY",
+            "IDEA (TOPIC)",
+            "ARTICLE THAT COVERS IT",
+        ],
+        &rows,
+    );
+    Ok(())
 }
 
 fn status(idea: &ContentIdea) -> String {

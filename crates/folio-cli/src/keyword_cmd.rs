@@ -25,6 +25,21 @@ pub enum KeywordCommand {
     SetStatus(SetStatusArgs),
     /// Put the selected keywords into a cluster (or take them out with --none).
     Assign(AssignArgs),
+    /// Keywords of the site most like one keyword, by meaning (offline, free).
+    Similar(SimilarArgs),
+}
+
+#[derive(Args)]
+pub struct SimilarArgs {
+    #[arg(long)]
+    site: SiteId,
+    /// The keyword to compare with (its id, as `keywords list` shows it).
+    keyword: KeywordId,
+    /// How many to list (at most 200).
+    #[arg(long, default_value_t = 20)]
+    limit: u32,
+    #[command(flatten)]
+    json: JsonFlag,
 }
 
 impl KeywordCommand {
@@ -35,6 +50,7 @@ impl KeywordCommand {
             KeywordCommand::Delete(a) => a.json.json,
             KeywordCommand::SetStatus(a) => a.bulk.json.json,
             KeywordCommand::Assign(a) => a.bulk.json.json,
+            KeywordCommand::Similar(a) => a.json.json,
         }
     }
 }
@@ -162,7 +178,30 @@ pub async fn run(folio: &Folio, command: KeywordCommand) -> Result<(), Failure> 
             };
             bulk(folio, &a.bulk, &action, "updated").await
         }
+        KeywordCommand::Similar(a) => similar(folio, a).await,
     }
+}
+
+async fn similar(folio: &Folio, args: SimilarArgs) -> Result<(), Failure> {
+    let found = folio
+        .similar_keywords(args.site, args.keyword, args.limit)
+        .await?;
+    if args.json.json {
+        return print_json(&serde_json::json!({ "items": found }));
+    }
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|s| {
+            vec![
+                format!("{:.2}", s.similarity),
+                s.keyword.volume.map(|v| v.to_string()).unwrap_or_default(),
+                s.keyword.status.to_string(),
+                s.keyword.keyword.clone(),
+            ]
+        })
+        .collect();
+    print_table(&["SIMILARITY", "VOLUME", "STATUS", "KEYWORD"], &rows);
+    Ok(())
 }
 
 async fn import(folio: &Folio, args: ImportArgs) -> Result<(), Failure> {

@@ -89,6 +89,43 @@ fn keywords_are_clustered_offline_with_a_preview_first() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("0 of 1 new keyword placed offline"), "{text}");
     assert!(text.contains("Free: no provider was called"), "{text}");
+
+    // Keywords like one, by meaning.
+    let all = ok_json(&folio(
+        dir.path(),
+        &["keywords", "list", "--site", &site, "--json"],
+    ));
+    let shoes = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["keyword"] == "running shoes")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let similar = ok_json(&folio(
+        dir.path(),
+        &[
+            "keywords", "similar", "--site", &site, &shoes, "--limit", "2", "--json",
+        ],
+    ));
+    let names: Vec<&str> = similar["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["keyword"]["keyword"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(
+        names.iter().all(|n| n.contains("running shoes")),
+        "{names:?}"
+    );
+
+    // No ideas yet, so nothing repeats an article.
+    let out = folio(dir.path(), &["ideas", "duplicates", "--site", &site]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No idea repeats"));
 }
 
 #[test]

@@ -9,3 +9,4 @@ pub mod keywords;
 pub mod offline_clustering;
 pub mod scope;
 pub mod seed_keywords;
+pub mod similar;

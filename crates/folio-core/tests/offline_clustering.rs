@@ -201,3 +201,74 @@ async fn the_preview_counts_clusters_per_threshold_and_a_bad_threshold_changes_n
         .unwrap()
         .is_empty());
 }
+
+/// The keyword row of `text`.
+async fn keyword(folio: &Folio, site: SiteId, text: &str) -> folio_model::KeywordRow {
+    let page = folio
+        .list_keywords(&KeywordQuery {
+            filter: KeywordFilter::site(site),
+            sort: KeywordSort::default(),
+            limit: 1000,
+            offset: 0,
+        })
+        .await
+        .unwrap();
+    page.items.into_iter().find(|k| k.keyword == text).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn similar_keywords_are_the_same_topic_first() {
+    let (_dir, folio, site) = store().await;
+    import(&folio, site, FIRST).await;
+    let shoes = keyword(&folio, site, "running shoes").await;
+    let similar = folio.similar_keywords(site, shoes.id, 3).await.unwrap();
+    assert_eq!(similar.len(), 3);
+    for s in &similar {
+        assert!(s.keyword.keyword.contains("running shoes"), "{similar:?}");
+        assert_ne!(s.keyword.id, shoes.id, "not itself");
+    }
+    assert!(similar[0].similarity >= similar[2].similarity);
+    let other = store().await;
+    let err = folio
+        .similar_keywords(other.2, shoes.id, 3)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idea_on_a_topic_an_article_covers_is_flagged() {
+    let (_dir, folio, site) = store().await;
+    import(&folio, site, FIRST).await;
+    folio.cluster_offline(site, None, None).await.unwrap();
+    let clusters = folio.list_clusters(site, None, None).await.unwrap();
+    let soil = clusters
+        .iter()
+        .find(|c| c.name == "Raised bed soil")
+        .unwrap();
+    let dogs = clusters
+        .iter()
+        .find(|c| c.name.contains("dog food"))
+        .unwrap();
+    folio
+        .add_content(folio_model::NewContent {
+            site,
+            sector: None,
+            title: "Raised bed soil: what to buy".into(),
+            body_html: None,
+        })
+        .await
+        .unwrap();
+    let mut same = folio_model::NewIdea::new(site, soil.sector_id, soil.id, "Filling new beds");
+    same.primary_keyword = Some(keyword(&folio, site, "soil for raised beds").await.id);
+    let same = folio.create_idea(same).await.unwrap();
+    let mut other = folio_model::NewIdea::new(site, dogs.sector_id, dogs.id, "Feeding a puppy");
+    other.primary_keyword = Some(keyword(&folio, site, "puppy food").await.id);
+    folio.create_idea(other).await.unwrap();
+
+    let dups = folio.duplicate_topics(site).await.unwrap();
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    assert_eq!(dups[0].idea, same.id);
+    assert_eq!(dups[0].idea_topic, "soil for raised beds");
+    assert_eq!(dups[0].content_title, "Raised bed soil: what to buy");
+}

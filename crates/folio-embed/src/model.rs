@@ -98,6 +98,15 @@ impl Embedder {
         c
     }
 
+    /// Embed keywords by their topic (search modifiers left out, as the clustering does).
+    pub fn embed_keywords(&self, keywords: &[String]) -> Embeddings {
+        let topics: Vec<String> = keywords
+            .iter()
+            .map(|k| crate::lexical::topic_text(k))
+            .collect();
+        self.embed(&topics)
+    }
+
     /// Embed `texts`, one unit-length row each.
     pub fn embed(&self, texts: &[String]) -> Embeddings {
         let mut data = self.model.encode_flat(texts);

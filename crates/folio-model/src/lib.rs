@@ -47,8 +47,8 @@ pub use ledger::{
     UsageRecord, UsageReport, UsageRow,
 };
 pub use pipeline::{
-    ItemFailure, OfflineClusterReport, Stage, StageEstimate, StageFailure, StageReport,
-    StageTarget, Threshold, ThresholdPreview,
+    DuplicateTopic, ItemFailure, OfflineClusterReport, SimilarKeyword, Stage, StageEstimate,
+    StageFailure, StageReport, StageTarget, Threshold, ThresholdPreview,
 };
 pub use planner::{
     Cluster, ClusterSummary, ContentIdea, ContentStructure, ContentType, Industry, IndustrySector,

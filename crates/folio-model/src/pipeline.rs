@@ -217,6 +217,27 @@ pub struct OfflineClusterReport {
     pub cancelled: bool,
 }
 
+/// A keyword like another, and how alike (cosine similarity of their topics, 1 = the same).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimilarKeyword {
+    pub keyword: crate::KeywordRow,
+    pub similarity: f32,
+}
+
+/// An idea whose topic an existing article already covers (a warning: the idea stays).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateTopic {
+    pub idea: crate::IdeaId,
+    pub idea_title: String,
+    pub content: crate::ContentId,
+    pub content_title: String,
+    /// What was compared: the idea's primary keyword (else its title) and the article's
+    /// (its idea's primary keyword, else its title).
+    pub idea_topic: String,
+    pub content_topic: String,
+    pub similarity: f32,
+}
+
 /// How many clusters a threshold would give: the "tighter / looser" preview.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdPreview {

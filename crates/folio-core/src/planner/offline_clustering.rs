@@ -197,9 +197,18 @@ impl Folio {
     }
 }
 
-/// The model, loaded off the async workers (it reads ~8 MB).
-async fn load_embedder() -> Result<Arc<Embedder>, CoreError> {
-    blocking(|| Ok(Arc::new(Embedder::load_default()?))).await
+/// The model, loaded once per process off the async workers (it reads ~8 MB); a failed load
+/// is not remembered, so installing the model fixes the next call.
+pub(crate) async fn load_embedder() -> Result<Arc<Embedder>, CoreError> {
+    static LOADED: std::sync::Mutex<Option<Arc<Embedder>>> = std::sync::Mutex::new(None);
+    if let Some(e) = LOADED.lock().ok().and_then(|l| l.clone()) {
+        return Ok(e);
+    }
+    let e = blocking(|| Ok(Arc::new(Embedder::load_default()?))).await?;
+    if let Ok(mut l) = LOADED.lock() {
+        *l = Some(e.clone());
+    }
+    Ok(e)
 }
 
 /// CPU work (embedding, linkage: about a second for 10k keywords) on a blocking thread.
