@@ -1,6 +1,7 @@
 //! Offline clustering figures: `cargo bench -p folio-embed --bench cluster` (FOLIO_BENCH_KEYWORDS,
 //! default 10,000). Keywords are made from 250 topics (an adjective and a product) with the
-//! modifiers and variants real exports have (plurals, years, "for", "vs", questions), 40 each.
+//! modifiers and variants real exports have (plurals, years, "for", "vs", questions), 40 each;
+//! past 10,000 the same again for other places (up to 100,000).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -89,6 +90,20 @@ const FORMS: &[&str] = &[
     "{t} for women",
 ];
 
+/// Beyond 10,000 keywords the same topics again, for other places (100k = ten places).
+const PLACES: &[&str] = &[
+    "",
+    " uk",
+    " canada",
+    " australia",
+    " ireland",
+    " new zealand",
+    " online",
+    " usa",
+    " europe",
+    " india",
+];
+
 fn main() {
     let n: usize = std::env::var("FOLIO_BENCH_KEYWORDS")
         .ok()
@@ -96,15 +111,17 @@ fn main() {
         .unwrap_or(10_000);
     let mut texts = Vec::with_capacity(n);
     let mut labels = Vec::with_capacity(n);
-    'outer: for p in PRODUCTS {
-        for a in ADJECTIVES {
-            let topic = format!("{a} {p}");
-            for f in FORMS {
-                if texts.len() == n {
-                    break 'outer;
+    'outer: for q in PLACES {
+        for p in PRODUCTS {
+            for a in ADJECTIVES {
+                let topic = format!("{a} {p}");
+                for f in FORMS {
+                    if texts.len() == n {
+                        break 'outer;
+                    }
+                    texts.push(format!("{}{q}", f.replace("{t}", &topic)));
+                    labels.push((p, a));
                 }
-                texts.push(f.replace("{t}", &topic));
-                labels.push((p, a));
             }
         }
     }
@@ -120,6 +137,10 @@ fn main() {
     let embedder = Embedder::load_default().unwrap();
     let load = t.elapsed();
     let t = Instant::now();
+    let embedded = embedder.embed_keywords(&texts);
+    let embed_only = t.elapsed();
+    assert_eq!(embedded.len(), texts.len());
+    let t = Instant::now();
     let plan = Plan::build(&embedder, &keywords).unwrap();
     let build = t.elapsed();
     let t = Instant::now();
@@ -132,11 +153,12 @@ fn main() {
         .collect();
     let previewed = t.elapsed();
     println!(
-        "offline clustering: {} keywords → {} lexical groups → {} clusters at {DEFAULT_THRESHOLD}; model load {:.0} ms, embed + group + link {:.2} s, cut {:.1} ms, preview of 5 thresholds {:.2} ms {preview:?}",
+        "offline clustering: {} keywords → {} lexical groups → {} clusters at {DEFAULT_THRESHOLD}; model load {:.0} ms, embedding alone {:.1} ms, embed + group + link {:.2} s, cut {:.1} ms, preview of 5 thresholds {:.2} ms {preview:?}",
         keywords.len(),
         plan.groups(),
         clusters.len(),
         load.as_secs_f64() * 1000.0,
+        embed_only.as_secs_f64() * 1000.0,
         build.as_secs_f64(),
         cut.as_secs_f64() * 1000.0,
         previewed.as_secs_f64() * 1000.0,

@@ -17,7 +17,7 @@ mod error;
 mod lexical;
 mod model;
 
-pub use cluster::{Cluster, KeywordIn, Plan, DEFAULT_THRESHOLD, MAX_GROUPS};
+pub use cluster::{Cluster, KeywordIn, Plan, DEFAULT_THRESHOLD, MAX_GROUPS, PART_GROUPS};
 pub use error::EmbedError;
 pub use lexical::{tidy_name, variant_key};
 pub use model::{default_model_dir, similarity, Embedder, Embeddings, MODEL_NAME};
