@@ -13,11 +13,11 @@ mod state;
 
 use crate::components::{Column, EmptyState, ScopeBar, StagePanel, Table};
 use crate::format::{count, metric};
-use crate::hooks::{invoke, use_stage_run};
+use crate::hooks::{invoke, use_event, use_stage_run};
 use crate::scope::PlannerChoice;
 use folio_model::ipc::{
     self, ClusterOfflineArgs, ClusterOfflinePreviewArgs, ClusterRenameArgs, ClustersListArgs,
-    ClustersMergeArgs, KeywordsListArgs, KeywordsMoveArgs, NoArgs,
+    ClustersMergeArgs, JobsCancelArgs, KeywordsListArgs, KeywordsMoveArgs, NoArgs,
 };
 use folio_model::{ClusterSummary, Status};
 use offline::{OfflineAction, OfflineCall};
@@ -114,6 +114,24 @@ pub fn clusters_page(props: &ClustersPageProps) -> Html {
             }
         });
     }
+    {
+        let d = dispatch.clone();
+        let on_step =
+            Callback::from(move |p| d.dispatch(A::Offline(OfflineAction::JobProgressed(p))));
+        use_event::<ipc::JobProgressed, _>((), on_step, Callback::noop());
+    }
+    {
+        let d = dispatch.clone();
+        use_effect_with(state.offline.job_to_cancel(), move |job| {
+            if let Some(job) = *job {
+                spawn_local(async move {
+                    if let Ok(true) = invoke::<ipc::JobsCancel>(&JobsCancelArgs { job }).await {
+                        d.dispatch(A::Offline(OfflineAction::CancelSent));
+                    }
+                });
+            }
+        });
+    }
     let run = {
         let d = dispatch.clone();
         use_stage_run(&state.run, Callback::from(move |a| d.dispatch(A::Run(a))))
@@ -135,12 +153,18 @@ pub fn clusters_page(props: &ClustersPageProps) -> Html {
         Callback::from(move |_: MouseEvent| d.dispatch(A::ClusterOfflineClicked))
     };
     let offline_panel = {
-        let (d1, d2, d3) = (dispatch.clone(), dispatch.clone(), dispatch.clone());
+        let (d1, d2, d3, d4) = (
+            dispatch.clone(),
+            dispatch.clone(),
+            dispatch.clone(),
+            dispatch.clone(),
+        );
         offline::view(
             &state.offline,
             Callback::from(move |i| d1.dispatch(A::Offline(OfflineAction::Chosen(i)))),
             Callback::from(move |_| d2.dispatch(A::Offline(OfflineAction::Confirmed))),
-            Callback::from(move |_| d3.dispatch(A::Offline(OfflineAction::Closed))),
+            Callback::from(move |_| d3.dispatch(A::Offline(OfflineAction::CancelRequested))),
+            Callback::from(move |_| d4.dispatch(A::Offline(OfflineAction::Closed))),
         )
     };
     html! {

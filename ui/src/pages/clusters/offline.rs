@@ -2,7 +2,10 @@
 //! (core's preview, nothing written), then the run on this computer and what it did. Pure state
 //! (`OfflineRun`, unit-tested) and its panel.
 
-use folio_model::{ErrorDto, OfflineClusterReport, SectorId, SiteId, Threshold, ThresholdPreview};
+use folio_model::{
+    ErrorDto, JobId, JobKind, JobProgress, JobScope, OfflineClusterReport, SectorId, SiteId,
+    Threshold, ThresholdPreview,
+};
 use yew::prelude::*;
 
 /// The preview's default choice: the middle of five (0.5).
@@ -19,6 +22,12 @@ pub enum OfflinePhase {
     },
     Running {
         threshold: Threshold,
+        /// The run's job, once its first step arrived (what Cancel stops).
+        job: Option<JobId>,
+        /// The job's latest step.
+        step: Option<String>,
+        cancelling: bool,
+        cancel_sent: bool,
     },
     Finished(Result<OfflineClusterReport, ErrorDto>),
 }
@@ -52,6 +61,11 @@ pub enum OfflineAction {
     },
     Chosen(usize),
     Confirmed,
+    /// A step of any job of the window; only this run's is taken.
+    JobProgressed(JobProgress),
+    CancelRequested,
+    /// The shell took the cancel: the job stops before its next write.
+    CancelSent,
     Finished {
         request: u64,
         result: Result<OfflineClusterReport, ErrorDto>,
@@ -102,8 +116,38 @@ impl OfflineRun {
             A::Confirmed => {
                 if let OfflinePhase::Choosing { preview, chosen } = &self.phase {
                     let threshold = Threshold(preview[*chosen].threshold);
-                    self.phase = OfflinePhase::Running { threshold };
+                    self.phase = OfflinePhase::Running {
+                        threshold,
+                        job: None,
+                        step: None,
+                        cancelling: false,
+                        cancel_sent: false,
+                    };
                     self.request += 1;
+                }
+            }
+            A::JobProgressed(p) => {
+                let ours = p.kind == JobKind::Clustering
+                    && self
+                        .target
+                        .is_some_and(|(site, _)| p.scope == JobScope::Site { site });
+                if let OfflinePhase::Running { job, step, .. } = &mut self.phase {
+                    if ours && job.is_none_or(|j| j == p.job_id) {
+                        *job = Some(p.job_id);
+                        if p.message.is_some() {
+                            *step = p.message;
+                        }
+                    }
+                }
+            }
+            A::CancelRequested => {
+                if let OfflinePhase::Running { cancelling, .. } = &mut self.phase {
+                    *cancelling = true;
+                }
+            }
+            A::CancelSent => {
+                if let OfflinePhase::Running { cancel_sent, .. } = &mut self.phase {
+                    *cancel_sent = true;
                 }
             }
             A::Finished { request, result } => {
@@ -123,12 +167,25 @@ impl OfflineRun {
         false
     }
 
+    /// The job to send a cancel for: asked, its id known, not yet sent.
+    pub fn job_to_cancel(&self) -> Option<JobId> {
+        match &self.phase {
+            OfflinePhase::Running {
+                job: Some(job),
+                cancelling: true,
+                cancel_sent: false,
+                ..
+            } => Some(*job),
+            _ => None,
+        }
+    }
+
     /// The call the page should make now (numbered by `request`), if any.
     pub fn call(&self) -> Option<OfflineCall> {
         let (site, sector) = self.target?;
         match &self.phase {
             OfflinePhase::Previewing => Some(OfflineCall::Preview { site, sector }),
-            OfflinePhase::Running { threshold } => Some(OfflineCall::Run {
+            OfflinePhase::Running { threshold, .. } => Some(OfflineCall::Run {
                 site,
                 sector,
                 threshold: *threshold,
@@ -143,6 +200,7 @@ pub fn view(
     run: &OfflineRun,
     on_choose: Callback<usize>,
     on_confirm: Callback<MouseEvent>,
+    on_cancel: Callback<MouseEvent>,
     on_close: Callback<MouseEvent>,
 ) -> Html {
     let body = match &run.phase {
@@ -179,8 +237,27 @@ pub fn view(
                 </>
             }
         }
-        OfflinePhase::Running { threshold } => html! {
-            <p class="hint" role="status">{ format!("Clustering at {:.1}\u{2026}", threshold.0) }</p>
+        OfflinePhase::Running {
+            threshold,
+            step,
+            cancelling,
+            ..
+        } => html! {
+            <>
+                <p class="hint" role="status">{ match (cancelling, step) {
+                    (true, _) => "Cancelling\u{2026} what is saved stays.".to_owned(),
+                    (false, Some(step)) => format!("Clustering at {:.1}: {step}\u{2026}", threshold.0),
+                    (false, None) => format!("Clustering at {:.1}\u{2026}", threshold.0),
+                } }</p>
+                <button id="offline-cancel" type="button" onclick={on_cancel} disabled={*cancelling}>{"Cancel"}</button>
+            </>
+        },
+        OfflinePhase::Finished(Ok(r)) if r.cancelled => html! {
+            <>
+                <p id="offline-report" role="status">{ format!(
+                    "Cancelled; {} keyword(s) placed before the cancel are kept.", r.mapped) }</p>
+                <button type="button" onclick={on_close.clone()}>{"Close"}</button>
+            </>
         },
         OfflinePhase::Finished(Ok(r)) => html! {
             <>
@@ -279,6 +356,49 @@ mod tests {
         assert_eq!(r.phase, OfflinePhase::Finished(Ok(report)));
         r.apply(OfflineAction::Closed);
         assert_eq!(r.phase, OfflinePhase::Closed);
+    }
+
+    #[test]
+    fn cancel_waits_for_the_runs_job_and_is_sent_once() {
+        let mut r = OfflineRun::default();
+        let (site, sector) = ids();
+        r.apply(OfflineAction::Opened(site, sector));
+        r.apply(OfflineAction::Previewed {
+            request: r.request,
+            result: Ok(preview()),
+        });
+        r.apply(OfflineAction::Confirmed);
+        r.apply(OfflineAction::CancelRequested);
+        assert_eq!(r.job_to_cancel(), None, "its job's id is not known yet");
+        let step = |job: u64, kind: JobKind, site: SiteId| JobProgress {
+            job_id: crate::scope::tests::id(job),
+            kind,
+            scope: JobScope::Site { site },
+            phase: folio_model::JobPhase::Writing,
+            done: 1,
+            total: Some(7),
+            message: Some("saving".into()),
+        };
+        // Another site's clustering and another kind of job are not this run's.
+        r.apply(OfflineAction::JobProgressed(step(
+            8,
+            JobKind::Clustering,
+            crate::scope::tests::id(2),
+        )));
+        r.apply(OfflineAction::JobProgressed(step(
+            9,
+            JobKind::Writing,
+            site,
+        )));
+        assert_eq!(r.job_to_cancel(), None);
+        r.apply(OfflineAction::JobProgressed(step(
+            7,
+            JobKind::Clustering,
+            site,
+        )));
+        assert_eq!(r.job_to_cancel(), Some(crate::scope::tests::id(7)));
+        r.apply(OfflineAction::CancelSent);
+        assert_eq!(r.job_to_cancel(), None);
     }
 
     #[test]
