@@ -150,3 +150,41 @@ fn empty_and_odd_input_is_handled() {
     let clusters = p.cut(DEFAULT_THRESHOLD).unwrap();
     assert_eq!(clusters.iter().map(|c| c.members.len()).sum::<usize>(), 4);
 }
+
+/// The model is English, but German, Spanish and French keywords share enough subwords to
+/// cluster by topic within one language (docs/offline-clustering.md, "Languages").
+#[test]
+fn keywords_in_one_other_language_cluster_by_topic() {
+    for (shoes, loans) in [
+        (
+            &["laufschuhe", "trail laufschuhe", "laufschuhe damen"][..],
+            &["hypothekenzinsen", "hypothekenzinsen vergleich"][..],
+        ),
+        (
+            &[
+                "zapatillas de running",
+                "zapatillas trail running",
+                "mejores zapatillas running",
+            ][..],
+            &["tipos de interés hipoteca", "hipoteca tipo fijo"][..],
+        ),
+        (
+            &[
+                "chaussures de course",
+                "chaussures de trail",
+                "chaussures running femme",
+            ][..],
+            &["taux immobilier", "taux crédit immobilier"][..],
+        ),
+    ] {
+        let words: Vec<(&'static str, u64)> = shoes.iter().chain(loans).map(|&w| (w, 10)).collect();
+        let p = plan(&words);
+        let of = assignment(&p, words.len(), DEFAULT_THRESHOLD);
+        for i in 1..shoes.len() {
+            assert_eq!(of[i], of[0], "{} with {}", words[i].0, words[0].0);
+        }
+        for j in shoes.len()..words.len() {
+            assert_ne!(of[j], of[0], "{} apart from {}", words[j].0, words[0].0);
+        }
+    }
+}
