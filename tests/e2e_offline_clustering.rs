@@ -102,3 +102,70 @@ async fn keywords_are_clustered_offline_from_the_clusters_page() -> Result<()> {
     folio.close().await;
     Ok(())
 }
+
+/// An idea whose topic an article already covers carries a warning on its card (Planner →
+/// Ideas), another idea does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idea_an_article_already_covers_is_flagged_on_the_ideas_page() -> Result<()> {
+    if !display_available()? {
+        return Ok(());
+    }
+    let data_dir = tempfile::tempdir()?;
+    let site = seed(data_dir.path()).await?;
+    {
+        let folio = Folio::open(data_dir.path()).await?;
+        let sector = folio.get_site(site).await?.sectors[0].id;
+        let page = folio
+            .list_keywords(&KeywordQuery {
+                filter: KeywordFilter::site(site),
+                sort: KeywordSort::default(),
+                limit: 100,
+                offset: 0,
+            })
+            .await?;
+        let kw = |text: &str| page.items.iter().find(|k| k.keyword == text).map(|k| k.id);
+        let cluster = folio
+            .create_cluster(folio_model::NewCluster::new(
+                site,
+                sector,
+                "Garden and running",
+            ))
+            .await?;
+        folio
+            .add_content(folio_model::NewContent {
+                site,
+                sector: None,
+                title: "Raised bed soil: what to buy".into(),
+                body_html: None,
+            })
+            .await?;
+        let mut same = folio_model::NewIdea::new(site, sector, cluster.id, "Filling new beds");
+        same.primary_keyword = kw("soil for raised beds");
+        folio.create_idea(same).await?;
+        let mut other = folio_model::NewIdea::new(site, sector, cluster.id, "Shoes for the trail");
+        other.primary_keyword = kw("trail running shoes");
+        folio.create_idea(other).await?;
+        folio.close().await;
+    }
+    let driver = Driver::start(data_dir.path()).await?;
+    let app = driver.launch_app().await?;
+    click(&app, "#nav-ideas").await?;
+    let warnings = wait_for_texts(&app, ".idea-card .idea-duplicate", "one warning", |t| {
+        t.len() == 1
+    })
+    .await?;
+    assert!(
+        warnings[0].contains("\u{201c}Raised bed soil: what to buy\u{201d}"),
+        "{warnings:?}"
+    );
+    let titles = wait_for_texts(&app, ".idea-card .idea-title", "two ideas", |t| {
+        t.len() == 2
+    })
+    .await?;
+    assert!(
+        titles.contains(&"Filling new beds".to_owned()),
+        "{titles:?}"
+    );
+    screenshot(&app, "offline-duplicate-topic").await?;
+    Ok(())
+}

@@ -114,6 +114,8 @@ commands! {
     pipeline::pipeline_failures => PipelineFailures,
     pipeline::cluster_offline_preview => ClusterOfflinePreview,
     pipeline::cluster_offline => ClusterOffline,
+    pipeline::ideas_duplicates => IdeasDuplicates,
+    pipeline::keywords_similar => KeywordsSimilar,
     pipeline::tasks_list => TasksList,
     account::account_get => AccountGet,
     account::account_register => AccountRegister,

@@ -212,6 +212,14 @@ commands! {
         /// `None`: the default (0.5).
         threshold: Option<crate::Threshold>,
     }) -> crate::OfflineClusterReport;
+    /// Ideas not yet written whose topic an article of the site already covers (offline, free;
+    /// a warning, nothing changes).
+    IdeasDuplicates = "ideas_duplicates" (IdeasDuplicatesArgs { site: SiteId })
+        -> Vec<crate::DuplicateTopic>;
+    /// The site's keywords most like one keyword, most similar first (offline, free).
+    KeywordsSimilar = "keywords_similar"
+        (KeywordsSimilarArgs { site: SiteId, keyword: KeywordId, limit: u32 })
+        -> Vec<crate::SimilarKeyword>;
     /// This device's record of items that failed, newest first (`None`: every stage).
     PipelineFailures = "pipeline_failures"
         (PipelineFailuresArgs { stage: Option<Stage> }) -> Vec<StageFailure>;
@@ -392,7 +400,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 65);
+        assert_eq!(COMMANDS.len(), 67);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

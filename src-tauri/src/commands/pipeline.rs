@@ -4,12 +4,12 @@
 
 use super::folio;
 use folio_model::ipc::{
-    ClusterOfflineArgs, ClusterOfflinePreviewArgs, PipelineEstimateArgs, PipelineFailuresArgs,
-    PipelineRunArgs, TasksListArgs,
+    ClusterOfflineArgs, ClusterOfflinePreviewArgs, IdeasDuplicatesArgs, KeywordsSimilarArgs,
+    PipelineEstimateArgs, PipelineFailuresArgs, PipelineRunArgs, TasksListArgs,
 };
 use folio_model::{
-    ErrorDto, ErrorKind, OfflineClusterReport, StageEstimate, StageFailure, StageReport, Task,
-    ThresholdPreview,
+    DuplicateTopic, ErrorDto, ErrorKind, OfflineClusterReport, SimilarKeyword, StageEstimate,
+    StageFailure, StageReport, Task, ThresholdPreview,
 };
 use tauri::AppHandle;
 
@@ -55,6 +55,22 @@ pub async fn cluster_offline(
 ) -> Result<OfflineClusterReport, ErrorDto> {
     Ok(folio(&app)?
         .cluster_offline(args.site, args.sector, args.threshold.map(|t| t.0))
+        .await?)
+}
+
+pub async fn ideas_duplicates(
+    app: AppHandle,
+    args: IdeasDuplicatesArgs,
+) -> Result<Vec<DuplicateTopic>, ErrorDto> {
+    Ok(folio(&app)?.duplicate_topics(args.site).await?)
+}
+
+pub async fn keywords_similar(
+    app: AppHandle,
+    args: KeywordsSimilarArgs,
+) -> Result<Vec<SimilarKeyword>, ErrorDto> {
+    Ok(folio(&app)?
+        .similar_keywords(args.site, args.keyword, args.limit)
         .await?)
 }
 

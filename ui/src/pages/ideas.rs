@@ -16,8 +16,8 @@ use crate::forms::select_value;
 use crate::hooks::{invoke, use_stage_run};
 use crate::scope::PlannerChoice;
 use folio_model::ipc::{
-    self, ClustersListArgs, IdeaSetRejectedArgs, IdeaUpdateOutlineArgs, IdeasListArgs, NoArgs,
-    PipelineRunArgs,
+    self, ClustersListArgs, IdeaSetRejectedArgs, IdeaUpdateOutlineArgs, IdeasDuplicatesArgs,
+    IdeasListArgs, NoArgs, PipelineRunArgs,
 };
 use folio_model::{IdeaId, Stage};
 use state::{IdeasAction as A, IdeasState};
@@ -70,6 +70,9 @@ pub fn ideas_page(props: &IdeasPageProps) -> Html {
                     };
                     let result = invoke::<ipc::IdeasList>(&args).await;
                     dispatch.dispatch(A::IdeasLoaded { request, result });
+                    let result =
+                        invoke::<ipc::IdeasDuplicates>(&IdeasDuplicatesArgs { site }).await;
+                    dispatch.dispatch(A::DuplicatesLoaded { request, result });
                 });
             }
         });

@@ -54,6 +54,12 @@ pub fn view(
             if !idea.description.is_empty() {
                 <p class="idea-description">{&idea.description}</p>
             }
+            if let Some(d) = state.duplicate_for(id) {
+                <div class="warning banner idea-duplicate" role="note">
+                    { format!("An article already covers this topic: \u{201c}{}\u{201d} ({} \u{2248} {}). Consider another angle, or reject this idea.",
+                        d.content_title, d.idea_topic, d.content_topic) }
+                </div>
+            }
             if let Some(e) = state.error_for(id) {
                 <div class="error banner idea-error" role="alert">{&e.message}</div>
             }

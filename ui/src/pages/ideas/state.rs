@@ -6,8 +6,8 @@
 use crate::scope::{PlannerChoice, ScopeAction, SiteScope};
 use crate::stage_run::{RunAction, StageRun};
 use folio_model::{
-    ClusterId, ClusterSummary, ContentIdea, ErrorDto, IdeaId, IdeaStatus, OutlineSection,
-    SectionFormat, SectorId, SiteId, SiteList, Stage, StageReport, StageTarget,
+    ClusterId, ClusterSummary, ContentIdea, DuplicateTopic, ErrorDto, IdeaId, IdeaStatus,
+    OutlineSection, SectionFormat, SectorId, SiteId, SiteList, Stage, StageReport, StageTarget,
 };
 use std::rc::Rc;
 use yew::Reducible;
@@ -95,6 +95,8 @@ pub struct IdeasState {
     pub queueing_all: bool,
     pub queue_outcome: Option<Result<String, ErrorDto>>,
     pub run: StageRun,
+    /// Ideas whose topic an article already covers (offline check; a warning on the card).
+    pub duplicates: Vec<DuplicateTopic>,
 }
 
 pub enum IdeasAction {
@@ -105,6 +107,11 @@ pub enum IdeasAction {
     ClustersLoaded {
         request: u64,
         result: Result<Vec<ClusterSummary>, ErrorDto>,
+    },
+    /// The duplicate-topic check for the site (errors leave no warnings: it is advisory).
+    DuplicatesLoaded {
+        request: u64,
+        result: Result<Vec<DuplicateTopic>, ErrorDto>,
     },
     IdeasLoaded {
         request: u64,
@@ -166,6 +173,7 @@ impl IdeasState {
             queueing_all: false,
             queue_outcome: None,
             run: StageRun::new(Stage::Ideas),
+            duplicates: Vec::new(),
         }
     }
 
@@ -195,6 +203,11 @@ impl IdeasState {
                         }
                         Err(e) => self.list_error = Some(e),
                     }
+                }
+            }
+            A::DuplicatesLoaded { request, result } => {
+                if request == self.request {
+                    self.duplicates = result.unwrap_or_default();
                 }
             }
             A::IdeasLoaded { request, result } => {
@@ -450,6 +463,11 @@ impl IdeasState {
         ))
     }
 
+    /// The article that already covers this idea's topic, if one does.
+    pub fn duplicate_for(&self, id: IdeaId) -> Option<&DuplicateTopic> {
+        self.duplicates.iter().find(|d| d.idea == id)
+    }
+
     pub fn error_for(&self, id: IdeaId) -> Option<&ErrorDto> {
         self.idea_error
             .as_ref()
@@ -686,5 +704,38 @@ mod tests {
         );
         s.apply(A::ClusterChosen(Some(id(999))));
         assert!(s.queue_all_target().is_none());
+    }
+
+    #[test]
+    fn an_idea_an_article_already_covers_carries_the_warning_and_stale_checks_are_dropped() {
+        let mut s = IdeasState::new(None);
+        let dup = DuplicateTopic {
+            idea: id(41),
+            idea_title: "Filling new beds".into(),
+            content: id(42),
+            content_title: "Raised bed soil: what to buy".into(),
+            idea_topic: "soil for raised beds".into(),
+            content_topic: "Raised bed soil: what to buy".into(),
+            similarity: 1.0,
+        };
+        s.apply(IdeasAction::DuplicatesLoaded {
+            request: s.request + 1,
+            result: Ok(vec![dup.clone()]),
+        });
+        assert!(
+            s.duplicate_for(id(41)).is_none(),
+            "an older site's check is dropped"
+        );
+        s.apply(IdeasAction::DuplicatesLoaded {
+            request: s.request,
+            result: Ok(vec![dup.clone()]),
+        });
+        assert_eq!(s.duplicate_for(id(41)), Some(&dup));
+        assert!(s.duplicate_for(id(43)).is_none());
+        s.apply(IdeasAction::DuplicatesLoaded {
+            request: s.request,
+            result: Err(ErrorDto::new(folio_model::ErrorKind::Internal, "no model")),
+        });
+        assert!(s.duplicate_for(id(41)).is_none());
     }
 }
