@@ -49,8 +49,45 @@ async fn keywords_are_clustered_offline_from_the_clusters_page() -> Result<()> {
     }
     let data_dir = tempfile::tempdir()?;
     let site = seed(data_dir.path()).await?;
+    let shoes = {
+        let folio = Folio::open(data_dir.path()).await?;
+        let page = folio
+            .list_keywords(&KeywordQuery {
+                filter: KeywordFilter::site(site),
+                sort: KeywordSort::default(),
+                limit: 100,
+                offset: 0,
+            })
+            .await?;
+        folio.close().await;
+        page.items
+            .into_iter()
+            .find(|k| k.keyword == "running shoes")
+            .map(|k| k.id)
+            .ok_or_else(|| anyhow::anyhow!("running shoes was not imported"))?
+    };
     let driver = Driver::start(data_dir.path()).await?;
     let app = driver.launch_app().await?;
+
+    // Planner → Keywords: the keywords like one, by meaning.
+    click(&app, "#nav-planner").await?;
+    click(
+        &app,
+        &format!(".kw-row[data-keyword-id='{shoes}'] .kw-similar"),
+    )
+    .await?;
+    let similar = wait_for_texts(
+        &app,
+        "#similar-panel .similar-keyword",
+        "the similar keywords",
+        |t| t.len() == 6,
+    )
+    .await?;
+    assert!(
+        similar[..2].iter().all(|k| k.contains("running shoes")),
+        "{similar:?}"
+    );
+    screenshot(&app, "offline-similar-keywords").await?;
 
     click(&app, "#nav-clusters").await?;
     wait_for_text(&app, "#clusters-empty h2", "no clusters yet", |t| {

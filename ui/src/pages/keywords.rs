@@ -4,6 +4,7 @@
 //! Every query goes to core: with 100k keywords only the current page (50 rows) is ever here.
 
 mod import_panel;
+mod similar;
 mod state;
 mod table;
 mod toolbar;
@@ -13,7 +14,8 @@ use crate::forms::select_value;
 use crate::hooks::{invoke, use_event};
 use crate::scope::PlannerChoice;
 use folio_model::ipc::{
-    self, JobsCancelArgs, KeywordsBulkArgs, KeywordsImportArgs, KeywordsListArgs, NoArgs,
+    self, JobsCancelArgs, KeywordsBulkArgs, KeywordsImportArgs, KeywordsListArgs,
+    KeywordsSimilarArgs, NoArgs,
 };
 use state::{BulkKind, KeywordsAction as A, KeywordsState, SETTLE_MS};
 use std::time::Duration;
@@ -97,6 +99,24 @@ pub fn keywords_page(props: &KeywordsPageProps) -> Html {
         });
     }
     {
+        // *Similar* on a row: ask core once per opening.
+        let ask = state.similar.ask();
+        let dispatch = dispatch.clone();
+        use_effect_with(state.similar.request, move |&request| {
+            if let Some((site, row)) = ask {
+                spawn_local(async move {
+                    let args = KeywordsSimilarArgs {
+                        site,
+                        keyword: row.id,
+                        limit: similar::SIMILAR_SHOWN,
+                    };
+                    let result = invoke::<ipc::KeywordsSimilar>(&args).await;
+                    dispatch.dispatch(A::SimilarLoaded { request, result });
+                });
+            }
+        });
+    }
+    {
         let on_choice = props.on_choice.clone();
         use_effect_with(state.choice(), move |choice| {
             if let Some(choice) = choice {
@@ -119,6 +139,10 @@ pub fn keywords_page(props: &KeywordsPageProps) -> Html {
                 <div class="panel table-panel">
                     { toolbar::filters(&state, &dispatch) }
                     { toolbar::selection_bar(&state, &dispatch, &handlers) }
+                    { similar::view(&state.similar, {
+                        let d = dispatch.clone();
+                        Callback::from(move |_| d.dispatch(A::SimilarClosed))
+                    }) }
                     { table::view(&state, &dispatch) }
                 </div>
             }

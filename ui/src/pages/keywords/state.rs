@@ -3,8 +3,8 @@
 
 use folio_model::{
     ErrorDto, ErrorKind, Intent, JobId, JobKind, JobProgress, JobScope, KeywordBulkAction,
-    KeywordFilter, KeywordId, KeywordImportReport, KeywordPage, KeywordQuery, KeywordSort,
-    KeywordSortField, KeywordStatus, SectorId, Site, SiteId, SiteList,
+    KeywordFilter, KeywordId, KeywordImportReport, KeywordPage, KeywordQuery, KeywordRow,
+    KeywordSort, KeywordSortField, KeywordStatus, SectorId, SimilarKeyword, Site, SiteId, SiteList,
 };
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -131,6 +131,8 @@ pub struct KeywordsState {
     pub bulk: BulkState,
 
     pub import: ImportPhase,
+    /// *Similar* on a row: the site's keywords most like it.
+    pub similar: super::similar::SimilarPanel,
 }
 
 pub enum KeywordsAction {
@@ -172,6 +174,13 @@ pub enum KeywordsAction {
     ImportCancelSent,
     ImportFinished(Result<KeywordImportReport, ErrorDto>),
     ImportDismissed,
+    /// *Similar* clicked on a row.
+    SimilarRequested(KeywordRow),
+    SimilarLoaded {
+        request: u64,
+        result: Result<Vec<SimilarKeyword>, ErrorDto>,
+    },
+    SimilarClosed,
 }
 
 impl Reducible for KeywordsState {
@@ -223,6 +232,7 @@ impl KeywordsState {
                 if self.site != Some(site) {
                     self.site = Some(site);
                     self.sector = None;
+                    self.similar.close();
                     // A summary or bulk result was about the other site.
                     if !self.import.is_busy() {
                         self.import = ImportPhase::Idle;
@@ -426,6 +436,13 @@ impl KeywordsState {
                     self.import = ImportPhase::Idle;
                 }
             }
+            A::SimilarRequested(row) => {
+                if let Some(site) = self.site {
+                    self.similar.open(site, row);
+                }
+            }
+            A::SimilarLoaded { request, result } => self.similar.loaded(request, result),
+            A::SimilarClosed => self.similar.close(),
         }
     }
 

@@ -51,11 +51,12 @@ pub fn view(state: &KeywordsState, dispatch: &Dispatch) -> Html {
                                     aria-label="Select every keyword on this page" />
                             </th>
                             { for COLUMNS.iter().map(|&(label, field, numeric)| header(state, dispatch, label, field, numeric)) }
+                            <th class="col-actions" scope="col"><span class="sr-only">{"More"}</span></th>
                         </tr>
                     </thead>
                     <tbody>
                         if rows.is_empty() {
-                            <tr class="placeholder-row"><td colspan="8">{ placeholder(state, dispatch) }</td></tr>
+                            <tr class="placeholder-row"><td colspan="9">{ placeholder(state, dispatch) }</td></tr>
                         } else {
                             { for rows.iter().map(|r| row(state, dispatch, r)) }
                         }
@@ -111,6 +112,11 @@ fn row(state: &KeywordsState, dispatch: &Dispatch, r: &KeywordRow) -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |_: Event| dispatch.dispatch(A::RowToggled(id)))
     };
+    let on_similar = {
+        let dispatch = dispatch.clone();
+        let row = r.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(A::SimilarRequested(row.clone())))
+    };
     let difficulty_class = r.difficulty.map(|d| match d {
         0..=29 => "easy",
         30..=59 => "medium",
@@ -142,6 +148,10 @@ fn row(state: &KeywordsState, dispatch: &Dispatch, r: &KeywordRow) -> Html {
                 } else {
                     <span class="muted">{"\u{2014}"}</span>
                 }
+            </td>
+            <td class="kw-actions">
+                <button type="button" class="link kw-similar" onclick={on_similar}
+                    title="Keywords like this one, by meaning">{"Similar"}</button>
             </td>
         </tr>
     }
