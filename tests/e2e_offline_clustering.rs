@@ -8,7 +8,7 @@
 use anyhow::Result;
 use folio_core::{Folio, ImportOptions};
 use folio_e2e::{click, display_available, screenshot, wait_for_text, wait_for_texts, Driver};
-use folio_model::{KeywordFilter, KeywordQuery, KeywordSort, KeywordStatus, NewSite};
+use folio_model::{KeywordFilter, KeywordQuery, KeywordSort, KeywordStatus, NewSite, SiteId};
 use std::path::Path;
 
 const KEYWORDS: &str = "Keyword,Volume
@@ -21,7 +21,18 @@ marathon running shoes,1000
 quantum chromodynamics lecture notes,20
 ";
 
-async fn seed(data_dir: &Path) -> Result<folio_model::SiteId> {
+/// The site's keywords, read through core.
+async fn keywords(folio: &Folio, site: SiteId) -> Result<Vec<folio_model::KeywordRow>> {
+    let query = KeywordQuery {
+        filter: KeywordFilter::site(site),
+        sort: KeywordSort::default(),
+        limit: 100,
+        offset: 0,
+    };
+    Ok(folio.list_keywords(&query).await?.items)
+}
+
+async fn seed(data_dir: &Path) -> Result<SiteId> {
     let folio = Folio::open(data_dir).await?;
     let site = folio
         .create_site(&NewSite {
@@ -51,17 +62,9 @@ async fn keywords_are_clustered_offline_from_the_clusters_page() -> Result<()> {
     let site = seed(data_dir.path()).await?;
     let shoes = {
         let folio = Folio::open(data_dir.path()).await?;
-        let page = folio
-            .list_keywords(&KeywordQuery {
-                filter: KeywordFilter::site(site),
-                sort: KeywordSort::default(),
-                limit: 100,
-                offset: 0,
-            })
-            .await?;
+        let all = keywords(&folio, site).await?;
         folio.close().await;
-        page.items
-            .into_iter()
+        all.into_iter()
             .find(|k| k.keyword == "running shoes")
             .map(|k| k.id)
             .ok_or_else(|| anyhow::anyhow!("running shoes was not imported"))?
@@ -122,16 +125,8 @@ async fn keywords_are_clustered_offline_from_the_clusters_page() -> Result<()> {
 
     // Core agrees: six keywords mapped, the odd one still new.
     let folio = Folio::open(data_dir.path()).await?;
-    let page = folio
-        .list_keywords(&KeywordQuery {
-            filter: KeywordFilter::site(site),
-            sort: KeywordSort::default(),
-            limit: 100,
-            offset: 0,
-        })
-        .await?;
-    let mapped = page
-        .items
+    let mapped = keywords(&folio, site)
+        .await?
         .iter()
         .filter(|k| k.status == KeywordStatus::Mapped)
         .count();
@@ -152,15 +147,8 @@ async fn an_idea_an_article_already_covers_is_flagged_on_the_ideas_page() -> Res
     {
         let folio = Folio::open(data_dir.path()).await?;
         let sector = folio.get_site(site).await?.sectors[0].id;
-        let page = folio
-            .list_keywords(&KeywordQuery {
-                filter: KeywordFilter::site(site),
-                sort: KeywordSort::default(),
-                limit: 100,
-                offset: 0,
-            })
-            .await?;
-        let kw = |text: &str| page.items.iter().find(|k| k.keyword == text).map(|k| k.id);
+        let all = keywords(&folio, site).await?;
+        let kw = |text: &str| all.iter().find(|k| k.keyword == text).map(|k| k.id);
         let cluster = folio
             .create_cluster(folio_model::NewCluster::new(
                 site,

@@ -66,16 +66,8 @@ async fn placed(folio: &Folio, site: SiteId) -> HashMap<String, (KeywordStatus, 
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect();
-    let page = folio
-        .list_keywords(&KeywordQuery {
-            filter: KeywordFilter::site(site),
-            sort: KeywordSort::default(),
-            limit: 1000,
-            offset: 0,
-        })
+    all_keywords(folio, site)
         .await
-        .unwrap();
-    page.items
         .into_iter()
         .map(|k| {
             (
@@ -204,16 +196,21 @@ async fn the_preview_counts_clusters_per_threshold_and_a_bad_threshold_changes_n
 
 /// The keyword row of `text`.
 async fn keyword(folio: &Folio, site: SiteId, text: &str) -> folio_model::KeywordRow {
-    let page = folio
-        .list_keywords(&KeywordQuery {
-            filter: KeywordFilter::site(site),
-            sort: KeywordSort::default(),
-            limit: 1000,
-            offset: 0,
-        })
+    all_keywords(folio, site)
         .await
-        .unwrap();
-    page.items.into_iter().find(|k| k.keyword == text).unwrap()
+        .into_iter()
+        .find(|k| k.keyword == text)
+        .unwrap()
+}
+
+async fn all_keywords(folio: &Folio, site: SiteId) -> Vec<folio_model::KeywordRow> {
+    let query = KeywordQuery {
+        filter: KeywordFilter::site(site),
+        sort: KeywordSort::default(),
+        limit: 1000,
+        offset: 0,
+    };
+    folio.list_keywords(&query).await.unwrap().items
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
