@@ -2,6 +2,7 @@
 
 pub mod cluster_edits;
 pub mod clusters;
+pub mod embedding_cache;
 pub mod ideas;
 pub mod keyword_file;
 pub mod keyword_import;

@@ -269,3 +269,66 @@ async fn an_idea_on_a_topic_an_article_covers_is_flagged() {
     assert_eq!(dups[0].idea_topic, "soil for raised beds");
     assert_eq!(dups[0].content_title, "Raised bed soil: what to buy");
 }
+
+/// Topics are embedded once and read back from this device's cache; a damaged row is embedded
+/// again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embeddings_come_from_the_device_cache_and_damaged_rows_are_rebuilt() {
+    let (dir, folio, site) = store().await;
+    import(&folio, site, FIRST).await;
+    folio.preview_offline_clustering(site, None).await.unwrap();
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("folio.db").display()
+    ))
+    .await
+    .unwrap();
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM embedding_cache")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    // One row per distinct topic: the 17 keywords have 17 ("best dog food" is "dog food").
+    assert_eq!(rows, 17);
+
+    // The cache is what clustering reads: give "running shoes" the vector of "mortgage rates"
+    // and it clusters with the mortgages.
+    sqlx::query(
+        "UPDATE embedding_cache SET vector = (SELECT vector FROM embedding_cache WHERE topic = 'mortgage rates')
+         WHERE topic = 'running shoes'",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    folio.cluster_offline(site, None, None).await.unwrap();
+    let kw = placed(&folio, site).await;
+    assert_eq!(kw["running shoes"].1, kw["mortgage rates"].1, "{kw:?}");
+
+    // A damaged row is embedded again.
+    let (dir2, folio2, site2) = store().await;
+    import(&folio2, site2, FIRST).await;
+    folio2
+        .preview_offline_clustering(site2, None)
+        .await
+        .unwrap();
+    let db2 = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir2.path().join("folio.db").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("UPDATE embedding_cache SET vector = x'00' WHERE topic = 'running shoes'")
+        .execute(&db2)
+        .await
+        .unwrap();
+    folio2.cluster_offline(site2, None, None).await.unwrap();
+    let kw = placed(&folio2, site2).await;
+    assert_eq!(kw["running shoes"].1, Some("Running shoes".into()));
+    let (len,): (i64,) =
+        sqlx::query_as("SELECT length(vector) FROM embedding_cache WHERE topic = 'running shoes'")
+            .fetch_one(&db2)
+            .await
+            .unwrap();
+    assert_eq!(len, 64 * 4, "rebuilt");
+    db.close().await;
+    db2.close().await;
+}

@@ -1,7 +1,7 @@
 //! Clustering: lexical variants first (one group each), then average linkage over the groups'
 //! embeddings, cut at a cosine-distance threshold.
 
-use crate::lexical::{tidy_name, topic_text, typo_neighbours, variant_key};
+use crate::lexical::{tidy_name, typo_neighbours, variant_key};
 use crate::model::{dot, normalise};
 use crate::{EmbedError, Embedder, Embeddings};
 use std::collections::HashMap;
@@ -66,6 +66,30 @@ impl Plan {
         keywords: &[KeywordIn<'_>],
         part_groups: usize,
     ) -> Result<Self, EmbedError> {
+        let texts: Vec<String> = keywords.iter().map(|k| k.text.to_string()).collect();
+        Self::from_embeddings_in_parts(keywords, embedder.embed_keywords(&texts), part_groups)
+    }
+
+    /// The same from embeddings made earlier (a cache): one unit-length row per keyword, of
+    /// its topic ([`crate::topic_text`]), as [`Embedder::embed_keywords`] makes them.
+    pub fn from_embeddings(
+        keywords: &[KeywordIn<'_>],
+        embedded: Embeddings,
+    ) -> Result<Self, EmbedError> {
+        Self::from_embeddings_in_parts(keywords, embedded, PART_GROUPS)
+    }
+
+    fn from_embeddings_in_parts(
+        keywords: &[KeywordIn<'_>],
+        embedded: Embeddings,
+        part_groups: usize,
+    ) -> Result<Self, EmbedError> {
+        if embedded.len() != keywords.len() {
+            return Err(EmbedError::Embeddings {
+                rows: embedded.len(),
+                keywords: keywords.len(),
+            });
+        }
         let texts: Vec<String> = keywords.iter().map(|k| k.text.trim().to_string()).collect();
         let groups = variant_groups(&texts);
         if groups.len() > MAX_GROUPS {
@@ -74,8 +98,6 @@ impl Plan {
                 max: MAX_GROUPS,
             });
         }
-        let topics: Vec<String> = texts.iter().map(|t| topic_text(t)).collect();
-        let embedded = embedder.embed(&topics);
         let dim = embedded.dim();
         let mut centres = Vec::with_capacity(groups.len() * dim);
         for g in &groups {

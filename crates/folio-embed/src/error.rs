@@ -13,6 +13,8 @@ pub enum EmbedError {
     TooMany { groups: usize, max: usize },
     #[error("the clustering threshold {0} is not a cosine distance between 0 and 2")]
     Threshold(f32),
+    #[error("{rows} embeddings were given for {keywords} keywords")]
+    Embeddings { rows: usize, keywords: usize },
 }
 
 impl EmbedError {
@@ -23,6 +25,7 @@ impl EmbedError {
             Self::ModelInvalid { .. } => "model_invalid",
             Self::TooMany { .. } => "too_many_keywords",
             Self::Threshold(_) => "bad_threshold",
+            Self::Embeddings { .. } => "embeddings_mismatch",
         }
     }
 }

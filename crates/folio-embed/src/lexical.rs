@@ -74,7 +74,7 @@ const MODIFIERS: &[&str] = &[
 
 /// The words of a keyword that name its topic: modifiers, numbers and years dropped (the whole
 /// keyword if nothing would be left).
-pub(crate) fn topic_text(keyword: &str) -> String {
+pub fn topic_text(keyword: &str) -> String {
     let lower = keyword.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())

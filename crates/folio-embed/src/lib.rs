@@ -19,5 +19,5 @@ mod model;
 
 pub use cluster::{Cluster, KeywordIn, Plan, DEFAULT_THRESHOLD, MAX_GROUPS, PART_GROUPS};
 pub use error::EmbedError;
-pub use lexical::{tidy_name, variant_key};
+pub use lexical::{tidy_name, topic_text, variant_key};
 pub use model::{default_model_dir, similarity, Embedder, Embeddings, MODEL_NAME};

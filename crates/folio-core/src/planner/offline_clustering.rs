@@ -9,7 +9,7 @@
 
 use crate::pipeline::clustering::{save_batch, ClusterAnswer, SectorWork};
 use crate::{CoreError, Folio};
-use folio_embed::{similarity, Embedder, KeywordIn, Plan, DEFAULT_THRESHOLD};
+use folio_embed::{similarity, Embedder, Embeddings, KeywordIn, Plan, DEFAULT_THRESHOLD};
 use folio_model::{
     ClusterId, JobKind, JobPhase, JobScope, KeywordFilter, KeywordRow, OfflineClusterReport,
     SectorId, SiteId, ThresholdPreview,
@@ -44,26 +44,24 @@ impl Folio {
     ) -> Result<Vec<ThresholdPreview>, CoreError> {
         let work = self.clustering_work(site, sector).await?;
         let embedder = load_embedder().await?;
-        blocking(move || {
-            let mut out: Vec<ThresholdPreview> = PREVIEW_THRESHOLDS
-                .iter()
-                .map(|&threshold| ThresholdPreview {
-                    threshold,
-                    clusters: 0,
-                    alone: 0,
-                })
-                .collect();
-            for w in &work {
-                let plan = plan(&embedder, &w.keywords)?;
-                for p in &mut out {
-                    let (clusters, alone) = plan.preview(p.threshold)?;
-                    p.clusters += clusters as u64;
-                    p.alone += alone as u64;
-                }
+        let mut out: Vec<ThresholdPreview> = PREVIEW_THRESHOLDS
+            .iter()
+            .map(|&threshold| ThresholdPreview {
+                threshold,
+                clusters: 0,
+                alone: 0,
+            })
+            .collect();
+        for w in work {
+            let embedded = self.embed_cached(&embedder, &texts(&w.keywords)).await?;
+            let plan = blocking(move || plan(&w.keywords, embedded)).await?;
+            for p in &mut out {
+                let (clusters, alone) = plan.preview(p.threshold)?;
+                p.clusters += clusters as u64;
+                p.alone += alone as u64;
             }
-            Ok(out)
-        })
-        .await
+        }
+        Ok(out)
     }
 
     /// Cluster the site's (or one sector's) new keywords offline, cut at `threshold` (a cosine
@@ -154,9 +152,11 @@ impl Folio {
                 ),
             );
             let placement = {
+                let embedded = self.embed_cached(&embedder, &texts(&w.keywords)).await?;
                 let embedder = embedder.clone();
                 let keywords = w.keywords.clone();
-                blocking(move || place(&embedder, &keywords, &existing, threshold)).await?
+                blocking(move || place(&embedder, &keywords, embedded, &existing, threshold))
+                    .await?
             };
             report.unclustered += placement.alone;
             // Additions to existing clusters first, then new clusters, a bounded number a write.
@@ -220,7 +220,12 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| CoreError::Internal(format!("offline clustering stopped: {e}")))?
 }
 
-fn plan(embedder: &Embedder, keywords: &[KeywordRow]) -> Result<Plan, CoreError> {
+fn texts(keywords: &[KeywordRow]) -> Vec<String> {
+    keywords.iter().map(|k| k.keyword.clone()).collect()
+}
+
+/// The keywords' plan from their (cached) embeddings.
+fn plan(keywords: &[KeywordRow], embedded: Embeddings) -> Result<Plan, CoreError> {
     let input: Vec<KeywordIn> = keywords
         .iter()
         .map(|k| KeywordIn {
@@ -228,7 +233,7 @@ fn plan(embedder: &Embedder, keywords: &[KeywordRow]) -> Result<Plan, CoreError>
             volume: k.volume.and_then(|v| u64::try_from(v).ok()).unwrap_or(0),
         })
         .collect();
-    Ok(Plan::build(embedder, &input)?)
+    Ok(Plan::from_embeddings(&input, embedded)?)
 }
 
 /// Each new cluster (or lone keyword) goes to the nearest existing cluster within the
@@ -236,10 +241,11 @@ fn plan(embedder: &Embedder, keywords: &[KeywordRow]) -> Result<Plan, CoreError>
 fn place(
     embedder: &Embedder,
     keywords: &[KeywordRow],
+    embedded: Embeddings,
     existing: &[(String, Vec<String>)],
     threshold: f32,
 ) -> Result<Placement, CoreError> {
-    let plan = plan(embedder, keywords)?;
+    let plan = plan(keywords, embedded)?;
     let centres: Vec<Vec<f32>> = existing.iter().map(|(_, t)| embedder.centre(t)).collect();
     let mut joins: HashMap<usize, Vec<KeywordRow>> = HashMap::new();
     let mut out = Placement {

@@ -36,9 +36,9 @@ impl Folio {
         };
         let embedder = load_embedder().await?;
         let limit = limit.clamp(1, MAX_SIMILAR) as usize;
+        let texts: Vec<String> = rows.iter().map(|r| r.keyword.clone()).collect();
+        let e = self.embed_cached(&embedder, &texts).await?;
         tokio::task::spawn_blocking(move || {
-            let texts: Vec<String> = rows.iter().map(|r| r.keyword.clone()).collect();
-            let e = embedder.embed_keywords(&texts);
             let mut scored: Vec<(f32, usize)> = (0..rows.len())
                 .filter(|&i| i != target)
                 .map(|i| (e.similarity(target, i), i))
@@ -91,9 +91,9 @@ impl Folio {
         };
         let idea_topics: Vec<String> = ideas.iter().map(topic).collect();
         let article_topics: Vec<String> = articles.iter().map(topic).collect();
+        let ei = self.embed_cached(&embedder, &idea_topics).await?;
+        let ea = self.embed_cached(&embedder, &article_topics).await?;
         let found = tokio::task::spawn_blocking(move || {
-            let ei = embedder.embed_keywords(&idea_topics);
-            let ea = embedder.embed_keywords(&article_topics);
             let keys: Vec<String> = article_topics.iter().map(|t| variant_key(t)).collect();
             let mut out = Vec::new();
             for (i, it) in idea_topics.iter().enumerate() {
