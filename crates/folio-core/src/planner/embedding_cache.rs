@@ -1,5 +1,6 @@
-//! Offline embeddings kept on this device (`embedding_cache`, never synced): a keyword's topic
-//! is embedded once per model and read back afterwards. A row of the wrong size (damaged, or
+//! The offline model in core: loaded once per process, its CPU work off the async workers, and
+//! its embeddings kept on this device (`embedding_cache`, never synced): a keyword's topic is
+//! embedded once per model and read back afterwards. A row of the wrong size (damaged, or
 //! another model's) counts as missing and is embedded again.
 
 use crate::{CoreError, Folio};
@@ -10,6 +11,29 @@ use std::sync::Arc;
 
 /// Topics looked up or stored per statement (under SQLite's bound-parameter limit).
 const CHUNK: usize = 300;
+
+/// The model, loaded once per process off the async workers (it reads ~8 MB); a failed load
+/// is not remembered, so installing the model fixes the next call.
+pub(crate) async fn load_embedder() -> Result<Arc<Embedder>, CoreError> {
+    static LOADED: std::sync::Mutex<Option<Arc<Embedder>>> = std::sync::Mutex::new(None);
+    if let Some(e) = LOADED.lock().ok().and_then(|l| l.clone()) {
+        return Ok(e);
+    }
+    let e = blocking(|| Ok(Arc::new(Embedder::load_default()?))).await?;
+    if let Ok(mut l) = LOADED.lock() {
+        *l = Some(e.clone());
+    }
+    Ok(e)
+}
+
+/// CPU work (embedding, linkage: about a second for 10k keywords) on a blocking thread.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, CoreError> + Send + 'static,
+) -> Result<T, CoreError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| CoreError::Internal(format!("offline embedding work stopped: {e}")))?
+}
 
 impl Folio {
     /// One unit-length row per keyword, of its topic: from the cache, the rest embedded now and
@@ -50,9 +74,7 @@ impl Folio {
         if !missing.is_empty() {
             let fresh = {
                 let (embedder, missing) = (embedder.clone(), missing.clone());
-                tokio::task::spawn_blocking(move || embedder.embed(&missing))
-                    .await
-                    .map_err(|e| CoreError::Internal(format!("embedding stopped: {e}")))?
+                blocking(move || Ok(embedder.embed(&missing))).await?
             };
             for (i, chunk) in missing.chunks(CHUNK).enumerate() {
                 let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(

@@ -8,6 +8,7 @@
 //! run. docs/offline-clustering.md; `tests/offline_clustering.rs`.
 
 use crate::pipeline::clustering::{save_batch, ClusterAnswer, SectorWork};
+use crate::planner::embedding_cache::{blocking, load_embedder};
 use crate::{CoreError, Folio};
 use folio_embed::{similarity, Embedder, Embeddings, KeywordIn, Plan, DEFAULT_THRESHOLD};
 use folio_model::{
@@ -15,7 +16,6 @@ use folio_model::{
     SectorId, SiteId, ThresholdPreview,
 };
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// The thresholds a preview shows, tightest first.
 pub const PREVIEW_THRESHOLDS: [f32; 5] = [0.3, 0.4, 0.5, 0.6, 0.7];
@@ -195,29 +195,6 @@ impl Folio {
         }
         Ok(())
     }
-}
-
-/// The model, loaded once per process off the async workers (it reads ~8 MB); a failed load
-/// is not remembered, so installing the model fixes the next call.
-pub(crate) async fn load_embedder() -> Result<Arc<Embedder>, CoreError> {
-    static LOADED: std::sync::Mutex<Option<Arc<Embedder>>> = std::sync::Mutex::new(None);
-    if let Some(e) = LOADED.lock().ok().and_then(|l| l.clone()) {
-        return Ok(e);
-    }
-    let e = blocking(|| Ok(Arc::new(Embedder::load_default()?))).await?;
-    if let Ok(mut l) = LOADED.lock() {
-        *l = Some(e.clone());
-    }
-    Ok(e)
-}
-
-/// CPU work (embedding, linkage: about a second for 10k keywords) on a blocking thread.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, CoreError> + Send + 'static,
-) -> Result<T, CoreError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| CoreError::Internal(format!("offline clustering stopped: {e}")))?
 }
 
 fn texts(keywords: &[KeywordRow]) -> Vec<String> {

@@ -2,7 +2,7 @@
 //! an existing article already covers. Both embed on demand — the static model embeds 10k
 //! keywords in milliseconds, faster than reading stored vectors back — and write nothing.
 
-use crate::planner::offline_clustering::load_embedder;
+use crate::planner::embedding_cache::{blocking, load_embedder};
 use crate::{CoreError, Folio};
 use folio_embed::{similarity, variant_key};
 use folio_model::{
@@ -38,23 +38,22 @@ impl Folio {
         let limit = limit.clamp(1, MAX_SIMILAR) as usize;
         let texts: Vec<String> = rows.iter().map(|r| r.keyword.clone()).collect();
         let e = self.embed_cached(&embedder, &texts).await?;
-        tokio::task::spawn_blocking(move || {
+        blocking(move || {
             let mut scored: Vec<(f32, usize)> = (0..rows.len())
                 .filter(|&i| i != target)
                 .map(|i| (e.similarity(target, i), i))
                 .collect();
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            scored
+            Ok(scored
                 .into_iter()
                 .take(limit)
                 .map(|(s, i)| SimilarKeyword {
                     keyword: rows[i].clone(),
                     similarity: s,
                 })
-                .collect()
+                .collect())
         })
         .await
-        .map_err(|e| CoreError::Internal(format!("finding similar keywords stopped: {e}")))
     }
 
     /// Ideas not yet written whose topic is one an article of the site already covers: the
@@ -93,7 +92,7 @@ impl Folio {
         let article_topics: Vec<String> = articles.iter().map(topic).collect();
         let ei = self.embed_cached(&embedder, &idea_topics).await?;
         let ea = self.embed_cached(&embedder, &article_topics).await?;
-        let found = tokio::task::spawn_blocking(move || {
+        let found = blocking(move || {
             let keys: Vec<String> = article_topics.iter().map(|t| variant_key(t)).collect();
             let mut out = Vec::new();
             for (i, it) in idea_topics.iter().enumerate() {
@@ -112,10 +111,9 @@ impl Folio {
                     out.push((i, a, s, it.clone(), article_topics[a].clone()));
                 }
             }
-            out
+            Ok(out)
         })
-        .await
-        .map_err(|e| CoreError::Internal(format!("checking for duplicate topics stopped: {e}")))?;
+        .await?;
         found
             .into_iter()
             .map(|(i, a, s, idea_topic, content_topic)| {
