@@ -35,7 +35,7 @@ use axum::extract::ws::{
 };
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use folio_sync::{DocId, DocKind, Frame, Refusal, MAX_FRAME_BYTES};
+use folio_sync::{records, DocId, DocKind, Frame, Refusal, MAX_FRAME_BYTES};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -505,6 +505,17 @@ impl Conn {
             }
         }
         let changed = stored.doc.get_heads() != before;
+        if changed {
+            if let Some(refusal) =
+                misplaced(&self.store, &self.principal, doc, &mut stored.doc, &before).await
+            {
+                // Not kept, as for the keyword limit below: the copy reloads from storage and
+                // the state forgets the message.
+                *guard = None;
+                sub.state = self.store.sync_state(&doc, &self.peer).await?;
+                return Ok(refusal);
+            }
+        }
         if changed && doc.kind() == DocKind::Keywords {
             let over = keyword_limit(
                 &self.store,
@@ -571,6 +582,47 @@ impl Conn {
             Err(reason) => Ok(self.refuse(doc, reason)),
         }
     }
+}
+
+/// Refusal frames when the changes since `before` put records where they do not belong
+/// (DESIGN §3, trust inside an account: a writer of one document must not plant or
+/// overwrite another site's or article's records through it). An article's site comes
+/// from the registry; the other documents name theirs.
+async fn misplaced(
+    store: &ServerStore,
+    principal: &Principal,
+    doc: DocId,
+    stored: &mut AutoCommit,
+    before: &[automerge::ChangeHash],
+) -> Option<Vec<Frame>> {
+    let site = match doc {
+        DocId::Article(_) => match store.doc_access_facts(principal.user_id, &doc).await {
+            Ok(facts) => facts.and_then(|f| f.doc.site_id).map(|s| s.as_uuid()),
+            Err(e) => {
+                tracing::warn!(%doc, error = %e, "the document's site could not be read");
+                return Some(refused(doc, Refusal::Misplaced));
+            }
+        },
+        other => other.site(),
+    };
+    let after = stored.get_heads();
+    let keys = records::changed_keys(stored, before, &after);
+    let foreign = match records::foreign_records(&doc, site, stored, keys.as_ref()) {
+        Ok(foreign) => foreign,
+        Err(e) => {
+            tracing::warn!(%doc, error = %e, "the changed records could not be read");
+            return Some(refused(doc, Refusal::Misplaced));
+        }
+    };
+    let first = foreign.first()?;
+    tracing::warn!(
+        %doc,
+        account = %principal.account_id,
+        user = %principal.user_id,
+        records = foreign.len(),
+        "changes refused: {first}"
+    );
+    Some(refused(doc, Refusal::Misplaced))
 }
 
 /// Whether accepting `doc` in this state would take the account past its plan's keyword

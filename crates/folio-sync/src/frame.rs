@@ -32,6 +32,9 @@ pub enum Refusal {
     Revoked,
     /// The changes would take the account past its plan's limit (keywords); nothing was applied.
     Limit,
+    /// The changes put records where they do not belong (another site's or article's records,
+    /// a table of another kind of document; see [`crate::records`]); nothing was applied.
+    Misplaced,
 }
 
 impl Refusal {
@@ -42,6 +45,7 @@ impl Refusal {
             Refusal::ReadOnly => 3,
             Refusal::Revoked => 4,
             Refusal::Limit => 5,
+            Refusal::Misplaced => 6,
         }
     }
 
@@ -52,6 +56,7 @@ impl Refusal {
             3 => Refusal::ReadOnly,
             4 => Refusal::Revoked,
             5 => Refusal::Limit,
+            6 => Refusal::Misplaced,
             _ => return None,
         })
     }

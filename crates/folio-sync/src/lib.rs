@@ -5,12 +5,14 @@
 //! - [`frame`]: the binary frames client and server exchange over the WebSocket.
 //! - [`doc_store`]: documents and per-peer sync states in SQLite.
 //! - [`keyword_batch`]: the keyword bucket documents' format.
+//! - [`records`]: which records a document may hold (the trust rule inside an account).
 
 pub mod api;
 pub mod doc_id;
 pub mod doc_store;
 pub mod frame;
 pub mod keyword_batch;
+pub mod records;
 
 pub use doc_id::{DocId, DocKind, KEYWORD_BUCKETS};
 pub use doc_store::{DocStoreError, Saved, StoredDoc};

@@ -27,14 +27,15 @@ fn frame() -> impl Strategy<Value = Frame> {
         proptest::collection::vec(doc_id(), 0..20).prop_map(|docs| Frame::Subscribe { docs }),
         (doc_id(), proptest::collection::vec(any::<u8>(), 0..2000))
             .prop_map(|(doc, message)| Frame::Sync { doc, message }),
-        (doc_id(), 0u8..5).prop_map(|(doc, r)| Frame::Refused {
+        (doc_id(), 0u8..6).prop_map(|(doc, r)| Frame::Refused {
             doc,
             reason: [
                 Refusal::NotFound,
                 Refusal::Forbidden,
                 Refusal::ReadOnly,
                 Refusal::Revoked,
-                Refusal::Limit
+                Refusal::Limit,
+                Refusal::Misplaced
             ][r as usize],
         }),
         doc_id().prop_map(|doc| Frame::Available { doc }),

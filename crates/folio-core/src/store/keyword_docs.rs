@@ -234,9 +234,16 @@ pub(crate) async fn write_decisions(
 /// key order (import ids are time-ordered), then decisions.
 pub(crate) async fn project(
     conn: &mut SqliteConnection,
+    id: &DocId,
     doc: &AutoCommit,
     keys: Option<&BTreeSet<String>>,
 ) -> Result<usize, CoreError> {
+    // A bucket holds its own site's keywords only: a batch naming another site, or a decision
+    // about another site's keyword, is not believed (DESIGN §3, trust inside an account).
+    let Some(site) = id.site() else {
+        return Ok(0);
+    };
+    let site_text = site.to_string();
     let all: Vec<String>;
     let keys: Vec<&String> = match keys {
         Some(k) => k.iter().collect(),
@@ -252,6 +259,10 @@ pub(crate) async fn project(
             tracing::warn!(key = %key, "a keyword batch in a document does not decode; skipped");
             continue;
         };
+        if batch.site != site || !sector_may_be_of(conn, batch.sector, &site_text).await? {
+            tracing::warn!(doc = %id, key = %key, "a keyword batch naming another site was dropped");
+            continue;
+        }
         touched += insert_rows(conn, &batch).await?;
         // Decisions already made about keywords this batch brings apply to them now.
         for row in &batch.rows {
@@ -271,28 +282,44 @@ pub(crate) async fn project(
         let Some(d) = read_decision(doc, key)? else {
             continue;
         };
-        let Some(id) = key.strip_prefix(DECISION_PREFIX) else {
+        let Some(kw) = key.strip_prefix(DECISION_PREFIX) else {
             continue;
         };
         if d.deleted != 0 {
-            sqlx::query("DELETE FROM keywords WHERE id = ?")
-                .bind(id)
+            sqlx::query("DELETE FROM keywords WHERE id = ? AND site_id = ?")
+                .bind(kw)
+                .bind(&site_text)
                 .execute(&mut *conn)
                 .await?;
         } else {
             sqlx::query(
-                "UPDATE keywords SET status = ?, cluster_id = ?, disabled = ? WHERE id = ?",
+                "UPDATE keywords SET status = ?, cluster_id = ?, disabled = ? WHERE id = ? AND site_id = ?",
             )
             .bind(&d.status)
             .bind(&d.cluster_id)
             .bind(d.disabled)
-            .bind(id)
+            .bind(kw)
+            .bind(&site_text)
             .execute(&mut *conn)
             .await?;
         }
         touched += 1;
     }
     Ok(touched)
+}
+
+/// Whether a batch's sector may be this site's: it is, or it has not arrived yet (then the
+/// keywords wait for it like any record whose parent is missing).
+async fn sector_may_be_of(
+    conn: &mut SqliteConnection,
+    sector: uuid::Uuid,
+    site: &str,
+) -> Result<bool, CoreError> {
+    let owner: Option<(String,)> = sqlx::query_as("SELECT site_id FROM sectors WHERE id = ?")
+        .bind(sector.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(owner.is_none_or(|(s,)| s == site))
 }
 
 async fn insert_rows(conn: &mut SqliteConnection, batch: &Batch) -> Result<usize, CoreError> {

@@ -22,21 +22,12 @@ use crate::{
 use automerge::{
     transaction::Transactable, AutoCommit, ObjType, ReadDoc, ScalarValue, Value, ROOT,
 };
-use folio_sync::DocId;
+use folio_sync::{DocId, DocKind};
 use serde_json::Value as Json;
 use sqlx::SqliteConnection;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use uuid::Uuid;
-
-/// Which document a table's rows live in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Home {
-    Account,
-    Site,
-    Plan,
-    Article,
-}
 
 /// How a merged document can break a uniqueness rule that each device kept locally, and how the
 /// projection settles it: the record with the smaller id keeps its value; the other one's
@@ -53,7 +44,6 @@ pub(crate) struct Unique {
 pub(crate) struct Table {
     pub name: &'static str,
     pub pk: &'static [&'static str],
-    pub home: Home,
     /// SQL naming the owner id of row `{R}` (NEW or OLD in a trigger).
     pub scope: &'static str,
     pub unique: &'static [Unique],
@@ -67,16 +57,10 @@ pub(crate) struct Table {
     pub sealed: bool,
 }
 
-const fn t(
-    name: &'static str,
-    pk: &'static [&'static str],
-    home: Home,
-    scope: &'static str,
-) -> Table {
+const fn t(name: &'static str, pk: &'static [&'static str], scope: &'static str) -> Table {
     Table {
         name,
         pk,
-        home,
         scope,
         unique: &[],
         children: &[],
@@ -87,23 +71,12 @@ const fn t(
 
 /// Parents before children: the projection inserts in this order and deletes in reverse.
 pub(crate) static TABLES: &[Table] = &[
-    t("accounts", &["id"], Home::Account, "{R}.id"),
-    t(
-        "account_settings",
-        &["account_id", "key"],
-        Home::Account,
-        "{R}.account_id",
-    ),
-    t(
-        "module_settings",
-        &["account_id"],
-        Home::Account,
-        "{R}.account_id",
-    ),
+    t("accounts", &["id"], "{R}.id"),
+    t("account_settings", &["account_id", "key"], "{R}.account_id"),
+    t("module_settings", &["account_id"], "{R}.account_id"),
     t(
         "account_prompts",
         &["account_id", "prompt_type"],
-        Home::Account,
         "{R}.account_id",
     ),
     Table {
@@ -112,13 +85,13 @@ pub(crate) static TABLES: &[Table] = &[
             rekey: Some("name_key"),
             only_when: None,
         }],
-        ..t("author_profiles", &["id"], Home::Account, "{R}.account_id")
+        ..t("author_profiles", &["id"], "{R}.account_id")
     },
     // Append-only: core inserts entries and never changes one, so records from two devices
     // never touch the same key and always merge.
     Table {
         sealed: true,
-        ..t("credit_ledger", &["id"], Home::Account, "{R}.account_id")
+        ..t("credit_ledger", &["id"], "{R}.account_id")
     },
     Table {
         unique: &[Unique {
@@ -126,7 +99,7 @@ pub(crate) static TABLES: &[Table] = &[
             rekey: Some("name_key"),
             only_when: None,
         }],
-        ..t("sites", &["id"], Home::Site, "{R}.id")
+        ..t("sites", &["id"], "{R}.id")
     },
     Table {
         unique: &[Unique {
@@ -134,33 +107,18 @@ pub(crate) static TABLES: &[Table] = &[
             rekey: Some("name_key"),
             only_when: None,
         }],
-        ..t("sectors", &["id"], Home::Site, "{R}.site_id")
+        ..t("sectors", &["id"], "{R}.site_id")
     },
-    t(
-        "site_settings",
-        &["site_id", "key"],
-        Home::Site,
-        "{R}.site_id",
-    ),
-    t(
-        "publishing_settings",
-        &["site_id"],
-        Home::Site,
-        "{R}.site_id",
-    ),
-    t(
-        "automation_configs",
-        &["site_id"],
-        Home::Site,
-        "{R}.site_id",
-    ),
+    t("site_settings", &["site_id", "key"], "{R}.site_id"),
+    t("publishing_settings", &["site_id"], "{R}.site_id"),
+    t("automation_configs", &["site_id"], "{R}.site_id"),
     Table {
         unique: &[Unique {
             columns: &["site_id", "platform"],
             rekey: None,
             only_when: None,
         }],
-        ..t("site_integrations", &["id"], Home::Site, "{R}.site_id")
+        ..t("site_integrations", &["id"], "{R}.site_id")
     },
     Table {
         unique: &[Unique {
@@ -168,35 +126,33 @@ pub(crate) static TABLES: &[Table] = &[
             rekey: Some("name_key"),
             only_when: None,
         }],
-        ..t("taxonomy_terms", &["id"], Home::Site, "{R}.site_id")
+        ..t("taxonomy_terms", &["id"], "{R}.site_id")
     },
-    t("keyword_imports", &["id"], Home::Site, "{R}.site_id"),
+    t("keyword_imports", &["id"], "{R}.site_id"),
     Table {
         unique: &[Unique {
             columns: &["site_id", "sector_id", "name_key"],
             rekey: Some("name_key"),
             only_when: None,
         }],
-        ..t("clusters", &["id"], Home::Plan, "{R}.site_id")
+        ..t("clusters", &["id"], "{R}.site_id")
     },
     Table {
         children: &["idea_keywords"],
-        ..t("ideas", &["id"], Home::Plan, "{R}.site_id")
+        ..t("ideas", &["id"], "{R}.site_id")
     },
     t(
         "idea_keywords",
         &["idea_id", "keyword_id"],
-        Home::Plan,
         "(SELECT site_id FROM ideas WHERE id = {R}.idea_id)",
     ),
     Table {
         children: &["task_prompts"],
-        ..t("tasks", &["id"], Home::Plan, "{R}.site_id")
+        ..t("tasks", &["id"], "{R}.site_id")
     },
     t(
         "task_prompts",
         &["task_id", "prompt_type"],
-        Home::Plan,
         "(SELECT site_id FROM tasks WHERE id = {R}.task_id)",
     ),
     Table {
@@ -207,7 +163,7 @@ pub(crate) static TABLES: &[Table] = &[
         }],
         children: &["images", "content_terms"],
         text_column: Some("body_html"),
-        ..t("content", &["id"], Home::Article, "{R}.id")
+        ..t("content", &["id"], "{R}.id")
     },
     Table {
         unique: &[Unique {
@@ -215,21 +171,15 @@ pub(crate) static TABLES: &[Table] = &[
             rekey: None,
             only_when: Some(("image_type", "featured")),
         }],
-        ..t("images", &["id"], Home::Article, "{R}.content_id")
+        ..t("images", &["id"], "{R}.content_id")
     },
     t(
         "content_terms",
         &["content_id", "term_id"],
-        Home::Article,
         "{R}.content_id",
     ),
     // Attempts are inserted as `pending` and finished once by the device that made them.
-    t(
-        "publishing_records",
-        &["id"],
-        Home::Article,
-        "{R}.content_id",
-    ),
+    t("publishing_records", &["id"], "{R}.content_id"),
 ];
 
 /// The keyword decisions are noted by triggers too (status, cluster, disabled, deletion), but
@@ -254,13 +204,16 @@ impl Table {
         }
     }
 
+    /// The document that holds this table's record of owner `scope` (its home is
+    /// [`folio_sync::records`]'s rule, the one every device and the server judge records by).
     pub(crate) fn doc_for(&self, scope: &str) -> Option<DocId> {
         let id = Uuid::from_str(scope).ok()?;
-        Some(match self.home {
-            Home::Account => DocId::Account(id),
-            Home::Site => DocId::Site(id),
-            Home::Plan => DocId::Plan(id),
-            Home::Article => DocId::Article(id),
+        Some(match folio_sync::records::rule_for(self.name)?.home {
+            DocKind::Account => DocId::Account(id),
+            DocKind::Site => DocId::Site(id),
+            DocKind::Plan => DocId::Plan(id),
+            DocKind::Article => DocId::Article(id),
+            DocKind::Keywords | DocKind::Articles => return None,
         })
     }
 }
@@ -676,9 +629,7 @@ pub(crate) fn delete_record(
 /// A sealed record's fields, from the one string value it is kept as (`None`: not a JSON
 /// object).
 pub(crate) fn sealed_record(value: &ScalarValue) -> Option<serde_json::Map<String, Json>> {
-    value
-        .as_str()
-        .and_then(|json| serde_json::from_str(json).ok())
+    folio_sync::records::sealed(value)
 }
 
 /// A record read back from a document: column → JSON value.
@@ -686,27 +637,7 @@ pub(crate) fn read_record(
     doc: &AutoCommit,
     rec: &automerge::ObjId,
 ) -> Result<serde_json::Map<String, Json>, CoreError> {
-    let mut out = serde_json::Map::new();
-    for col in doc.keys(rec) {
-        let value = match doc.get(rec, &col).map_err(doc_error)? {
-            Some((Value::Scalar(s), _)) => match s.as_ref() {
-                ScalarValue::Str(s) => Json::String(s.to_string()),
-                ScalarValue::Int(i) => Json::from(*i),
-                ScalarValue::Uint(u) => Json::from(*u),
-                ScalarValue::F64(f) => Json::from(*f),
-                ScalarValue::Boolean(b) => Json::from(i64::from(*b)),
-                ScalarValue::Timestamp(t) => Json::from(*t),
-                ScalarValue::Counter(c) => Json::from(i64::from(c)),
-                _ => Json::Null,
-            },
-            Some((Value::Object(ObjType::Text), id)) => {
-                Json::String(doc.text(&id).map_err(doc_error)?)
-            }
-            _ => continue,
-        };
-        out.insert(col, value);
-    }
-    Ok(out)
+    folio_sync::records::fields(doc, rec).map_err(doc_error)
 }
 
 const SEEDED_KEY: &str = "documents_seeded";
@@ -740,4 +671,39 @@ pub(crate) async fn seed(
         .execute(&mut *conn)
         .await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use folio_sync::records::{Scope, RULES};
+
+    /// The tables this device mirrors and the trust rule every device and the server judge
+    /// records by (`folio_sync::records`) name the same tables, keys and owners.
+    #[test]
+    fn every_mirrored_table_has_the_trust_rule_of_its_records() {
+        let names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        let ruled: Vec<&str> = RULES.iter().map(|r| r.table).collect();
+        assert_eq!(names, ruled);
+        for table in TABLES {
+            let rule = folio_sync::records::rule_for(table.name).unwrap();
+            assert_eq!(table.pk, rule.pk, "{}", table.name);
+            let column = match rule.scope {
+                Scope::Column(c) | Scope::Parent { column: c, .. } => c,
+            };
+            assert!(
+                table.scope.contains(&format!("{{R}}.{column}")),
+                "{}: {} vs {column}",
+                table.name,
+                table.scope
+            );
+            if let Scope::Parent { parent, .. } = rule.scope {
+                assert!(
+                    table.scope.contains(&format!("FROM {parent} ")),
+                    "{}",
+                    table.name
+                );
+            }
+        }
+    }
 }

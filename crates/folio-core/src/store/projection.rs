@@ -9,34 +9,13 @@
 use crate::store::mirror;
 use crate::store::mirror::{doc_error, Table, CONFLICT_MARK, TABLES};
 use crate::{store::keyword_docs, CoreError, Folio};
-use automerge::{AutoCommit, ChangeHash, ObjType, Prop, ReadDoc, Value, ROOT};
+use automerge::{AutoCommit, ObjType, ReadDoc, Value, ROOT};
+use folio_sync::records;
 use folio_sync::{DocId, DocKind};
 use serde_json::Value as Json;
 use sqlx::SqliteConnection;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
-
-/// The root keys a change between two sets of heads touched; `None` when it cannot tell (then the
-/// whole document is projected).
-pub(crate) fn changed_keys(
-    doc: &mut AutoCommit,
-    before: &[ChangeHash],
-    after: &[ChangeHash],
-) -> Option<BTreeSet<String>> {
-    let mut keys = BTreeSet::new();
-    for patch in doc.diff(before, after) {
-        let first = patch.path.first().map(|(_, p)| p.clone());
-        let key = match (first, &patch.action) {
-            (Some(Prop::Map(k)), _) => k,
-            (None, automerge::PatchAction::PutMap { key, .. })
-            | (None, automerge::PatchAction::DeleteMap { key }) => key.clone(),
-            (None, automerge::PatchAction::Conflict { prop: Prop::Map(k) }) => k.clone(),
-            _ => return None,
-        };
-        keys.insert(key);
-    }
-    Some(keys)
-}
 
 /// Project a document's changed keys (or all of it). Returns false if some record had to wait
 /// for another document.
@@ -51,11 +30,11 @@ pub(crate) async fn project_doc(
         .await?;
     let complete = match id.kind() {
         DocKind::Keywords => {
-            keyword_docs::project(conn, doc, keys).await?;
+            keyword_docs::project(conn, id, doc, keys).await?;
             true
         }
         DocKind::Articles => true,
-        _ => project_records(conn, doc, keys).await?,
+        _ => project_records(conn, id, doc, keys).await?,
     };
     if let Some(site) = id.site() {
         if matches!(id.kind(), DocKind::Keywords | DocKind::Plan) {
@@ -83,8 +62,42 @@ pub(crate) async fn project_doc(
     Ok(complete)
 }
 
+/// A record `doc` holds at `key` that this device believes (see [`folio_sync::records`]): its
+/// table lives in this kind of document and the record names this document as its owner.
+/// Anything else is left out of the projection and logged — ids and table names only.
+fn believed(
+    id: &DocId,
+    doc: &AutoCommit,
+    key: &str,
+    table: &Table,
+) -> Result<Option<serde_json::Map<String, Json>>, CoreError> {
+    // A sealed record is one JSON string; anything that is neither it nor a map (or not a
+    // JSON object) is not a record of this table.
+    let record = match doc.get(ROOT, key).map_err(doc_error)? {
+        Some((Value::Object(ObjType::Map), obj)) => mirror::read_record(doc, &obj)?,
+        Some((Value::Scalar(value), _)) if table.sealed => match mirror::sealed_record(&value) {
+            Some(record) => record,
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    match records::check(id, None, doc, key, &record) {
+        Ok(()) => Ok(Some(record)),
+        Err(foreign) => {
+            tracing::warn!(%foreign, "a synced record that does not belong in its document was dropped");
+            Ok(None)
+        }
+    }
+}
+
+/// Whether a table's records may live in this kind of document at all.
+fn at_home(id: &DocId, table: &Table) -> bool {
+    records::rule_for(table.name).is_some_and(|rule| rule.home == id.kind())
+}
+
 async fn project_records(
     conn: &mut SqliteConnection,
+    id: &DocId,
     doc: &AutoCommit,
     keys: Option<&BTreeSet<String>>,
 ) -> Result<bool, CoreError> {
@@ -92,15 +105,24 @@ async fn project_records(
         Some(k) => k.iter().cloned().collect(),
         None => doc.keys(ROOT).collect(),
     };
+    let Some(scope) = records::doc_scope(id) else {
+        return Ok(true);
+    };
+    let scope = scope.to_string();
     // table position → records (pk → present?)
     let mut by_table: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for key in keys {
         let Some((tbl, pk)) = key.split_once(':') else {
             continue;
         };
-        if let Some(pos) = TABLES.iter().position(|t| t.name == tbl) {
-            by_table.entry(pos).or_default().push(pk.to_string());
+        let Some(pos) = TABLES.iter().position(|t| t.name == tbl) else {
+            continue;
+        };
+        if !at_home(id, &TABLES[pos]) {
+            tracing::warn!(doc = %id, table = tbl, pk, "a synced record outside its table's kind of document was dropped");
+            continue;
         }
+        by_table.entry(pos).or_default().push(pk.to_string());
     }
     let mut columns: HashMap<&str, Vec<String>> = HashMap::new();
     let mut complete = true;
@@ -113,7 +135,9 @@ async fn project_records(
                 .map_err(doc_error)?
                 .is_none()
             {
-                complete &= delete_row(conn, table, pk).await?;
+                // Only this document's own row: a key another document never held cannot
+                // delete a row that lives elsewhere.
+                complete &= delete_own_row(conn, table, pk, &scope).await?;
             }
         }
     }
@@ -125,22 +149,61 @@ async fn project_records(
         let known = &columns[table.name];
         for pk in pks {
             let key = mirror::record_key(table.name, pk);
-            // A sealed record is one JSON string; anything that is neither it nor a map (or
-            // not a JSON object) is not a record of this table.
-            let record = match doc.get(ROOT, &key).map_err(doc_error)? {
-                Some((Value::Object(ObjType::Map), obj)) => mirror::read_record(doc, &obj)?,
-                Some((Value::Scalar(value), _)) if table.sealed => {
-                    match mirror::sealed_record(&value) {
-                        Some(record) => record,
-                        None => continue,
-                    }
-                }
-                _ => continue,
+            let Some(record) = believed(id, doc, &key, table)? else {
+                continue;
             };
+            if let Some(owner) = row_scope(conn, table, pk).await? {
+                if owner.as_deref() != Some(scope.as_str()) {
+                    // The id is taken by a row of another owner: writing over it would move
+                    // that row here.
+                    tracing::warn!(doc = %id, table = table.name, pk, "a synced record reusing another owner's id was dropped");
+                    continue;
+                }
+            }
             complete &= upsert_row(conn, table, pk, record, known).await?;
         }
     }
     Ok(complete)
+}
+
+/// The owner id of the row with this pk (`Some(None)`: the row exists but names no owner);
+/// `None` when there is no such row.
+async fn row_scope(
+    conn: &mut SqliteConnection,
+    table: &Table,
+    pk: &str,
+) -> Result<Option<Option<String>>, CoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} AS r WHERE {} = ?",
+        table.scope.replace("{R}", "r"),
+        table.name,
+        table.pk_sql("r")
+    );
+    let row: Option<(Option<String>,)> = sqlx::query_as(&sql)
+        .bind(pk)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|(owner,)| owner))
+}
+
+async fn delete_own_row(
+    conn: &mut SqliteConnection,
+    table: &Table,
+    pk: &str,
+    scope: &str,
+) -> Result<bool, CoreError> {
+    match row_scope(conn, table, pk).await? {
+        Some(Some(owner)) if owner == scope => delete_row(conn, table, pk).await,
+        Some(_) => {
+            tracing::warn!(
+                table = table.name,
+                pk,
+                "a synced deletion of another owner's row was ignored"
+            );
+            Ok(true)
+        }
+        None => Ok(true),
+    }
 }
 
 fn skipped(table: &Table, pk: &str, e: &sqlx::Error) -> bool {
@@ -322,7 +385,10 @@ impl Folio {
             for key in stored.doc.keys(ROOT) {
                 if let Some((tbl, pk)) = key.split_once(':') {
                     if let Some(t) = mirror::table(tbl) {
-                        held.entry(t.name).or_default().insert(pk.to_string());
+                        // Only a record that belongs where it is keeps its row.
+                        if at_home(id, t) && believed(id, &stored.doc, &key, t)?.is_some() {
+                            held.entry(t.name).or_default().insert(pk.to_string());
+                        }
                     }
                 }
             }
@@ -360,6 +426,213 @@ impl Folio {
 mod tests {
     use super::*;
     use automerge::transaction::Transactable;
+
+    async fn doc_of(folio: &Folio, id: &DocId) -> AutoCommit {
+        let mut conn = folio.pool.acquire().await.unwrap();
+        folio_sync::doc_store::load(&mut conn, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .doc
+    }
+
+    /// Write `fields` as the record at `key` of `doc`, as a hostile device would.
+    fn plant(doc: &mut AutoCommit, key: &str, fields: &serde_json::Map<String, Json>) {
+        let rec = doc.put_object(ROOT, key, ObjType::Map).unwrap();
+        for (k, v) in fields {
+            match v {
+                Json::String(s) => doc.put(&rec, k, s.as_str()).unwrap(),
+                Json::Number(n) => doc.put(&rec, k, n.as_i64().unwrap()).unwrap(),
+                _ => doc.put(&rec, k, automerge::ScalarValue::Null).unwrap(),
+            }
+        }
+    }
+
+    async fn project(folio: &Folio, id: &DocId, doc: &AutoCommit, keys: &[String]) {
+        let keys: BTreeSet<String> = keys.iter().cloned().collect();
+        let mut tx = folio.begin_write().await.unwrap();
+        project_doc(tx.conn(), id, doc, Some(&keys)).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    async fn sectors(folio: &Folio) -> Vec<(String, String, String)> {
+        sqlx::query_as("SELECT id, site_id, name FROM sectors ORDER BY id")
+            .fetch_all(&folio.pool)
+            .await
+            .unwrap()
+    }
+
+    /// DESIGN §3, trust inside an account: a record is believed only in its own kind of
+    /// document and scope. Another site's records planted, overwritten or deleted through the
+    /// account document or a granted site's document change nothing on this device; the
+    /// granted site's own records still project.
+    #[tokio::test]
+    async fn records_planted_outside_their_document_change_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let folio = Folio::open(dir.path()).await.unwrap();
+        let new_site = |name: &str| folio_model::NewSite {
+            name: name.into(),
+            domain: format!("{}.example", name.to_lowercase()),
+            sectors: vec![format!("{name} sector")],
+        };
+        let a = folio.create_site(&new_site("Granted")).await.unwrap();
+        let b = folio.create_site(&new_site("Other")).await.unwrap();
+        let before = sectors(&folio).await;
+        let (b_sector, a_sector) = {
+            let of = |site: &folio_model::SiteId| {
+                before
+                    .iter()
+                    .find(|s| s.1 == site.to_string())
+                    .unwrap()
+                    .0
+                    .clone()
+            };
+            (of(&b.id), of(&a.id))
+        };
+        let b_doc = doc_of(&folio, &DocId::Site(b.id.as_uuid())).await;
+        let b_key = mirror::record_key("sectors", &b_sector);
+        let original = folio_sync::records::read(&b_doc, &b_key).unwrap().unwrap();
+
+        // 1. Through the account document: overwrite B's sector, plant a new one, delete it.
+        let account = DocId::Account(folio.account_id().as_uuid());
+        let mut hostile = doc_of(&folio, &account).await;
+        let mut renamed = original.clone();
+        renamed.insert("name".into(), Json::String("Planted".into()));
+        plant(&mut hostile, &b_key, &renamed);
+        let new_id = uuid::Uuid::now_v7().to_string();
+        let mut fresh = original.clone();
+        fresh.insert("id".into(), Json::String(new_id.clone()));
+        fresh.insert("name_key".into(), Json::String("fresh".into()));
+        let new_key = mirror::record_key("sectors", &new_id);
+        plant(&mut hostile, &new_key, &fresh);
+        project(
+            &folio,
+            &account,
+            &hostile,
+            &[b_key.clone(), new_key.clone()],
+        )
+        .await;
+        assert_eq!(
+            sectors(&folio).await,
+            before,
+            "planted through the account document"
+        );
+        hostile.delete(ROOT, &b_key).unwrap();
+        project(&folio, &account, &hostile, std::slice::from_ref(&b_key)).await;
+        assert_eq!(
+            sectors(&folio).await,
+            before,
+            "deleted through the account document"
+        );
+
+        // 2. Through site A's own document: B's sector under its own id, moved to A.
+        let a_id = DocId::Site(a.id.as_uuid());
+        let mut granted = doc_of(&folio, &a_id).await;
+        let mut moved = original.clone();
+        moved.insert("site_id".into(), Json::String(a.id.to_string()));
+        moved.insert("name".into(), Json::String("Moved".into()));
+        plant(&mut granted, &b_key, &moved);
+        // … and stored under a new key while naming B's id
+        let mut smuggled = moved.clone();
+        smuggled.insert("name".into(), Json::String("Smuggled".into()));
+        let smuggle_key = mirror::record_key("sectors", &uuid::Uuid::now_v7().to_string());
+        plant(&mut granted, &smuggle_key, &smuggled);
+        project(&folio, &a_id, &granted, &[b_key.clone(), smuggle_key]).await;
+        assert_eq!(
+            sectors(&folio).await,
+            before,
+            "moved through site A's document"
+        );
+        granted.delete(ROOT, &b_key).unwrap();
+        project(&folio, &a_id, &granted, std::slice::from_ref(&b_key)).await;
+        assert_eq!(
+            sectors(&folio).await,
+            before,
+            "deleted through site A's document"
+        );
+
+        // 3. Site A's own record still projects from its document.
+        let a_key = mirror::record_key("sectors", &a_sector);
+        let mut own = folio_sync::records::read(&granted, &a_key)
+            .unwrap()
+            .unwrap();
+        own.insert("name".into(), Json::String("Renamed by a teammate".into()));
+        plant(&mut granted, &a_key, &own);
+        project(&folio, &a_id, &granted, &[a_key]).await;
+        let names: Vec<String> = sectors(&folio).await.into_iter().map(|s| s.2).collect();
+        assert!(
+            names.contains(&"Renamed by a teammate".to_string()),
+            "{names:?}"
+        );
+
+        // 4. A rebuild from the documents alone keeps B's sector too.
+        folio.rebuild_projections().await.unwrap();
+        let after = sectors(&folio).await;
+        assert!(after
+            .iter()
+            .any(|s| s.0 == b_sector && s.1 == b.id.to_string()));
+    }
+
+    /// A keyword bucket holds its own site's keywords only: a decision about another site's
+    /// keyword and a batch naming another site are not believed.
+    #[tokio::test]
+    async fn keyword_buckets_cannot_reach_another_sites_keywords() {
+        let dir = tempfile::tempdir().unwrap();
+        let folio = Folio::open(dir.path()).await.unwrap();
+        let site = |name: &str| folio_model::NewSite {
+            name: name.into(),
+            domain: format!("{}.example", name.to_lowercase()),
+            sectors: vec!["Main".into()],
+        };
+        let a = folio.create_site(&site("Granted")).await.unwrap();
+        let b = folio.create_site(&site("Other")).await.unwrap();
+        folio
+            .import_keywords(
+                b.id,
+                None,
+                b"Keyword,Volume\nwinter boots,900\n".to_vec(),
+                &crate::planner::keyword_import::ImportOptions::default(),
+            )
+            .await
+            .unwrap();
+        let (kw,): (String,) = sqlx::query_as("SELECT id FROM keywords")
+            .fetch_one(&folio.pool)
+            .await
+            .unwrap();
+        let bucket = DocId::Keywords {
+            site: a.id.as_uuid(),
+            bucket: 0,
+        };
+        let mut hostile = AutoCommit::new();
+        let key = format!("{}{kw}", folio_sync::keyword_batch::DECISION_PREFIX);
+        let d = hostile.put_object(ROOT, &key, ObjType::Map).unwrap();
+        hostile.put(&d, "deleted", 1).unwrap();
+        // a batch that says it is site B's
+        let batch = folio_sync::keyword_batch::Batch {
+            site: b.id.as_uuid(),
+            sector: uuid::Uuid::now_v7(),
+            import: None,
+            rows: vec![folio_sync::keyword_batch::BatchRow(
+                "planted keyword".into(),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )],
+        };
+        let batch_key = format!("{}x", folio_sync::keyword_batch::BATCH_PREFIX);
+        hostile
+            .put(ROOT, &batch_key, serde_json::to_vec(&batch).unwrap())
+            .unwrap();
+        project(&folio, &bucket, &hostile, &[key, batch_key]).await;
+        let all: Vec<(String, String)> = sqlx::query_as("SELECT id, keyword FROM keywords")
+            .fetch_all(&folio.pool)
+            .await
+            .unwrap();
+        assert_eq!(all, [(kw, "winter boots".to_string())]);
+    }
 
     /// A document written by another release: a field this one does not know is ignored, a
     /// field it lacks gets the table's default, and nothing fails.

@@ -2,10 +2,11 @@
 //! batch: change, save, re-projection and sync state together) and re-projecting records whose
 //! parent arrived later.
 
-use crate::store::projection::{changed_keys, project_doc};
+use crate::store::projection::project_doc;
 use crate::{CoreError, Folio};
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::AutoCommit;
+use folio_sync::records::changed_keys;
 use folio_sync::{doc_store, DocId, Frame};
 use std::collections::HashMap;
 use std::str::FromStr;

@@ -467,6 +467,7 @@ fn refusal_name(r: Refusal) -> &'static str {
         Refusal::ReadOnly => "read_only",
         Refusal::Revoked => "revoked",
         Refusal::Limit => "plan_limit",
+        Refusal::Misplaced => "misplaced_records",
     }
 }
 
