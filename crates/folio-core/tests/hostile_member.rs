@@ -5,7 +5,7 @@
 //! document, a keyword decision by id) reaches the owner's device, which believes none of it.
 //! Runs under `scripts/headless.sh` (the owner's session needs the OS keychain).
 
-#![allow(clippy::unwrap_used)] // helpers outside #[test] fns: a failed setup should panic
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns: a failed setup should panic
 
 #[path = "support/sync_server.rs"]
 mod sync_server;
