@@ -34,11 +34,16 @@ impl AccountCommand {
 
 #[derive(Args)]
 pub struct Login {
-    /// The sync server, e.g. http://127.0.0.1:8787.
+    /// The sync server, e.g. https://sync.example.com (plain http:// only to this machine, or
+    /// with --allow-insecure).
     #[arg(long)]
     server: String,
     #[arg(long)]
     email: String,
+    /// Allow this plain-HTTP server on this device: for a server on a network you trust.
+    /// Passwords, tokens and data cross that network unencrypted.
+    #[arg(long)]
+    allow_insecure: bool,
     #[command(flatten)]
     json: JsonFlag,
 }
@@ -72,10 +77,18 @@ fn read_password() -> Result<String, Failure> {
     )
 }
 
+async fn allow_insecure(folio: &Folio, args: &Login) -> Result<(), Failure> {
+    if args.allow_insecure {
+        folio.allow_insecure_sync_server(Some(&args.server)).await?;
+    }
+    Ok(())
+}
+
 pub async fn run(folio: &Folio, command: AccountCommand) -> Result<(), Failure> {
     match command {
         AccountCommand::Register(args) => {
             let password = read_password()?;
+            allow_insecure(folio, &args).await?;
             let session = folio
                 .account_register(&args.server, &args.email, &password)
                 .await?;
@@ -89,6 +102,7 @@ pub async fn run(folio: &Folio, command: AccountCommand) -> Result<(), Failure> 
         }
         AccountCommand::Login(args) => {
             let password = read_password()?;
+            allow_insecure(folio, &args).await?;
             let session = folio
                 .account_login(&args.server, &args.email, &password)
                 .await?;

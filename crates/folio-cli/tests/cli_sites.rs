@@ -153,3 +153,31 @@ fn a_log_file_is_written_in_the_data_dir() {
     let log = std::fs::read_to_string(dir.path().join("logs").join("folio.log")).unwrap();
     assert!(log.contains("site created"), "{log}");
 }
+
+/// A sync server over plain HTTP on another machine is refused before anything is sent: the
+/// password and tokens would cross the network unencrypted. The message names the way out.
+#[test]
+fn a_plain_http_sync_server_elsewhere_is_refused_before_the_password_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_folio::folio_with(
+        dir.path(),
+        &[
+            "account",
+            "login",
+            "--server",
+            "http://sync.example.com:8787",
+            "--email",
+            "me@example.com",
+            "--json",
+        ],
+        &[],
+        "Correct-Horse-Battery-9",
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["field"], "server");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(message.contains("plain HTTP"), "{message}");
+    assert!(message.contains("--allow-insecure"), "{message}");
+    assert!(!message.contains("Correct-Horse"), "{message}");
+}

@@ -19,3 +19,4 @@ pub mod documents;
 pub mod round;
 pub mod server_api;
 pub mod session;
+pub mod transport;

@@ -236,12 +236,13 @@ commands! {
     /// Create an account on a sync server holding this device's data; the shell then syncs in
     /// the background.
     AccountRegister = "account_register"
-        (AccountRegisterArgs { server: String, email: String, password: Secret })
+        (AccountRegisterArgs { server: String, email: String, password: Secret, allow_insecure: bool })
         -> AccountSession;
     /// Log in to an account on a sync server (joining another account re-opens the store); the
     /// shell then syncs in the background.
     AccountLogin = "account_login"
-        (AccountLoginArgs { server: String, email: String, password: Secret }) -> AccountSession;
+        (AccountLoginArgs { server: String, email: String, password: Secret, allow_insecure: bool })
+        -> AccountSession;
     /// Stop syncing and forget the session; the data stays on this device.
     AccountLogout = "account_logout" (NoArgs) -> ();
     /// One sync round now, beside the background sync.
@@ -468,6 +469,7 @@ mod tests {
             server: "http://127.0.0.1:8787".into(),
             email: "a@b.example".into(),
             password: Secret::new("hunter2-long-password"),
+            allow_insecure: false,
         };
         let json = serde_json::to_value(&args).unwrap();
         assert_eq!(json["password"], "hunter2-long-password");

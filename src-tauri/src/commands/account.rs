@@ -31,7 +31,9 @@ pub async fn account_register(
         server,
         email,
         password,
+        allow_insecure,
     } = args;
+    allow_insecure_server(&app, &server, allow_insecure).await?;
     sign_in(&app, SignIn::Register, &server, &email, &password).await
 }
 
@@ -44,8 +46,18 @@ pub async fn account_login(
         server,
         email,
         password,
+        allow_insecure,
     } = args;
+    allow_insecure_server(&app, &server, allow_insecure).await?;
     sign_in(&app, SignIn::Login, &server, &email, &password).await
+}
+
+/// The person ticked "allow plain HTTP" for this server: remembered on this device only.
+async fn allow_insecure_server(app: &AppHandle, server: &str, allow: bool) -> Result<(), ErrorDto> {
+    if allow {
+        folio(app)?.allow_insecure_sync_server(Some(server)).await?;
+    }
+    Ok(())
 }
 
 async fn sign_in(

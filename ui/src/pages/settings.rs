@@ -53,14 +53,19 @@ pub fn settings_page(props: &SettingsProps) -> Html {
             let account = account.clone();
             let on_refresh = on_refresh.clone();
             spawn_local(async move {
-                let (server, email, password) =
-                    (form.server, form.email, Secret::new(form.password));
+                let (server, email, password, allow_insecure) = (
+                    form.server,
+                    form.email,
+                    Secret::new(form.password),
+                    form.allow_insecure,
+                );
                 let result = match kind {
                     Submit::Login => {
                         let args = AccountLoginArgs {
                             server,
                             email,
                             password,
+                            allow_insecure,
                         };
                         invoke::<ipc::AccountLogin>(&args).await
                     }
@@ -69,6 +74,7 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                             server,
                             email,
                             password,
+                            allow_insecure,
                         };
                         invoke::<ipc::AccountRegister>(&args).await
                     }
@@ -149,6 +155,12 @@ pub fn settings_page(props: &SettingsProps) -> Html {
                     edit(SettingsAction::EditEmail),
                     edit(SettingsAction::EditPassword),
                 ],
+                {
+                    let state = state.clone();
+                    Callback::from(move |e: Event| {
+                        state.dispatch(SettingsAction::AllowInsecure(crate::forms::checked(&e)))
+                    })
+                },
             )
         });
         html! {
@@ -235,6 +247,7 @@ fn account_form(
     on_submit: Callback<SubmitEvent>,
     on_register: Callback<MouseEvent>,
     [on_server, on_email, on_password]: [Callback<InputEvent>; 3],
+    on_insecure: Callback<Event>,
 ) -> Html {
     let busy = state.submitting.is_some();
     html! {
@@ -250,6 +263,11 @@ fn account_form(
             <TextField id="account-server" label="Server URL" kind="url" placeholder="https://sync.example.com"
                 value={state.form.server.clone()} error={state.error_for("server").map(str::to_owned)}
                 oninput={on_server} autocomplete="url" no_spellcheck=true />
+            <label class="checkbox" for="account-allow-insecure">
+                <input id="account-allow-insecure" type="checkbox" checked={state.form.allow_insecure}
+                    onchange={on_insecure} />
+                {" Allow plain HTTP to this server (only on a network you trust; https:// and this computer need no allowing)"}
+            </label>
             <TextField id="account-email" label="Email" kind="email" placeholder="you@example.com"
                 value={state.form.email.clone()} error={state.error_for("email").map(str::to_owned)}
                 oninput={on_email} autocomplete="username" no_spellcheck=true />

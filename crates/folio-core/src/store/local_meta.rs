@@ -28,6 +28,14 @@ impl Folio {
         Ok(())
     }
 
+    pub(crate) async fn delete_meta(&self, key: &str) -> Result<(), CoreError> {
+        sqlx::query("DELETE FROM local_meta WHERE key = ?")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// This data directory's device id (made once).
     pub(crate) async fn device_id(&self) -> Result<String, CoreError> {
         if let Some(d) = self.meta(DEVICE_KEY).await? {

@@ -25,19 +25,16 @@ pub(crate) struct Api {
 }
 
 impl Api {
-    pub(crate) fn new(server: &str) -> Result<Self, CoreError> {
+    /// The API at `server`; `insecure` is the one plain-HTTP origin this device allows
+    /// ([`crate::sync::transport`]).
+    pub(crate) fn new(server: &str, insecure: Option<&str>) -> Result<Self, CoreError> {
         let url = url::Url::parse(server.trim()).map_err(|e| {
             CoreError::invalid(
                 "server",
-                format!("{server:?} is not a server URL ({e}); use e.g. http://127.0.0.1:8787"),
+                format!("{server:?} is not a server URL ({e}); use e.g. https://sync.example.com"),
             )
         })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(CoreError::invalid(
-                "server",
-                "the server URL must start with http:// or https://",
-            ));
-        }
+        crate::sync::transport::check(&url, insecure)?;
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()

@@ -59,7 +59,7 @@ impl Folio {
         email: &str,
         password: &str,
     ) -> Result<AccountSession, CoreError> {
-        let api = Api::new(server)?;
+        let api = Api::new(server, self.insecure_sync_origin().await?.as_deref())?;
         let name: (String,) = sqlx::query_as("SELECT name FROM accounts WHERE id = ?")
             .bind(self.account_id.to_string())
             .fetch_one(&self.pool)
@@ -83,7 +83,7 @@ impl Folio {
         email: &str,
         password: &str,
     ) -> Result<AccountSession, CoreError> {
-        let api = Api::new(server)?;
+        let api = Api::new(server, self.insecure_sync_origin().await?.as_deref())?;
         let request = LoginRequest {
             email: email.to_owned(),
             password: password.to_owned(),
@@ -188,7 +188,10 @@ impl Folio {
         let session = self.account_session().await?.ok_or_else(|| {
             CoreError::invalid("account", "this device is not logged in to a sync server; run `folio account login --server URL --email E` first")
         })?;
-        let mut api = Api::new(&session.server)?;
+        let mut api = Api::new(
+            &session.server,
+            self.insecure_sync_origin().await?.as_deref(),
+        )?;
         let device = self.device_id().await?;
         // The app and the CLI may sync the same data directory at once. Refresh tokens rotate
         // and the server treats a reused one as stolen (ending the session), so one process at

@@ -22,6 +22,8 @@ pub struct AccountForm {
     pub email: String,
     /// Held only until the shell has it: cleared once the login went through.
     pub password: String,
+    /// Allow this plain-HTTP server on this device (a server on a trusted network).
+    pub allow_insecure: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -39,6 +41,7 @@ pub enum SettingsAction {
     EditServer(String),
     EditEmail(String),
     EditPassword(String),
+    AllowInsecure(bool),
     /// A session is known: a log-in-again form starts from its server and email.
     SessionKnown(AccountSession),
     SubmitAccount(Submit),
@@ -67,6 +70,10 @@ impl Reducible for SettingsState {
             SettingsAction::EditPassword(v) => {
                 s.form.password = v;
                 s.clear_error_for("password");
+            }
+            SettingsAction::AllowInsecure(v) => {
+                s.form.allow_insecure = v;
+                s.clear_error_for("server");
             }
             SettingsAction::SessionKnown(session) => {
                 if s.form.server.is_empty() {
