@@ -15,6 +15,7 @@ mod commands;
 mod deep_link;
 mod events;
 mod job_events;
+mod picked_files;
 mod state;
 
 use folio_core::{logging, paths, Folio};
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(folio))
+        .manage(picked_files::PickedFiles::default())
         .setup(move |app| {
             // An installed app has the scheme from its package; a development build registers
             // it for the current user so the browser can find it.

@@ -368,7 +368,7 @@ impl Client {
             return Ok(resp);
         }
         let headers = resp.headers().clone();
-        let text = resp.text().await.unwrap_or_default();
+        let text = crate::body::error_text(resp).await;
         Err(self.http_error(Some(status.as_u16()), &headers, &text))
     }
 
@@ -377,7 +377,10 @@ impl Client {
         resp: reqwest::Response,
     ) -> Result<T, AiError> {
         let rid = request_id(resp.headers());
-        let bytes = resp.bytes().await.map_err(|e| self.map_reqwest(e))?;
+        let bytes = self
+            .read_body(resp, crate::body::MAX_JSON_BYTES)
+            .await
+            .map_err(|e| e.with_request_id(rid.clone()))?;
         serde_json::from_slice(&bytes).map_err(|e| {
             AiError::new(
                 AiErrorKind::Transport,
@@ -386,6 +389,20 @@ impl Client {
             )
             .with_request_id(rid)
         })
+    }
+
+    /// A body of at most `limit` bytes ([`crate::body`]).
+    pub(crate) async fn read_body(
+        &self,
+        resp: reqwest::Response,
+        limit: usize,
+    ) -> Result<Vec<u8>, AiError> {
+        crate::body::read(resp, limit, self.name())
+            .await
+            .map_err(|e| match e {
+                crate::body::ReadError::Http(e) => self.map_reqwest(e),
+                crate::body::ReadError::TooLarge(e) => e,
+            })
     }
 
     pub(crate) fn map_reqwest(&self, e: reqwest::Error) -> AiError {

@@ -128,11 +128,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .filter(|v| v.starts_with("image/"))
             .map(|v| v.split(';').next().unwrap_or(v).trim().to_owned());
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| self.map_reqwest(e))?
-            .to_vec();
+        let bytes = self.read_body(resp, crate::body::MAX_IMAGE_BYTES).await?;
         let mime = sniff_mime(&bytes, header_mime.as_deref().unwrap_or(fallback_mime));
         Ok((bytes, mime))
     }

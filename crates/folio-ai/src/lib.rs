@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 mod anthropic;
+mod body;
 mod chat;
 mod client;
 mod config;

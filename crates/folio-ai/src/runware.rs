@@ -50,7 +50,13 @@ async fn post_tasks(client: &Client, tasks: &Value) -> Result<(Envelope, Option<
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let rid = request_id(&headers);
-    let text = resp.text().await.map_err(|e| client.map_reqwest(e))?;
+    let text = String::from_utf8_lossy(
+        &client
+            .read_body(resp, crate::body::MAX_JSON_BYTES)
+            .await
+            .map_err(|e| e.with_request_id(rid.clone()))?,
+    )
+    .into_owned();
     let env: Envelope = serde_json::from_str(&text).map_err(|e| {
         AiError::new(
             AiErrorKind::Transport,

@@ -663,3 +663,19 @@ async fn image_size_is_checked_before_sending() {
     assert_eq!(e.kind, AiErrorKind::BadRequest);
     assert!(e.to_string().contains("1536x1024"), "{e}");
 }
+
+/// A provider's answer is read up to a bound (16 MiB for JSON): a huge body ends as a transport
+/// error naming the limit, not as memory exhausted. (The stream's bound: `sse.rs` unit tests.)
+#[tokio::test]
+async fn an_oversized_answer_stops_at_the_bound() {
+    let (server, c, _) = openai().await;
+    // a completion whose text alone is 17 MiB
+    let huge = completion(&"x".repeat(17 << 20), "stop");
+    Mock::given(method("POST"))
+        .respond_with(json(200, huge))
+        .mount(&server)
+        .await;
+    let e = c.chat(&req(), &CancellationToken::new()).await.unwrap_err();
+    assert_eq!(e.kind, AiErrorKind::Transport, "{e}");
+    assert!(e.to_string().contains("larger than 16 MiB"), "{e}");
+}

@@ -54,6 +54,8 @@ use std::collections::HashSet;
 
 /// Keywords longer than this (in characters, after tidying) are rejected.
 pub const MAX_KEYWORD_CHARS: usize = 255;
+/// The largest keyword file read: a million-row export with every metric is ~150 MB.
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 /// How many non-blank lines may precede the header (Keyword Planner writes two).
 pub const MAX_HEADER_SCAN: usize = 6;
 

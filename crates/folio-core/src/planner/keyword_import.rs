@@ -53,12 +53,13 @@ impl Folio {
         let (job, sector) = self.start_import(site, sector).await?;
         let result = async {
             job.step(JobPhase::Reading, 0, None);
-            let bytes = tokio::fs::read(path)
-                .await
-                .map_err(|source| CoreError::ReadFile {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
+            let bytes = crate::files::read_bounded(
+                path,
+                crate::planner::keyword_file::MAX_FILE_BYTES,
+                "file",
+                "the keyword file",
+            )
+            .await?;
             job.check()?;
             self.run_import(&job, site, sector, bytes, file_name).await
         }

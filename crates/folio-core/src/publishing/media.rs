@@ -118,9 +118,13 @@ impl Folio {
                 ),
             ));
         };
-        let bytes = tokio::fs::read(&path)
-            .await
-            .map_err(|source| CoreError::ReadFile { path, source })?;
+        let bytes = crate::files::read_bounded(
+            &path,
+            crate::writer::image_files::MAX_IMAGE_BYTES,
+            "images",
+            &format!("The {what}'s file"),
+        )
+        .await?;
         // The bytes say what the file is, whatever its name.
         let format = crate::writer::image_files::ImageFormat::sniff(&bytes).ok_or_else(|| {
             CoreError::invalid(

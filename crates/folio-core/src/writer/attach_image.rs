@@ -124,12 +124,13 @@ impl Folio {
                 "the file of image {id} on this device (image files do not sync between devices; attach it again here)"
             ))
         })?;
-        let bytes = tokio::fs::read(&path)
-            .await
-            .map_err(|source| CoreError::ReadFile {
-                path: path.clone(),
-                source,
-            })?;
+        let bytes = crate::files::read_bounded(
+            &path,
+            image_files::MAX_IMAGE_BYTES,
+            "images",
+            &format!("The file of image {id}"),
+        )
+        .await?;
         let mime = ImageFormat::sniff(&bytes)
             .map(ImageFormat::mime)
             .ok_or_else(|| {
