@@ -267,6 +267,12 @@ async fn remove_user(
     authz::require_people_manager(&p)?;
     let target: UserId = path_id("user", &user_id)?;
     state.store.remove_user(&p, target).await?;
+    state
+        .relay
+        .sessions_ended(crate::session_end::SessionEnd::user(
+            target,
+            folio_sync::SessionClose::Removed,
+        ));
     tracing::info!(account_id = %p.account_id, user_id = %target, by = %p.user_id, "user removed");
     Ok(StatusCode::NO_CONTENT)
 }

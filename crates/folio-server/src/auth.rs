@@ -9,10 +9,12 @@ use crate::config::{PasswordHashing, PlanId, TokenLifetimes};
 use crate::mail::{Mail, MailKind, Mailer};
 use crate::model::{Invite, Principal, User};
 use crate::secrets::{self, TokenKind};
-use crate::store::{now_ms, NewAccount, RefreshOutcome, ServerStore, SessionTokens};
+use crate::session_end::SessionEnd;
+use crate::store::{now_ms, NewAccount, RefreshOutcome, RotateRules, ServerStore, SessionTokens};
 use crate::ServerError;
 use folio_model::{AccountId, Role, UserId};
 use folio_sync::api::Tokens;
+use folio_sync::SessionClose;
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
@@ -149,13 +151,34 @@ impl AppState {
         };
         let hash = secrets::token_hash(TokenKind::Refresh, refresh_token).ok_or_else(invalid)?;
         let (access, refresh, stored) = new_token_pair(&self.settings.lifetimes);
-        match self.store.rotate_refresh(&hash, &stored).await? {
+        let lifetimes = &self.settings.lifetimes;
+        let rules = RotateRules {
+            sealed_next: crate::sealed::seal(refresh_token, &access, &refresh),
+            grace_ms: millis(lifetimes.refresh_grace),
+            session_max_ms: millis(lifetimes.session_max),
+        };
+        match self.store.rotate_refresh(&hash, &stored, &rules).await? {
             RefreshOutcome::Invalid => Err(invalid()),
+            RefreshOutcome::Retried { user_id, sealed } => {
+                let (access, refresh) =
+                    crate::sealed::unseal(refresh_token, &sealed).ok_or_else(invalid)?;
+                tracing::info!(%user_id, "a refresh was retried within the grace window; the same pair is sent again");
+                let user = self.store.user(user_id).await?.ok_or_else(invalid)?;
+                Ok(self.tokens(&user, access, refresh))
+            }
+            RefreshOutcome::SessionExpired { user_id } => {
+                tracing::info!(%user_id, "a login reached its absolute lifetime");
+                Err(ServerError::SessionExpired(
+                    "this login has reached the longest a login may last; log in again".into(),
+                ))
+            }
             RefreshOutcome::Reused {
                 user_id,
                 session_id,
             } => {
                 tracing::warn!(%user_id, %session_id, "a spent refresh token was presented again; the login is revoked");
+                self.relay
+                    .sessions_ended(SessionEnd::session(&session_id, SessionClose::SessionEnded));
                 Err(invalid())
             }
             RefreshOutcome::Rotated { user_id } => {
@@ -169,6 +192,10 @@ impl AppState {
         self.store
             .revoke_session(&principal.session_id, "logged out")
             .await?;
+        self.relay.sessions_ended(SessionEnd::session(
+            &principal.session_id,
+            SessionClose::SessionEnded,
+        ));
         tracing::info!(user_id = %principal.user_id, "logged out");
         Ok(())
     }
@@ -219,6 +246,8 @@ impl AppState {
         match self.store.reset_password(&hash, &password_hash).await? {
             Some(user_id) => {
                 tracing::info!(%user_id, "password reset; every login of the user was ended");
+                self.relay
+                    .sessions_ended(SessionEnd::user(user_id, SessionClose::SessionEnded));
                 Ok(())
             }
             None => Err(crate::store::invalid_token("password reset")),

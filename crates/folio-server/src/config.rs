@@ -186,10 +186,18 @@ pub enum PasswordHashing {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TokenLifetimes {
+    /// An access token; a sync socket opened with it closes when it expires.
     pub access: Duration,
     pub refresh: Duration,
     pub password_reset: Duration,
     pub invite: Duration,
+    /// How long a just-rotated refresh token may be presented again and get the same new pair
+    /// back: a client whose refresh response was lost retries with the old token, and that must
+    /// not look like theft. After this a second use revokes the login.
+    pub refresh_grace: Duration,
+    /// A login's absolute lifetime, counted from the login itself: refreshing never extends it
+    /// past this, after which the person logs in again.
+    pub session_max: Duration,
 }
 
 impl Default for TokenLifetimes {
@@ -199,6 +207,8 @@ impl Default for TokenLifetimes {
             refresh: Duration::from_secs(30 * 24 * 3600),
             password_reset: Duration::from_secs(3600),
             invite: Duration::from_secs(7 * 24 * 3600),
+            refresh_grace: Duration::from_secs(30),
+            session_max: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }

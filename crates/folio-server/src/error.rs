@@ -19,6 +19,10 @@ pub enum ServerError {
     #[error("{0}")]
     Unauthenticated(String),
 
+    /// The login is older than its absolute lifetime: refreshing cannot extend it.
+    #[error("{0}")]
+    SessionExpired(String),
+
     /// Authenticated, but the role or the site grants do not allow this.
     #[error("{0}")]
     Forbidden(String),
@@ -95,6 +99,7 @@ impl ServerError {
         match self {
             Self::Validation { .. } => "validation",
             Self::Unauthenticated(_) => "unauthenticated",
+            Self::SessionExpired(_) => "session_expired",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::Conflict { .. } => "conflict",
@@ -108,7 +113,7 @@ impl ServerError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::Validation { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthenticated(_) | Self::SessionExpired(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,

@@ -15,7 +15,9 @@ pub mod error;
 pub mod mail;
 pub mod model;
 pub mod relay;
+pub mod sealed;
 pub mod secrets;
+pub mod session_end;
 pub mod store;
 
 pub use config::{DatabaseUrl, PasswordHashing, PlanId, ServerConfig, TokenLifetimes};

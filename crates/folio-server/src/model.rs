@@ -17,6 +17,9 @@ pub struct Principal {
     pub email: String,
     /// The login (refresh-token family) the access token belongs to.
     pub session_id: String,
+    /// When the presented access token expires (epoch milliseconds): a sync socket opened with
+    /// it closes then.
+    pub access_expires_at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

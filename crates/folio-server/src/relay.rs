@@ -17,6 +17,10 @@
 //! - Scale mode (PostgreSQL, several instances): a save is also announced to the other instances
 //!   (`store::RemoteChanges`); each drops its copy of that document and wakes its subscribers
 //!   just as for a local save ([`Relay::changed_elsewhere`]), so they reload it from the database.
+//! - The socket lives no longer than the login that opened it ([`crate::session_end`]): the login
+//!   is re-checked before every frame from the client and every push to it, a notice from the
+//!   auth flows closes it at once, and so does the access token's expiry — each with a
+//!   `folio_sync::close` code. A frame that arrives after the end is never applied.
 //! - A frame that does not decode, a text message, or a frame a client never sends gets
 //!   `Frame::Error` and the connection is closed. Messages over [`MAX_FRAME_BYTES`] are refused
 //!   by the WebSocket layer.
@@ -25,17 +29,18 @@ use crate::api::Auth;
 use crate::auth::AppState;
 use crate::authz::{self, Access};
 use crate::model::Principal;
+use crate::session_end::{self, SessionEnd};
 use crate::store::{LoadedDoc, ServerStore};
 use crate::ServerError;
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::AutoCommit;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::{
-    rejection::WebSocketUpgradeRejection, Message, WebSocket, WebSocketUpgrade,
+    rejection::WebSocketUpgradeRejection, CloseFrame, Message, WebSocket, WebSocketUpgrade,
 };
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use folio_sync::{DocId, DocKind, Frame, Refusal, MAX_FRAME_BYTES};
+use folio_sync::{DocId, DocKind, Frame, Refusal, SessionClose, MAX_FRAME_BYTES};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -62,6 +67,8 @@ pub struct Relay {
     keyword_counts: StdMutex<HashMap<DocId, usize>>,
     /// Documents registered on this instance, announced to the account's connections.
     registered: broadcast::Sender<(folio_model::AccountId, DocId)>,
+    /// Logins that ended on this instance, for the sockets they opened.
+    sessions: broadcast::Sender<SessionEnd>,
     next_conn: AtomicU64,
     closing: watch::Sender<bool>,
 }
@@ -87,6 +94,7 @@ impl Relay {
             docs: StdMutex::new(HashMap::new()),
             keyword_counts: StdMutex::new(HashMap::new()),
             registered: broadcast::channel(REGISTERED_CAPACITY).0,
+            sessions: session_end::channel(),
             next_conn: AtomicU64::new(1),
             closing: watch::channel(false).0,
         }
@@ -97,6 +105,14 @@ impl Relay {
     pub fn announce(&self, account: folio_model::AccountId, doc: DocId) {
         // No receivers is fine: nobody of any account is connected.
         let _ = self.registered.send((account, doc));
+    }
+
+    /// Logins ended (logout, password reset, reused refresh token, removal): close the sync
+    /// sockets they opened on this instance now. Other instances find out at their sockets'
+    /// next frame (see [`crate::session_end`]).
+    pub fn sessions_ended(&self, notice: SessionEnd) {
+        // No receivers is fine: no socket is open.
+        let _ = self.sessions.send(notice);
     }
 
     /// Close every open sync connection (server shutdown). Upgraded sockets are not part of the
@@ -253,6 +269,11 @@ async fn run(
     let (notify, mut notified) = mpsc::channel(NOTIFY_CAPACITY);
     let mut closing = relay.closing.subscribe();
     let mut registered = relay.registered.subscribe();
+    let mut ended = relay.sessions.subscribe();
+    let expiry = tokio::time::sleep_until(session_end::expiry(&principal));
+    tokio::pin!(expiry);
+    // Set when the login behind the socket is over: the socket then closes with its code.
+    let mut over: Option<SessionClose> = None;
     let mut conn = Conn {
         id: relay.next_conn.fetch_add(1, Ordering::Relaxed),
         peer: format!("{}:{device}", principal.user_id),
@@ -266,12 +287,49 @@ async fn run(
     loop {
         let outcome = tokio::select! {
             incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Binary(bytes))) => conn.on_frame(&bytes).await,
+                // The login is checked before the frame is even decoded: nothing sent after its
+                // end is applied.
+                Some(Ok(Message::Binary(bytes))) => match conn.session_over().await {
+                    Ok(None) => conn.on_frame(&bytes).await,
+                    Ok(Some(why)) => {
+                        over = Some(why);
+                        break;
+                    }
+                    Err(fatal) => Err(fatal),
+                },
                 Some(Ok(Message::Text(_))) => Err(Fatal("send frames as binary WebSocket messages".into())),
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(Vec::new()),
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
             },
-            Some(doc) = notified.recv() => conn.on_changed(doc).await,
+            // Pushes too: on another instance a logout is heard of only here.
+            Some(doc) = notified.recv() => match conn.session_over().await {
+                Ok(None) => conn.on_changed(doc).await,
+                Ok(Some(why)) => {
+                    over = Some(why);
+                    break;
+                }
+                Err(fatal) => Err(fatal),
+            },
+            notice = ended.recv() => match notice {
+                Ok(notice) if notice.ends(&conn.principal) => {
+                    over = Some(notice.why);
+                    break;
+                }
+                Ok(_) => Ok(Vec::new()),
+                // Missed notices: ask the database about this login.
+                Err(_) => match conn.session_over().await {
+                    Ok(None) => Ok(Vec::new()),
+                    Ok(Some(why)) => {
+                        over = Some(why);
+                        break;
+                    }
+                    Err(fatal) => Err(fatal),
+                },
+            },
+            () = &mut expiry => {
+                over = Some(SessionClose::AccessExpired);
+                break;
+            }
             announced = registered.recv() => match announced {
                 Ok((account, doc)) => conn.on_registered(account, doc).await,
                 // Missed announcements: the device also lists documents now and then.
@@ -294,9 +352,23 @@ async fn run(
             }
         }
     }
-    let _ = socket.send(Message::Close(None)).await;
+    let close = over.map(|why| CloseFrame {
+        code: why.code(),
+        reason: why.reason().into(),
+    });
+    let _ = socket.send(Message::Close(close)).await;
     conn.unsubscribe_all();
-    tracing::info!(conn = conn.id, "sync disconnected");
+    match over {
+        Some(why) => {
+            tracing::info!(
+                conn = conn.id,
+                code = why.code(),
+                "sync closed: {}",
+                why.reason()
+            )
+        }
+        None => tracing::info!(conn = conn.id, "sync disconnected"),
+    }
 }
 
 async fn send_all(socket: &mut WebSocket, frames: Vec<Frame>) -> Result<(), axum::Error> {
@@ -342,6 +414,11 @@ fn refused(doc: DocId, reason: Refusal) -> Vec<Frame> {
 }
 
 impl Conn {
+    /// Whether the login that opened this socket is over (and how), checked now.
+    async fn session_over(&self) -> Result<Option<SessionClose>, Fatal> {
+        Ok(session_end::check(&self.store, &self.principal).await?)
+    }
+
     async fn on_frame(&mut self, bytes: &[u8]) -> Result<Vec<Frame>, Fatal> {
         let frame = Frame::decode(bytes).map_err(|e| Fatal(format!("bad frame: {e}")))?;
         match frame {

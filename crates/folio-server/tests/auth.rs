@@ -137,7 +137,13 @@ async fn routes_need_a_valid_access_token() {
 
 #[tokio::test]
 async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_login() {
-    let t = TestServer::start().await;
+    // No grace window, so the replay below is reuse at once (the window is pinned in
+    // tests/refresh_rotation.rs).
+    let lifetimes = TokenLifetimes {
+        refresh_grace: Duration::ZERO,
+        ..TokenLifetimes::default()
+    };
+    let t = TestServer::start_with(PlanId::Growth, lifetimes).await;
     let ann = t.register("ann@example.com").await;
 
     let (status, first) = t

@@ -10,8 +10,8 @@ use crate::model::{Account, Doc, Grant, Invite, Plan, Principal, Site, User};
 use crate::store::{
     email_taken, invalid_token, no_site_access, now_ms, parse_id, parse_role, plural, time,
     AccessFacts, AccessRow, AccountRow, CredentialRow, DocRow, GrantRow, InviteRow, NewAccount,
-    RefreshOutcome, RefreshRow, SessionTokens, SiteRow, UserRow, DOC_COLUMNS, SITE_COLUMNS,
-    USER_COLUMNS,
+    RefreshOutcome, RefreshRow, RotateRules, SessionStatus, SessionTokens, SiteRow, UserRow,
+    DOC_COLUMNS, SITE_COLUMNS, USER_COLUMNS,
 };
 use crate::ServerError;
 use folio_model::{AccountId, Role, SiteId, UserId};

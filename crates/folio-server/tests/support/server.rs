@@ -69,6 +69,11 @@ impl TestServer {
         Self::start_full(Some(database), PlanId::Growth, TokenLifetimes::default()).await
     }
 
+    /// [`Self::start_on`] with other token lifetimes.
+    pub async fn start_on_with(database: DatabaseUrl, lifetimes: TokenLifetimes) -> Self {
+        Self::start_full(Some(database), PlanId::Growth, lifetimes).await
+    }
+
     async fn start_full(
         database: Option<DatabaseUrl>,
         plan: PlanId,
