@@ -217,6 +217,8 @@ async fn account(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<se
             "max_sites": plan.max_sites,
             "max_users": plan.max_users,
             "max_keywords": plan.max_keywords,
+            "max_docs": plan.max_docs,
+            "max_storage_bytes": plan.max_storage_bytes,
         },
         "usage": { "sites": sites, "users": users.len(), "pending_invites": invites.len() },
         "users": users,

@@ -24,7 +24,14 @@ pub struct ServerConfig {
     pub mailer: Mailer,
     /// The address people reach this server at, for links in emails; defaults to the bound address.
     pub public_url: Option<String>,
+    /// Sync sockets one user may have open at once (each holds documents and a task); the next
+    /// upgrade is refused with a `limit` error.
+    pub sync_connections_per_user: usize,
 }
+
+/// The default of [`ServerConfig::sync_connections_per_user`]: a person's devices, with room for
+/// a reconnect overlapping the connection it replaces.
+pub const DEFAULT_SYNC_CONNECTIONS_PER_USER: usize = 8;
 
 impl ServerConfig {
     /// Defaults for everything but the database.
@@ -37,6 +44,7 @@ impl ServerConfig {
             token_lifetimes: TokenLifetimes::default(),
             mailer: Mailer::Log,
             public_url: None,
+            sync_connections_per_user: DEFAULT_SYNC_CONNECTIONS_PER_USER,
         }
     }
 }

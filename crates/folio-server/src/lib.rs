@@ -74,7 +74,7 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let relay = Arc::new(relay::Relay::new());
+    let relay = Arc::new(relay::Relay::new(config.sync_connections_per_user));
     // Listening starts before the first request is accepted, so no save is missed.
     let fanout_task = store.remote_changes().await?.map(|mut changes| {
         let relay = relay.clone();

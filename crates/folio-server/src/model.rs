@@ -30,6 +30,10 @@ pub struct Plan {
     pub max_sites: i64,
     pub max_users: i64,
     pub max_keywords: i64,
+    /// Documents the account may register.
+    pub max_docs: i64,
+    /// Bytes of document contents the server stores for the account.
+    pub max_storage_bytes: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

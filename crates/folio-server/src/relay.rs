@@ -71,6 +71,28 @@ pub struct Relay {
     sessions: broadcast::Sender<SessionEnd>,
     next_conn: AtomicU64,
     closing: watch::Sender<bool>,
+    /// Open sockets per user, against `max_conns_per_user`.
+    conns: StdMutex<HashMap<folio_model::UserId, usize>>,
+    max_conns_per_user: usize,
+}
+
+/// One of a user's sync connection places, given back when dropped (the socket closed, or the
+/// upgrade never happened).
+pub struct Seat {
+    relay: Arc<Relay>,
+    user: folio_model::UserId,
+}
+
+impl Drop for Seat {
+    fn drop(&mut self) {
+        let mut conns = self.relay.conns.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = conns.get_mut(&self.user) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                conns.remove(&self.user);
+            }
+        }
+    }
 }
 
 /// One document in use: the server's copy and who to tell when it changed.
@@ -84,12 +106,12 @@ struct DocSlot {
 
 impl Default for Relay {
     fn default() -> Self {
-        Self::new()
+        Self::new(crate::config::DEFAULT_SYNC_CONNECTIONS_PER_USER)
     }
 }
 
 impl Relay {
-    pub fn new() -> Self {
+    pub fn new(max_conns_per_user: usize) -> Self {
         Self {
             docs: StdMutex::new(HashMap::new()),
             keyword_counts: StdMutex::new(HashMap::new()),
@@ -97,7 +119,24 @@ impl Relay {
             sessions: session_end::channel(),
             next_conn: AtomicU64::new(1),
             closing: watch::channel(false).0,
+            conns: StdMutex::new(HashMap::new()),
+            max_conns_per_user,
         }
+    }
+
+    /// A connection place for `user`, or `None` when all of theirs are taken. Per instance: in
+    /// scale mode a user's sockets spread over the instances each count separately.
+    pub fn seat(self: &Arc<Self>, user: folio_model::UserId) -> Option<Seat> {
+        let mut conns = self.conns.lock().unwrap_or_else(|e| e.into_inner());
+        let n = conns.entry(user).or_insert(0);
+        if *n >= self.max_conns_per_user {
+            return None;
+        }
+        *n += 1;
+        Some(Seat {
+            relay: self.clone(),
+            user,
+        })
     }
 
     /// Tell the account's connected devices that a document exists now (another device made
@@ -222,12 +261,21 @@ pub async fn sync_socket(
             ),
         )
     })?;
+    let seat = state.relay.seat(principal.user_id).ok_or_else(|| {
+        ServerError::Limit(format!(
+            "connection limit: you already have {} sync connections open; close Folio on a device you no longer use",
+            state.relay.max_conns_per_user
+        ))
+    })?;
     let store = state.store.clone();
     let relay = state.relay.clone();
     Ok(upgrade
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| run(socket, store, relay, principal, device))
+        .on_upgrade(move |socket| async move {
+            run(socket, store, relay, principal, device).await;
+            drop(seat);
+        })
         .into_response())
 }
 
@@ -554,6 +602,9 @@ impl Conn {
             // Nothing is applied, and the sync state does not learn of the message either.
             return Ok(refused(doc, Refusal::ReadOnly));
         }
+        if let Some(reason) = self.admit(doc, &message, bytes.len()).await? {
+            return Ok(refused(doc, reason));
+        }
         self.subscribe(doc).await?;
         let Some(sub) = self.subs.get_mut(&doc) else {
             return Err(missing().into());
@@ -619,6 +670,37 @@ impl Conn {
             let _ = sub.slot.changed.send(self.id);
         }
         Ok(reply.into_iter().collect())
+    }
+
+    /// Whether a message carrying changes may be applied at all, before automerge inflates it:
+    /// a compression bomb ends the connection; changes that would take the account past its
+    /// plan's storage are refused as `Limit`. `wire` is the message's size on the wire.
+    async fn admit(
+        &self,
+        doc: DocId,
+        message: &SyncMessage,
+        wire: usize,
+    ) -> Result<Option<Refusal>, Fatal> {
+        if message.changes.is_empty() {
+            return Ok(None);
+        }
+        let limit = folio_sync::inflate_bound::inflation_limit(wire);
+        if let Err(e) = folio_sync::inflate_bound::inflated_size(message.changes.iter(), limit) {
+            tracing::warn!(%doc, user = %self.principal.user_id, error = %e, "sync message refused before inflating");
+            return Err(Fatal(format!(
+                "the sync message for {doc} was refused: {e}"
+            )));
+        }
+        let account = self.principal.account_id;
+        let (_, plan) = self.store.account(account).await?;
+        let stored = self.store.account_storage_bytes(account).await?;
+        // The stored growth is about the message's size: a save writes the changes it carried.
+        let after = stored.saturating_add(i64::try_from(wire).unwrap_or(i64::MAX));
+        if after > plan.max_storage_bytes {
+            tracing::info!(%doc, %account, stored, max = plan.max_storage_bytes, "storage limit: sync message refused");
+            return Ok(Some(Refusal::Limit));
+        }
+        Ok(None)
     }
 
     /// A document was registered: announce it if it is this account's, this connection is not

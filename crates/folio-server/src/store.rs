@@ -396,6 +396,11 @@ impl ServerStore {
         on_backend!(self, doc_access_facts(user, doc))
     }
 
+    /// Bytes of document contents stored for the account (every chunk of every document).
+    pub async fn account_storage_bytes(&self, account_id: AccountId) -> Result<i64> {
+        on_backend!(self, account_storage_bytes(account_id))
+    }
+
     /// Delete tokens that can no longer be used, and logins with none left. Spent refresh tokens
     /// are kept until they expire: they are how a replayed one is recognised.
     pub async fn purge_expired(&self) -> Result<()> {

@@ -42,7 +42,13 @@ async fn register_returns_an_owner_with_tokens_on_the_default_plan() {
         .await;
     assert_eq!(
         account["limits"],
-        json!({"max_sites": 5, "max_users": 3, "max_keywords": 2000})
+        json!({
+            "max_sites": 5,
+            "max_users": 3,
+            "max_keywords": 2000,
+            "max_docs": 10000,
+            "max_storage_bytes": 4u64 << 30,
+        })
     );
     assert_eq!(account["plan"]["included_credits"], 2000);
     assert_eq!(account["users"].as_array().unwrap().len(), 1);

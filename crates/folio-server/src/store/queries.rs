@@ -54,14 +54,24 @@ async fn lock_account(conn: &mut Conn, account_id: AccountId) -> Result<()> {
 }
 
 async fn plan_by_id(conn: &mut Conn, plan_id: &str) -> Result<Plan> {
-    let row: Option<(String, String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, name, included_credits, max_sites, max_users, max_keywords FROM plans WHERE id = $1",
+    let row: Option<(String, String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, name, included_credits, max_sites, max_users, max_keywords, max_docs,
+                max_storage_bytes
+           FROM plans WHERE id = $1",
     )
     .bind(plan_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let (id, name, included_credits, max_sites, max_users, max_keywords) =
-        row.ok_or_else(|| ServerError::Corrupt(format!("plan {plan_id:?} is missing")))?;
+    let (
+        id,
+        name,
+        included_credits,
+        max_sites,
+        max_users,
+        max_keywords,
+        max_docs,
+        max_storage_bytes,
+    ) = row.ok_or_else(|| ServerError::Corrupt(format!("plan {plan_id:?} is missing")))?;
     Ok(Plan {
         id,
         name,
@@ -69,6 +79,8 @@ async fn plan_by_id(conn: &mut Conn, plan_id: &str) -> Result<Plan> {
         max_sites,
         max_users,
         max_keywords,
+        max_docs,
+        max_storage_bytes,
     })
 }
 

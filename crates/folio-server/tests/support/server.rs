@@ -139,6 +139,24 @@ impl TestServer {
         }
     }
 
+    /// Run one SQL statement on the server's database (to set up a state no API reaches, such as
+    /// a plan with tiny limits).
+    pub async fn sql(&self, statement: &str) {
+        match &self.database {
+            Some(DatabaseUrl::Postgres(url)) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            _ => {
+                let url = format!("sqlite://{}", self.db_path().display());
+                let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.dir.path().join("folio-server.db")
     }
