@@ -5,9 +5,10 @@
 use crate::auth::AppState;
 use crate::authz::{self, Access};
 use crate::model::{Doc, Principal, Site, User};
+use crate::rate_limit::Action;
 use crate::ServerError;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -23,6 +24,7 @@ use folio_sync::DocId;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::str::FromStr;
 
 type Result<T, E = ServerError> = std::result::Result<T, E>;
@@ -78,6 +80,39 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// The client's address, for rate limits: the peer of the TCP connection, or — only with
+/// `trust_proxy` — the last `X-Forwarded-For` entry, the one the proxy in front of us added
+/// (earlier entries are whatever the client chose to send).
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        if state.settings.trust_proxy {
+            if let Some(ip) = forwarded_for(&parts.headers) {
+                return Ok(ClientIp(ip));
+            }
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        // No peer address only when the router is served without connect info (an embedder):
+        // every such request then shares one budget, which errs on the strict side.
+        Ok(ClientIp(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
+    }
+}
+
+fn forwarded_for(headers: &axum::http::HeaderMap) -> Option<IpAddr> {
+    let last = headers.get_all("x-forwarded-for").iter().next_back()?;
+    let entry = last.to_str().ok()?.rsplit(',').next()?.trim();
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
+}
+
 /// `Json<T>` whose rejections (bad JSON, missing fields, wrong content type) use our error shape.
 pub struct Body<T>(pub T);
 
@@ -127,8 +162,13 @@ async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>
 
 async fn register(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<RegisterRequest>,
 ) -> Result<(StatusCode, Json<Tokens>)> {
+    state
+        .settings
+        .limiter
+        .check(Action::Register, ip, Some(&req.email))?;
     let tokens = state
         .register(
             &req.email,
@@ -142,8 +182,13 @@ async fn register(
 
 async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<LoginRequest>,
 ) -> Result<Json<Tokens>> {
+    state
+        .settings
+        .limiter
+        .check(Action::Login, ip, Some(&req.email))?;
     Ok(Json(state.login(&req.email, &req.password).await?))
 }
 
@@ -161,21 +206,31 @@ async fn logout(State(state): State<AppState>, Auth(p): Auth) -> Result<StatusCo
 
 async fn password_reset(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<PasswordResetRequest>,
-) -> (StatusCode, Json<serde_json::Value>) {
+) -> Result<(StatusCode, Json<serde_json::Value>)> {
+    state
+        .settings
+        .limiter
+        .check(Action::PasswordReset, ip, Some(&req.email))?;
     state.request_password_reset(&req.email);
-    (
+    Ok((
         StatusCode::ACCEPTED,
         Json(json!({
             "message": "if an account uses this address, a link to reset its password is on its way; it works for one hour"
         })),
-    )
+    ))
 }
 
 async fn password_reset_confirm(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<PasswordResetConfirm>,
 ) -> Result<StatusCode> {
+    state
+        .settings
+        .limiter
+        .check(Action::PasswordReset, ip, None)?;
     state
         .confirm_password_reset(&req.token, &req.password)
         .await?;
@@ -242,8 +297,13 @@ async fn create_invite(
 
 async fn accept_invite(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<AcceptInvite>,
 ) -> Result<(StatusCode, Json<Tokens>)> {
+    state
+        .settings
+        .limiter
+        .check(Action::AcceptInvite, ip, None)?;
     let tokens = state.accept_invite(&req.token, &req.password).await?;
     Ok((StatusCode::CREATED, Json(tokens)))
 }

@@ -38,6 +38,11 @@ pub struct Settings {
     /// A hash of a random password, verified against when an email is unknown so that a login
     /// takes as long for a stranger's address as for a member's.
     pub dummy_hash: String,
+    /// Every password hash and check goes through this bound.
+    pub hash_gate: Arc<crate::hashing::HashGate>,
+    pub limiter: crate::rate_limit::Limiter,
+    /// See `ServerConfig::trust_proxy`.
+    pub trust_proxy: bool,
 }
 
 /// A fresh access + refresh pair: the tokens for the client, their hashes for the store.
@@ -65,6 +70,13 @@ pub(crate) fn millis(d: Duration) -> i64 {
 }
 
 impl AppState {
+    async fn hash(&self, password: &str) -> Result<String, ServerError> {
+        self.settings
+            .hash_gate
+            .hash(self.settings.hashing, password)
+            .await
+    }
+
     fn tokens(&self, user: &User, access: String, refresh: String) -> Tokens {
         Tokens {
             account_id: user.account_id,
@@ -98,7 +110,7 @@ impl AppState {
             }
             Some(n) => n.to_owned(),
         };
-        let password_hash = secrets::hash_password(self.settings.hashing, password).await?;
+        let password_hash = self.hash(password).await?;
         let (access, refresh, stored) = new_token_pair(&self.settings.lifetimes);
         let (account, user, _session) = self
             .store
@@ -130,10 +142,14 @@ impl AppState {
         };
         let Some((user, hash)) = self.store.credentials(&email).await? else {
             // Spend the same argon2 time as a real check, so timing does not reveal members.
-            let _ = secrets::verify_password(&self.settings.dummy_hash, password).await;
+            let _ = self
+                .settings
+                .hash_gate
+                .verify(&self.settings.dummy_hash, password)
+                .await?;
             return Err(wrong());
         };
-        if !secrets::verify_password(&hash, password).await? {
+        if !self.settings.hash_gate.verify(&hash, password).await? {
             tracing::info!(user_id = %user.id, "login refused: wrong password");
             return Err(wrong());
         }
@@ -242,7 +258,7 @@ impl AppState {
         let hash = secrets::token_hash(TokenKind::PasswordReset, token)
             .ok_or_else(|| crate::store::invalid_token("password reset"))?;
         secrets::validate_password(password)?;
-        let password_hash = secrets::hash_password(self.settings.hashing, password).await?;
+        let password_hash = self.hash(password).await?;
         match self.store.reset_password(&hash, &password_hash).await? {
             Some(user_id) => {
                 tracing::info!(%user_id, "password reset; every login of the user was ended");
@@ -288,7 +304,7 @@ impl AppState {
         let hash = secrets::token_hash(TokenKind::Invite, token)
             .ok_or_else(|| crate::store::invalid_token("invite"))?;
         secrets::validate_password(password)?;
-        let password_hash = secrets::hash_password(self.settings.hashing, password).await?;
+        let password_hash = self.hash(password).await?;
         let (access, refresh, stored) = new_token_pair(&self.settings.lifetimes);
         let (user, _session) = self
             .store

@@ -1,7 +1,9 @@
 //! What a server is started with. The binary builds this from its command line; tests build it
 //! directly (a temporary SQLite file, port 0, cheap password hashing, a mail outbox).
 
+use crate::hashing::HashingBound;
 use crate::mail::Mailer;
+use crate::rate_limit::RateLimits;
 use crate::ServerError;
 use std::fmt;
 use std::net::SocketAddr;
@@ -27,6 +29,15 @@ pub struct ServerConfig {
     /// Sync sockets one user may have open at once (each holds documents and a task); the next
     /// upgrade is refused with a `limit` error.
     pub sync_connections_per_user: usize,
+    /// Attempts per minute at the password routes, per client address and per email.
+    pub rate_limits: RateLimits,
+    /// Password hashes running and waiting at once.
+    pub hashing_bound: HashingBound,
+    /// Take the client's address from `X-Forwarded-For` (its last entry: the one the proxy in
+    /// front of this server added). Only behind a reverse proxy that sets it: otherwise any
+    /// client could name any address and escape its rate limits. Without it, behind a proxy,
+    /// every client shares the proxy's address and budget.
+    pub trust_proxy: bool,
 }
 
 /// The default of [`ServerConfig::sync_connections_per_user`]: a person's devices, with room for
@@ -45,6 +56,9 @@ impl ServerConfig {
             mailer: Mailer::Log,
             public_url: None,
             sync_connections_per_user: DEFAULT_SYNC_CONNECTIONS_PER_USER,
+            rate_limits: RateLimits::default(),
+            hashing_bound: HashingBound::default(),
+            trust_proxy: false,
         }
     }
 }

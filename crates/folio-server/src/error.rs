@@ -41,6 +41,15 @@ pub enum ServerError {
     #[error("{0}")]
     Limit(String),
 
+    /// Too many attempts (login, register, password reset, invite acceptance) from one address
+    /// or for one email; answered 429 with `Retry-After`.
+    #[error("too many attempts; wait {retry_after_secs} seconds before trying again")]
+    RateLimited { retry_after_secs: u64 },
+
+    /// The server is at its bound for password hashing; answered 503 with `Retry-After`.
+    #[error("{0}")]
+    Busy(String),
+
     /// A bad command line or configuration (for example an unsupported database URL).
     #[error("{0}")]
     Config(String),
@@ -104,6 +113,8 @@ impl ServerError {
             Self::NotFound(_) => "not_found",
             Self::Conflict { .. } => "conflict",
             Self::Limit(_) => "limit",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Busy(_) => "busy",
             Self::Config(_) | Self::DataDir { .. } | Self::Bind { .. } => "config",
             Self::Open { .. } | Self::Migrate(_) | Self::Storage(_) | Self::Corrupt(_) => "storage",
             Self::Internal(_) => "internal",
@@ -118,6 +129,8 @@ impl ServerError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Limit(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -133,9 +146,14 @@ impl ServerError {
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = match &self {
+            Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            Self::Busy(_) => Some(1),
+            _ => None,
+        };
         // Server-side failures are logged in full here and answered with a generic message:
         // SQL errors can quote values, and a client can do nothing with them anyway.
-        let message = if status.is_server_error() {
+        let message = if status.is_server_error() && retry_after.is_none() {
             tracing::error!(error = %self, "request failed");
             "the server could not complete the request; try again, and tell the operator if it keeps failing".to_owned()
         } else {
@@ -149,6 +167,11 @@ impl IntoResponse for ServerError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -12,8 +12,10 @@ pub mod auth;
 pub mod authz;
 pub mod config;
 pub mod error;
+pub mod hashing;
 pub mod mail;
 pub mod model;
+pub mod rate_limit;
 pub mod relay;
 pub mod sealed;
 pub mod secrets;
@@ -41,6 +43,7 @@ pub struct RunningServer {
     addr: SocketAddr,
     store: ServerStore,
     relay: Arc<relay::Relay>,
+    hash_gate: Arc<hashing::HashGate>,
     shutdown: Option<oneshot::Sender<()>>,
     serve_task: JoinHandle<std::io::Result<()>>,
     purge_task: JoinHandle<()>,
@@ -63,6 +66,7 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
         source,
     })?;
     // Hashing a random password gives a hash with the configured cost, for constant-time misses.
+    let hash_gate = Arc::new(hashing::HashGate::new(config.hashing_bound));
     let dummy_hash = secrets::hash_password(
         config.password_hashing,
         &secrets::new_token(secrets::TokenKind::Access),
@@ -97,8 +101,12 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
             public_url,
             default_plan: config.default_plan,
             dummy_hash,
+            hash_gate: hash_gate.clone(),
+            limiter: rate_limit::Limiter::new(config.rate_limits),
+            trust_proxy: config.trust_proxy,
         }),
     };
+    let settings = state.settings.clone();
     // One info line per request (method, path, status, latency). Paths carry ids only; tokens
     // travel in headers and bodies, which are not logged.
     let app = api::router(state).layer(
@@ -115,11 +123,15 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
                 tracing::debug!(error = %e, "TCP_NODELAY not set on a connection");
             }
         });
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        // The peer address feeds the rate limits (api::ClientIp).
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .await
     });
     let purge_store = store.clone();
     let purge_task = tokio::spawn(async move {
@@ -130,6 +142,7 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
             if let Err(e) = purge_store.purge_expired().await {
                 tracing::warn!(error = %e, "could not purge expired tokens");
             }
+            settings.limiter.forget_idle();
         }
     });
     tracing::info!(%addr, database = %config.database, backend = store.backend_name(), default_plan = %config.default_plan, "folio-server started");
@@ -137,6 +150,7 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
         addr,
         store,
         relay,
+        hash_gate,
         shutdown: Some(shutdown),
         serve_task,
         purge_task,
@@ -152,6 +166,11 @@ impl RunningServer {
     /// `http://ADDR`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The password hashing bound, and the most hashes seen running at once (tests, metrics).
+    pub fn hash_gate(&self) -> &hashing::HashGate {
+        &self.hash_gate
     }
 
     /// The server's database, for embedders and tests.
