@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route(path::ME, get(me))
         .route(path::ACCOUNT, get(account))
         .route(path::INVITES, post(create_invite))
+        .route(path::INVITE_LINK, post(create_invite_link))
         .route(path::ACCEPT_INVITE, post(accept_invite))
         .route(path::USER_ROLE, put(change_role))
         .route(path::USER, delete(remove_user))
@@ -213,7 +214,7 @@ async fn password_reset(
         .settings
         .limiter
         .check(Action::PasswordReset, ip, Some(&req.email))?;
-    state.request_password_reset(&req.email);
+    state.request_password_reset(&req.email)?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({
@@ -293,6 +294,21 @@ async fn create_invite(
 ) -> Result<(StatusCode, Json<crate::model::Invite>)> {
     let invite = state.invite(&p, &req.email, req.role).await?;
     Ok((StatusCode::CREATED, Json(invite)))
+}
+
+/// `POST /v1/account/invites/link`: the invite's link comes back in the response, for an owner
+/// or admin to pass on (the way to invite on a server without mail).
+async fn create_invite_link(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Body(req): Body<InviteRequest>,
+) -> Result<(StatusCode, Json<serde_json::Value>)> {
+    authz::require_people_manager(&p)?;
+    let (invite, link) = state.invite_link(&p, &req.email, req.role).await?;
+    let mut body = serde_json::to_value(&invite)
+        .map_err(|e| ServerError::Internal(format!("serialising an invite: {e}")))?;
+    body["link"] = link.into();
+    Ok((StatusCode::CREATED, Json(body)))
 }
 
 async fn accept_invite(

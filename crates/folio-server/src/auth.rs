@@ -218,9 +218,11 @@ impl AppState {
 
     /// Start a password reset. Answers the same whether or not the address is known: the work
     /// (and its timing) happens in a background task, and only a member's address gets mail.
-    pub fn request_password_reset(&self, email: &str) {
+    pub fn request_password_reset(&self, email: &str) -> Result<(), ServerError> {
+        // Said to everyone alike, member or not, so it reveals nothing about the address.
+        self.settings.mailer.ensure_configured()?;
         let Ok(email) = secrets::normalize_email(email) else {
-            return;
+            return Ok(());
         };
         let state = self.clone();
         tokio::spawn(async move {
@@ -228,6 +230,7 @@ impl AppState {
                 tracing::error!(error = %e, "could not start a password reset");
             }
         });
+        Ok(())
     }
 
     async fn send_password_reset(&self, email: &str) -> Result<(), ServerError> {
@@ -240,14 +243,16 @@ impl AppState {
         self.store
             .create_password_reset(user.id, &sha(TokenKind::PasswordReset, &token), expires_at)
             .await?;
-        self.settings.mailer.send(Mail {
-            kind: MailKind::PasswordReset,
-            to: user.email.clone(),
-            subject: "Reset your Folio password".into(),
-            link: format!("{}/reset-password#token={token}", self.settings.public_url),
-            token,
-        });
-        Ok(())
+        self.settings
+            .mailer
+            .send(Mail {
+                kind: MailKind::PasswordReset,
+                to: user.email.clone(),
+                subject: "Reset your Folio password".into(),
+                link: format!("{}/reset-password#token={token}", self.settings.public_url),
+                token,
+            })
+            .await
     }
 
     pub async fn confirm_password_reset(
@@ -270,12 +275,38 @@ impl AppState {
         }
     }
 
+    /// Invite by email: refused with `mail_not_configured` before anything is created when the
+    /// server cannot send mail.
     pub async fn invite(
         &self,
         actor: &Principal,
         email: &str,
         role: Role,
     ) -> Result<Invite, ServerError> {
+        self.settings.mailer.ensure_configured()?;
+        let (invite, mail) = self.new_invite(actor, email, role).await?;
+        self.settings.mailer.send(mail).await?;
+        Ok(invite)
+    }
+
+    /// Invite without an email: the link goes back to the owner or admin who asked (and is
+    /// logged nowhere), for them to pass on.
+    pub async fn invite_link(
+        &self,
+        actor: &Principal,
+        email: &str,
+        role: Role,
+    ) -> Result<(Invite, String), ServerError> {
+        let (invite, mail) = self.new_invite(actor, email, role).await?;
+        Ok((invite, mail.link))
+    }
+
+    async fn new_invite(
+        &self,
+        actor: &Principal,
+        email: &str,
+        role: Role,
+    ) -> Result<(Invite, Mail), ServerError> {
         let email = secrets::normalize_email(email)?;
         let token = secrets::new_token(TokenKind::Invite);
         let expires_at = now_ms().saturating_add(millis(self.settings.lifetimes.invite));
@@ -290,14 +321,14 @@ impl AppState {
             )
             .await?;
         tracing::info!(account_id = %actor.account_id, invite_id = %invite.id, role = %role, "invite created");
-        self.settings.mailer.send(Mail {
+        let mail = Mail {
             kind: MailKind::Invite,
             to: email,
             subject: "You are invited to a Folio account".into(),
             link: format!("{}/accept-invite#token={token}", self.settings.public_url),
             token,
-        });
-        Ok(invite)
+        };
+        Ok((invite, mail))
     }
 
     pub async fn accept_invite(&self, token: &str, password: &str) -> Result<Tokens, ServerError> {

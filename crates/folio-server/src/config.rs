@@ -53,7 +53,7 @@ impl ServerConfig {
             default_plan: PlanId::Growth,
             password_hashing: PasswordHashing::Default,
             token_lifetimes: TokenLifetimes::default(),
-            mailer: Mailer::Log,
+            mailer: Mailer::None,
             public_url: None,
             sync_connections_per_user: DEFAULT_SYNC_CONNECTIONS_PER_USER,
             rate_limits: RateLimits::default(),

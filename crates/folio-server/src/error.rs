@@ -50,6 +50,14 @@ pub enum ServerError {
     #[error("{0}")]
     Busy(String),
 
+    /// This server has no mail transport, so nothing that needs an email can be done.
+    #[error("mail is not configured on this server, so no email can be sent; ask an owner or admin for an invite link, or the operator to configure --smtp-host")]
+    MailNotConfigured,
+
+    /// The mail transport failed.
+    #[error("{0}")]
+    MailFailed(String),
+
     /// A bad command line or configuration (for example an unsupported database URL).
     #[error("{0}")]
     Config(String),
@@ -115,6 +123,8 @@ impl ServerError {
             Self::Limit(_) => "limit",
             Self::RateLimited { .. } => "rate_limited",
             Self::Busy(_) => "busy",
+            Self::MailNotConfigured => "mail_not_configured",
+            Self::MailFailed(_) => "mail_failed",
             Self::Config(_) | Self::DataDir { .. } | Self::Bind { .. } => "config",
             Self::Open { .. } | Self::Migrate(_) | Self::Storage(_) | Self::Corrupt(_) => "storage",
             Self::Internal(_) => "internal",
@@ -131,6 +141,8 @@ impl ServerError {
             Self::Limit(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::MailNotConfigured => StatusCode::NOT_IMPLEMENTED,
+            Self::MailFailed(_) => StatusCode::BAD_GATEWAY,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -153,7 +165,9 @@ impl IntoResponse for ServerError {
         };
         // Server-side failures are logged in full here and answered with a generic message:
         // SQL errors can quote values, and a client can do nothing with them anyway.
-        let message = if status.is_server_error() && retry_after.is_none() {
+        // Busy and mail errors are 5xx too, but their messages are written for the client.
+        let hide = matches!(self.kind(), "internal" | "storage" | "config");
+        let message = if hide {
             tracing::error!(error = %self, "request failed");
             "the server could not complete the request; try again, and tell the operator if it keeps failing".to_owned()
         } else {

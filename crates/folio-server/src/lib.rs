@@ -145,7 +145,12 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
             settings.limiter.forget_idle();
         }
     });
-    tracing::info!(%addr, database = %config.database, backend = store.backend_name(), default_plan = %config.default_plan, "folio-server started");
+    let mail = match &config.mailer {
+        mail::Mailer::None => "none: password reset is off, invites by link only",
+        mail::Mailer::Smtp(_) => "smtp",
+        mail::Mailer::Outbox(_) => "outbox",
+    };
+    tracing::info!(%addr, database = %config.database, backend = store.backend_name(), default_plan = %config.default_plan, mail, trust_proxy = config.trust_proxy, "folio-server started");
     Ok(RunningServer {
         addr,
         store,
