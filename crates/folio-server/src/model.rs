@@ -22,7 +22,7 @@ pub struct Principal {
     pub access_expires_at: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Plan {
     pub id: String,
     pub name: String,

@@ -31,8 +31,7 @@ pub const INFLATE_CEILING: u64 = 128 * 1024 * 1024;
 pub fn inflation_limit(wire_bytes: usize) -> u64 {
     let wire = u64::try_from(wire_bytes).unwrap_or(u64::MAX);
     wire.saturating_mul(INFLATE_RATIO)
-        .max(INFLATE_FLOOR)
-        .min(INFLATE_CEILING)
+        .clamp(INFLATE_FLOOR, INFLATE_CEILING)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

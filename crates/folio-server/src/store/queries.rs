@@ -54,7 +54,7 @@ async fn lock_account(conn: &mut Conn, account_id: AccountId) -> Result<()> {
 }
 
 async fn plan_by_id(conn: &mut Conn, plan_id: &str) -> Result<Plan> {
-    let row: Option<(String, String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+    let row: Option<Plan> = sqlx::query_as(
         "SELECT id, name, included_credits, max_sites, max_users, max_keywords, max_docs,
                 max_storage_bytes
            FROM plans WHERE id = $1",
@@ -62,26 +62,7 @@ async fn plan_by_id(conn: &mut Conn, plan_id: &str) -> Result<Plan> {
     .bind(plan_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let (
-        id,
-        name,
-        included_credits,
-        max_sites,
-        max_users,
-        max_keywords,
-        max_docs,
-        max_storage_bytes,
-    ) = row.ok_or_else(|| ServerError::Corrupt(format!("plan {plan_id:?} is missing")))?;
-    Ok(Plan {
-        id,
-        name,
-        included_credits,
-        max_sites,
-        max_users,
-        max_keywords,
-        max_docs,
-        max_storage_bytes,
-    })
+    row.ok_or_else(|| ServerError::Corrupt(format!("plan {plan_id:?} is missing")))
 }
 
 async fn account_plan(conn: &mut Conn, account_id: AccountId) -> Result<Plan> {
