@@ -86,19 +86,24 @@ impl HashGate {
     }
 
     async fn turn(&self) -> Result<Turn<'_>, ServerError> {
-        let before = self.waiting.fetch_add(1, Ordering::SeqCst);
-        let waiting = Waiting(&self.waiting);
-        if before >= self.bound.queue.saturating_add(self.bound.concurrent) {
-            return Err(ServerError::Busy(
-                "the server is busy checking passwords; try again in a moment".into(),
-            ));
-        }
-        let permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| ServerError::Internal("the password hashing gate closed".into()))?;
-        drop(waiting);
+        // A free turn is taken at once (tokio's semaphore hands released permits to waiters
+        // first, so this never jumps the queue); only callers that must wait count against it.
+        let permit = match self.permits.try_acquire() {
+            Ok(permit) => permit,
+            Err(_) => {
+                let before = self.waiting.fetch_add(1, Ordering::SeqCst);
+                let _waiting = Waiting(&self.waiting);
+                if before >= self.bound.queue {
+                    return Err(ServerError::Busy(
+                        "the server is busy checking passwords; try again in a moment".into(),
+                    ));
+                }
+                self.permits
+                    .acquire()
+                    .await
+                    .map_err(|_| ServerError::Internal("the password hashing gate closed".into()))?
+            }
+        };
         let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
         self.peak.fetch_max(now, Ordering::SeqCst);
         Ok(Turn {
