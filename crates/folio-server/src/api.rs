@@ -5,9 +5,10 @@
 use crate::auth::AppState;
 use crate::authz::{self, Access};
 use crate::model::{Doc, Principal, Site, User};
+use crate::rate_limit::Action;
 use crate::ServerError;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -23,6 +24,7 @@ use folio_sync::DocId;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::str::FromStr;
 
 type Result<T, E = ServerError> = std::result::Result<T, E>;
@@ -38,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route(path::ME, get(me))
         .route(path::ACCOUNT, get(account))
         .route(path::INVITES, post(create_invite))
+        .route(path::INVITE_LINK, post(create_invite_link))
         .route(path::ACCEPT_INVITE, post(accept_invite))
         .route(path::USER_ROLE, put(change_role))
         .route(path::USER, delete(remove_user))
@@ -76,6 +79,39 @@ impl FromRequestParts<AppState> for Auth {
             .unwrap_or_default();
         state.authenticate(token).await.map(Auth)
     }
+}
+
+/// The client's address, for rate limits: the peer of the TCP connection, or — only with
+/// `trust_proxy` — the last `X-Forwarded-For` entry, the one the proxy in front of us added
+/// (earlier entries are whatever the client chose to send).
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        if state.settings.trust_proxy {
+            if let Some(ip) = forwarded_for(&parts.headers) {
+                return Ok(ClientIp(ip));
+            }
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        // No peer address only when the router is served without connect info (an embedder):
+        // every such request then shares one budget, which errs on the strict side.
+        Ok(ClientIp(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
+    }
+}
+
+fn forwarded_for(headers: &axum::http::HeaderMap) -> Option<IpAddr> {
+    let last = headers.get_all("x-forwarded-for").iter().next_back()?;
+    let entry = last.to_str().ok()?.rsplit(',').next()?.trim();
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
 }
 
 /// `Json<T>` whose rejections (bad JSON, missing fields, wrong content type) use our error shape.
@@ -127,8 +163,13 @@ async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>
 
 async fn register(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<RegisterRequest>,
 ) -> Result<(StatusCode, Json<Tokens>)> {
+    state
+        .settings
+        .limiter
+        .check(Action::Register, ip, Some(&req.email))?;
     let tokens = state
         .register(
             &req.email,
@@ -142,8 +183,13 @@ async fn register(
 
 async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<LoginRequest>,
 ) -> Result<Json<Tokens>> {
+    state
+        .settings
+        .limiter
+        .check(Action::Login, ip, Some(&req.email))?;
     Ok(Json(state.login(&req.email, &req.password).await?))
 }
 
@@ -161,21 +207,31 @@ async fn logout(State(state): State<AppState>, Auth(p): Auth) -> Result<StatusCo
 
 async fn password_reset(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<PasswordResetRequest>,
-) -> (StatusCode, Json<serde_json::Value>) {
-    state.request_password_reset(&req.email);
-    (
+) -> Result<(StatusCode, Json<serde_json::Value>)> {
+    state
+        .settings
+        .limiter
+        .check(Action::PasswordReset, ip, Some(&req.email))?;
+    state.request_password_reset(&req.email)?;
+    Ok((
         StatusCode::ACCEPTED,
         Json(json!({
             "message": "if an account uses this address, a link to reset its password is on its way; it works for one hour"
         })),
-    )
+    ))
 }
 
 async fn password_reset_confirm(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<PasswordResetConfirm>,
 ) -> Result<StatusCode> {
+    state
+        .settings
+        .limiter
+        .check(Action::PasswordReset, ip, None)?;
     state
         .confirm_password_reset(&req.token, &req.password)
         .await?;
@@ -217,6 +273,8 @@ async fn account(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<se
             "max_sites": plan.max_sites,
             "max_users": plan.max_users,
             "max_keywords": plan.max_keywords,
+            "max_docs": plan.max_docs,
+            "max_storage_bytes": plan.max_storage_bytes,
         },
         "usage": { "sites": sites, "users": users.len(), "pending_invites": invites.len() },
         "users": users,
@@ -238,10 +296,30 @@ async fn create_invite(
     Ok((StatusCode::CREATED, Json(invite)))
 }
 
+/// `POST /v1/account/invites/link`: the invite's link comes back in the response, for an owner
+/// or admin to pass on (the way to invite on a server without mail).
+async fn create_invite_link(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Body(req): Body<InviteRequest>,
+) -> Result<(StatusCode, Json<serde_json::Value>)> {
+    authz::require_people_manager(&p)?;
+    let (invite, link) = state.invite_link(&p, &req.email, req.role).await?;
+    let mut body = serde_json::to_value(&invite)
+        .map_err(|e| ServerError::Internal(format!("serialising an invite: {e}")))?;
+    body["link"] = link.into();
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
 async fn accept_invite(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Body(req): Body<AcceptInvite>,
 ) -> Result<(StatusCode, Json<Tokens>)> {
+    state
+        .settings
+        .limiter
+        .check(Action::AcceptInvite, ip, None)?;
     let tokens = state.accept_invite(&req.token, &req.password).await?;
     Ok((StatusCode::CREATED, Json(tokens)))
 }
@@ -267,6 +345,12 @@ async fn remove_user(
     authz::require_people_manager(&p)?;
     let target: UserId = path_id("user", &user_id)?;
     state.store.remove_user(&p, target).await?;
+    state
+        .relay
+        .sessions_ended(crate::session_end::SessionEnd::user(
+            target,
+            folio_sync::SessionClose::Removed,
+        ));
     tracing::info!(account_id = %p.account_id, user_id = %target, by = %p.user_id, "user removed");
     Ok(StatusCode::NO_CONTENT)
 }

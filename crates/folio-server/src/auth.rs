@@ -9,10 +9,12 @@ use crate::config::{PasswordHashing, PlanId, TokenLifetimes};
 use crate::mail::{Mail, MailKind, Mailer};
 use crate::model::{Invite, Principal, User};
 use crate::secrets::{self, TokenKind};
-use crate::store::{now_ms, NewAccount, RefreshOutcome, ServerStore, SessionTokens};
+use crate::session_end::SessionEnd;
+use crate::store::{now_ms, NewAccount, RefreshOutcome, RotateRules, ServerStore, SessionTokens};
 use crate::ServerError;
 use folio_model::{AccountId, Role, UserId};
 use folio_sync::api::Tokens;
+use folio_sync::SessionClose;
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
@@ -36,6 +38,11 @@ pub struct Settings {
     /// A hash of a random password, verified against when an email is unknown so that a login
     /// takes as long for a stranger's address as for a member's.
     pub dummy_hash: String,
+    /// Every password hash and check goes through this bound.
+    pub hash_gate: Arc<crate::hashing::HashGate>,
+    pub limiter: crate::rate_limit::Limiter,
+    /// See `ServerConfig::trust_proxy`.
+    pub trust_proxy: bool,
 }
 
 /// A fresh access + refresh pair: the tokens for the client, their hashes for the store.
@@ -63,6 +70,13 @@ pub(crate) fn millis(d: Duration) -> i64 {
 }
 
 impl AppState {
+    async fn hash(&self, password: &str) -> Result<String, ServerError> {
+        self.settings
+            .hash_gate
+            .hash(self.settings.hashing, password)
+            .await
+    }
+
     fn tokens(&self, user: &User, access: String, refresh: String) -> Tokens {
         Tokens {
             account_id: user.account_id,
@@ -96,7 +110,7 @@ impl AppState {
             }
             Some(n) => n.to_owned(),
         };
-        let password_hash = secrets::hash_password(self.settings.hashing, password).await?;
+        let password_hash = self.hash(password).await?;
         let (access, refresh, stored) = new_token_pair(&self.settings.lifetimes);
         let (account, user, _session) = self
             .store
@@ -128,10 +142,14 @@ impl AppState {
         };
         let Some((user, hash)) = self.store.credentials(&email).await? else {
             // Spend the same argon2 time as a real check, so timing does not reveal members.
-            let _ = secrets::verify_password(&self.settings.dummy_hash, password).await;
+            let _ = self
+                .settings
+                .hash_gate
+                .verify(&self.settings.dummy_hash, password)
+                .await?;
             return Err(wrong());
         };
-        if !secrets::verify_password(&hash, password).await? {
+        if !self.settings.hash_gate.verify(&hash, password).await? {
             tracing::info!(user_id = %user.id, "login refused: wrong password");
             return Err(wrong());
         }
@@ -149,13 +167,34 @@ impl AppState {
         };
         let hash = secrets::token_hash(TokenKind::Refresh, refresh_token).ok_or_else(invalid)?;
         let (access, refresh, stored) = new_token_pair(&self.settings.lifetimes);
-        match self.store.rotate_refresh(&hash, &stored).await? {
+        let lifetimes = &self.settings.lifetimes;
+        let rules = RotateRules {
+            sealed_next: crate::sealed::seal(refresh_token, &access, &refresh),
+            grace_ms: millis(lifetimes.refresh_grace),
+            session_max_ms: millis(lifetimes.session_max),
+        };
+        match self.store.rotate_refresh(&hash, &stored, &rules).await? {
             RefreshOutcome::Invalid => Err(invalid()),
+            RefreshOutcome::Retried { user_id, sealed } => {
+                let (access, refresh) =
+                    crate::sealed::unseal(refresh_token, &sealed).ok_or_else(invalid)?;
+                tracing::info!(%user_id, "a refresh was retried within the grace window; the same pair is sent again");
+                let user = self.store.user(user_id).await?.ok_or_else(invalid)?;
+                Ok(self.tokens(&user, access, refresh))
+            }
+            RefreshOutcome::SessionExpired { user_id } => {
+                tracing::info!(%user_id, "a login reached its absolute lifetime");
+                Err(ServerError::SessionExpired(
+                    "this login has reached the longest a login may last; log in again".into(),
+                ))
+            }
             RefreshOutcome::Reused {
                 user_id,
                 session_id,
             } => {
                 tracing::warn!(%user_id, %session_id, "a spent refresh token was presented again; the login is revoked");
+                self.relay
+                    .sessions_ended(SessionEnd::session(&session_id, SessionClose::SessionEnded));
                 Err(invalid())
             }
             RefreshOutcome::Rotated { user_id } => {
@@ -169,15 +208,21 @@ impl AppState {
         self.store
             .revoke_session(&principal.session_id, "logged out")
             .await?;
+        self.relay.sessions_ended(SessionEnd::session(
+            &principal.session_id,
+            SessionClose::SessionEnded,
+        ));
         tracing::info!(user_id = %principal.user_id, "logged out");
         Ok(())
     }
 
     /// Start a password reset. Answers the same whether or not the address is known: the work
     /// (and its timing) happens in a background task, and only a member's address gets mail.
-    pub fn request_password_reset(&self, email: &str) {
+    pub fn request_password_reset(&self, email: &str) -> Result<(), ServerError> {
+        // Said to everyone alike, member or not, so it reveals nothing about the address.
+        self.settings.mailer.ensure_configured()?;
         let Ok(email) = secrets::normalize_email(email) else {
-            return;
+            return Ok(());
         };
         let state = self.clone();
         tokio::spawn(async move {
@@ -185,6 +230,7 @@ impl AppState {
                 tracing::error!(error = %e, "could not start a password reset");
             }
         });
+        Ok(())
     }
 
     async fn send_password_reset(&self, email: &str) -> Result<(), ServerError> {
@@ -197,14 +243,16 @@ impl AppState {
         self.store
             .create_password_reset(user.id, &sha(TokenKind::PasswordReset, &token), expires_at)
             .await?;
-        self.settings.mailer.send(Mail {
-            kind: MailKind::PasswordReset,
-            to: user.email.clone(),
-            subject: "Reset your Folio password".into(),
-            link: format!("{}/reset-password#token={token}", self.settings.public_url),
-            token,
-        });
-        Ok(())
+        self.settings
+            .mailer
+            .send(Mail {
+                kind: MailKind::PasswordReset,
+                to: user.email.clone(),
+                subject: "Reset your Folio password".into(),
+                link: format!("{}/reset-password#token={token}", self.settings.public_url),
+                token,
+            })
+            .await
     }
 
     pub async fn confirm_password_reset(
@@ -215,22 +263,50 @@ impl AppState {
         let hash = secrets::token_hash(TokenKind::PasswordReset, token)
             .ok_or_else(|| crate::store::invalid_token("password reset"))?;
         secrets::validate_password(password)?;
-        let password_hash = secrets::hash_password(self.settings.hashing, password).await?;
+        let password_hash = self.hash(password).await?;
         match self.store.reset_password(&hash, &password_hash).await? {
             Some(user_id) => {
                 tracing::info!(%user_id, "password reset; every login of the user was ended");
+                self.relay
+                    .sessions_ended(SessionEnd::user(user_id, SessionClose::SessionEnded));
                 Ok(())
             }
             None => Err(crate::store::invalid_token("password reset")),
         }
     }
 
+    /// Invite by email: refused with `mail_not_configured` before anything is created when the
+    /// server cannot send mail.
     pub async fn invite(
         &self,
         actor: &Principal,
         email: &str,
         role: Role,
     ) -> Result<Invite, ServerError> {
+        self.settings.mailer.ensure_configured()?;
+        let (invite, mail) = self.new_invite(actor, email, role).await?;
+        self.settings.mailer.send(mail).await?;
+        Ok(invite)
+    }
+
+    /// Invite without an email: the link goes back to the owner or admin who asked (and is
+    /// logged nowhere), for them to pass on.
+    pub async fn invite_link(
+        &self,
+        actor: &Principal,
+        email: &str,
+        role: Role,
+    ) -> Result<(Invite, String), ServerError> {
+        let (invite, mail) = self.new_invite(actor, email, role).await?;
+        Ok((invite, mail.link))
+    }
+
+    async fn new_invite(
+        &self,
+        actor: &Principal,
+        email: &str,
+        role: Role,
+    ) -> Result<(Invite, Mail), ServerError> {
         let email = secrets::normalize_email(email)?;
         let token = secrets::new_token(TokenKind::Invite);
         let expires_at = now_ms().saturating_add(millis(self.settings.lifetimes.invite));
@@ -245,21 +321,21 @@ impl AppState {
             )
             .await?;
         tracing::info!(account_id = %actor.account_id, invite_id = %invite.id, role = %role, "invite created");
-        self.settings.mailer.send(Mail {
+        let mail = Mail {
             kind: MailKind::Invite,
             to: email,
             subject: "You are invited to a Folio account".into(),
             link: format!("{}/accept-invite#token={token}", self.settings.public_url),
             token,
-        });
-        Ok(invite)
+        };
+        Ok((invite, mail))
     }
 
     pub async fn accept_invite(&self, token: &str, password: &str) -> Result<Tokens, ServerError> {
         let hash = secrets::token_hash(TokenKind::Invite, token)
             .ok_or_else(|| crate::store::invalid_token("invite"))?;
         secrets::validate_password(password)?;
-        let password_hash = secrets::hash_password(self.settings.hashing, password).await?;
+        let password_hash = self.hash(password).await?;
         let (access, refresh, stored) = new_token_pair(&self.settings.lifetimes);
         let (user, _session) = self
             .store

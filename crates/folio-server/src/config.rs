@@ -1,7 +1,9 @@
 //! What a server is started with. The binary builds this from its command line; tests build it
 //! directly (a temporary SQLite file, port 0, cheap password hashing, a mail outbox).
 
+use crate::hashing::HashingBound;
 use crate::mail::Mailer;
+use crate::rate_limit::RateLimits;
 use crate::ServerError;
 use std::fmt;
 use std::net::SocketAddr;
@@ -24,7 +26,23 @@ pub struct ServerConfig {
     pub mailer: Mailer,
     /// The address people reach this server at, for links in emails; defaults to the bound address.
     pub public_url: Option<String>,
+    /// Sync sockets one user may have open at once (each holds documents and a task); the next
+    /// upgrade is refused with a `limit` error.
+    pub sync_connections_per_user: usize,
+    /// Attempts per minute at the password routes, per client address and per email.
+    pub rate_limits: RateLimits,
+    /// Password hashes running and waiting at once.
+    pub hashing_bound: HashingBound,
+    /// Take the client's address from `X-Forwarded-For` (its last entry: the one the proxy in
+    /// front of this server added). Only behind a reverse proxy that sets it: otherwise any
+    /// client could name any address and escape its rate limits. Without it, behind a proxy,
+    /// every client shares the proxy's address and budget.
+    pub trust_proxy: bool,
 }
+
+/// The default of [`ServerConfig::sync_connections_per_user`]: a person's devices, with room for
+/// a reconnect overlapping the connection it replaces.
+pub const DEFAULT_SYNC_CONNECTIONS_PER_USER: usize = 8;
 
 impl ServerConfig {
     /// Defaults for everything but the database.
@@ -35,8 +53,12 @@ impl ServerConfig {
             default_plan: PlanId::Growth,
             password_hashing: PasswordHashing::Default,
             token_lifetimes: TokenLifetimes::default(),
-            mailer: Mailer::Log,
+            mailer: Mailer::None,
             public_url: None,
+            sync_connections_per_user: DEFAULT_SYNC_CONNECTIONS_PER_USER,
+            rate_limits: RateLimits::default(),
+            hashing_bound: HashingBound::default(),
+            trust_proxy: false,
         }
     }
 }
@@ -186,10 +208,18 @@ pub enum PasswordHashing {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TokenLifetimes {
+    /// An access token; a sync socket opened with it closes when it expires.
     pub access: Duration,
     pub refresh: Duration,
     pub password_reset: Duration,
     pub invite: Duration,
+    /// How long a just-rotated refresh token may be presented again and get the same new pair
+    /// back: a client whose refresh response was lost retries with the old token, and that must
+    /// not look like theft. After this a second use revokes the login.
+    pub refresh_grace: Duration,
+    /// A login's absolute lifetime, counted from the login itself: refreshing never extends it
+    /// past this, after which the person logs in again.
+    pub session_max: Duration,
 }
 
 impl Default for TokenLifetimes {
@@ -199,6 +229,8 @@ impl Default for TokenLifetimes {
             refresh: Duration::from_secs(30 * 24 * 3600),
             password_reset: Duration::from_secs(3600),
             invite: Duration::from_secs(7 * 24 * 3600),
+            refresh_grace: Duration::from_secs(30),
+            session_max: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }

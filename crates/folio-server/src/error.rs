@@ -19,6 +19,10 @@ pub enum ServerError {
     #[error("{0}")]
     Unauthenticated(String),
 
+    /// The login is older than its absolute lifetime: refreshing cannot extend it.
+    #[error("{0}")]
+    SessionExpired(String),
+
     /// Authenticated, but the role or the site grants do not allow this.
     #[error("{0}")]
     Forbidden(String),
@@ -36,6 +40,23 @@ pub enum ServerError {
     /// A plan limit (sites, users, keywords) would be exceeded.
     #[error("{0}")]
     Limit(String),
+
+    /// Too many attempts (login, register, password reset, invite acceptance) from one address
+    /// or for one email; answered 429 with `Retry-After`.
+    #[error("too many attempts; wait {retry_after_secs} seconds before trying again")]
+    RateLimited { retry_after_secs: u64 },
+
+    /// The server is at its bound for password hashing; answered 503 with `Retry-After`.
+    #[error("{0}")]
+    Busy(String),
+
+    /// This server has no mail transport, so nothing that needs an email can be done.
+    #[error("mail is not configured on this server, so no email can be sent; ask an owner or admin for an invite link, or the operator to configure --smtp-host")]
+    MailNotConfigured,
+
+    /// The mail transport failed.
+    #[error("{0}")]
+    MailFailed(String),
 
     /// A bad command line or configuration (for example an unsupported database URL).
     #[error("{0}")]
@@ -95,10 +116,15 @@ impl ServerError {
         match self {
             Self::Validation { .. } => "validation",
             Self::Unauthenticated(_) => "unauthenticated",
+            Self::SessionExpired(_) => "session_expired",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::Conflict { .. } => "conflict",
             Self::Limit(_) => "limit",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Busy(_) => "busy",
+            Self::MailNotConfigured => "mail_not_configured",
+            Self::MailFailed(_) => "mail_failed",
             Self::Config(_) | Self::DataDir { .. } | Self::Bind { .. } => "config",
             Self::Open { .. } | Self::Migrate(_) | Self::Storage(_) | Self::Corrupt(_) => "storage",
             Self::Internal(_) => "internal",
@@ -108,11 +134,15 @@ impl ServerError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::Validation { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthenticated(_) | Self::SessionExpired(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Limit(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::MailNotConfigured => StatusCode::NOT_IMPLEMENTED,
+            Self::MailFailed(_) => StatusCode::BAD_GATEWAY,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -128,9 +158,16 @@ impl ServerError {
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = match &self {
+            Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            Self::Busy(_) => Some(1),
+            _ => None,
+        };
         // Server-side failures are logged in full here and answered with a generic message:
         // SQL errors can quote values, and a client can do nothing with them anyway.
-        let message = if status.is_server_error() {
+        // Busy and mail errors are 5xx too, but their messages are written for the client.
+        let hide = matches!(self.kind(), "internal" | "storage" | "config");
+        let message = if hide {
             tracing::error!(error = %self, "request failed");
             "the server could not complete the request; try again, and tell the operator if it keeps failing".to_owned()
         } else {
@@ -144,6 +181,11 @@ impl IntoResponse for ServerError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

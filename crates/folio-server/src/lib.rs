@@ -12,10 +12,14 @@ pub mod auth;
 pub mod authz;
 pub mod config;
 pub mod error;
+pub mod hashing;
 pub mod mail;
 pub mod model;
+pub mod rate_limit;
 pub mod relay;
+pub mod sealed;
 pub mod secrets;
+pub mod session_end;
 pub mod store;
 
 pub use config::{DatabaseUrl, PasswordHashing, PlanId, ServerConfig, TokenLifetimes};
@@ -39,6 +43,7 @@ pub struct RunningServer {
     addr: SocketAddr,
     store: ServerStore,
     relay: Arc<relay::Relay>,
+    hash_gate: Arc<hashing::HashGate>,
     shutdown: Option<oneshot::Sender<()>>,
     serve_task: JoinHandle<std::io::Result<()>>,
     purge_task: JoinHandle<()>,
@@ -61,6 +66,7 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
         source,
     })?;
     // Hashing a random password gives a hash with the configured cost, for constant-time misses.
+    let hash_gate = Arc::new(hashing::HashGate::new(config.hashing_bound));
     let dummy_hash = secrets::hash_password(
         config.password_hashing,
         &secrets::new_token(secrets::TokenKind::Access),
@@ -72,7 +78,7 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
-    let relay = Arc::new(relay::Relay::new());
+    let relay = Arc::new(relay::Relay::new(config.sync_connections_per_user));
     // Listening starts before the first request is accepted, so no save is missed.
     let fanout_task = store.remote_changes().await?.map(|mut changes| {
         let relay = relay.clone();
@@ -95,8 +101,12 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
             public_url,
             default_plan: config.default_plan,
             dummy_hash,
+            hash_gate: hash_gate.clone(),
+            limiter: rate_limit::Limiter::new(config.rate_limits),
+            trust_proxy: config.trust_proxy,
         }),
     };
+    let settings = state.settings.clone();
     // One info line per request (method, path, status, latency). Paths carry ids only; tokens
     // travel in headers and bodies, which are not logged.
     let app = api::router(state).layer(
@@ -113,11 +123,15 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
                 tracing::debug!(error = %e, "TCP_NODELAY not set on a connection");
             }
         });
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        // The peer address feeds the rate limits (api::ClientIp).
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .await
     });
     let purge_store = store.clone();
     let purge_task = tokio::spawn(async move {
@@ -128,13 +142,20 @@ pub async fn serve(config: ServerConfig) -> Result<RunningServer, ServerError> {
             if let Err(e) = purge_store.purge_expired().await {
                 tracing::warn!(error = %e, "could not purge expired tokens");
             }
+            settings.limiter.forget_idle();
         }
     });
-    tracing::info!(%addr, database = %config.database, backend = store.backend_name(), default_plan = %config.default_plan, "folio-server started");
+    let mail = match &config.mailer {
+        mail::Mailer::None => "none: password reset is off, invites by link only",
+        mail::Mailer::Smtp(_) => "smtp",
+        mail::Mailer::Outbox(_) => "outbox",
+    };
+    tracing::info!(%addr, database = %config.database, backend = store.backend_name(), default_plan = %config.default_plan, mail, trust_proxy = config.trust_proxy, "folio-server started");
     Ok(RunningServer {
         addr,
         store,
         relay,
+        hash_gate,
         shutdown: Some(shutdown),
         serve_task,
         purge_task,
@@ -150,6 +171,11 @@ impl RunningServer {
     /// `http://ADDR`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The password hashing bound, and the most hashes seen running at once (tests, metrics).
+    pub fn hash_gate(&self) -> &hashing::HashGate {
+        &self.hash_gate
     }
 
     /// The server's database, for embedders and tests.

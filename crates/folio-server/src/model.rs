@@ -17,9 +17,12 @@ pub struct Principal {
     pub email: String,
     /// The login (refresh-token family) the access token belongs to.
     pub session_id: String,
+    /// When the presented access token expires (epoch milliseconds): a sync socket opened with
+    /// it closes then.
+    pub access_expires_at: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Plan {
     pub id: String,
     pub name: String,
@@ -27,6 +30,10 @@ pub struct Plan {
     pub max_sites: i64,
     pub max_users: i64,
     pub max_keywords: i64,
+    /// Documents the account may register.
+    pub max_docs: i64,
+    /// Bytes of document contents the server stores for the account.
+    pub max_storage_bytes: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -17,6 +17,10 @@
 //! - Scale mode (PostgreSQL, several instances): a save is also announced to the other instances
 //!   (`store::RemoteChanges`); each drops its copy of that document and wakes its subscribers
 //!   just as for a local save ([`Relay::changed_elsewhere`]), so they reload it from the database.
+//! - The socket lives no longer than the login that opened it ([`crate::session_end`]): the login
+//!   is re-checked before every frame from the client and every push to it, a notice from the
+//!   auth flows closes it at once, and so does the access token's expiry — each with a
+//!   `folio_sync::close` code. A frame that arrives after the end is never applied.
 //! - A frame that does not decode, a text message, or a frame a client never sends gets
 //!   `Frame::Error` and the connection is closed. Messages over [`MAX_FRAME_BYTES`] are refused
 //!   by the WebSocket layer.
@@ -25,17 +29,18 @@ use crate::api::Auth;
 use crate::auth::AppState;
 use crate::authz::{self, Access};
 use crate::model::Principal;
+use crate::session_end::{self, SessionEnd};
 use crate::store::{LoadedDoc, ServerStore};
 use crate::ServerError;
 use automerge::sync::{Message as SyncMessage, State as SyncState, SyncDoc};
 use automerge::AutoCommit;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::{
-    rejection::WebSocketUpgradeRejection, Message, WebSocket, WebSocketUpgrade,
+    rejection::WebSocketUpgradeRejection, CloseFrame, Message, WebSocket, WebSocketUpgrade,
 };
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use folio_sync::{records, DocId, DocKind, Frame, Refusal, MAX_FRAME_BYTES};
+use folio_sync::{records, DocId, DocKind, Frame, Refusal, SessionClose, MAX_FRAME_BYTES};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -62,8 +67,32 @@ pub struct Relay {
     keyword_counts: StdMutex<HashMap<DocId, usize>>,
     /// Documents registered on this instance, announced to the account's connections.
     registered: broadcast::Sender<(folio_model::AccountId, DocId)>,
+    /// Logins that ended on this instance, for the sockets they opened.
+    sessions: broadcast::Sender<SessionEnd>,
     next_conn: AtomicU64,
     closing: watch::Sender<bool>,
+    /// Open sockets per user, against `max_conns_per_user`.
+    conns: StdMutex<HashMap<folio_model::UserId, usize>>,
+    max_conns_per_user: usize,
+}
+
+/// One of a user's sync connection places, given back when dropped (the socket closed, or the
+/// upgrade never happened).
+pub struct Seat {
+    relay: Arc<Relay>,
+    user: folio_model::UserId,
+}
+
+impl Drop for Seat {
+    fn drop(&mut self) {
+        let mut conns = self.relay.conns.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = conns.get_mut(&self.user) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                conns.remove(&self.user);
+            }
+        }
+    }
 }
 
 /// One document in use: the server's copy and who to tell when it changed.
@@ -77,19 +106,37 @@ struct DocSlot {
 
 impl Default for Relay {
     fn default() -> Self {
-        Self::new()
+        Self::new(crate::config::DEFAULT_SYNC_CONNECTIONS_PER_USER)
     }
 }
 
 impl Relay {
-    pub fn new() -> Self {
+    pub fn new(max_conns_per_user: usize) -> Self {
         Self {
             docs: StdMutex::new(HashMap::new()),
             keyword_counts: StdMutex::new(HashMap::new()),
             registered: broadcast::channel(REGISTERED_CAPACITY).0,
+            sessions: session_end::channel(),
             next_conn: AtomicU64::new(1),
             closing: watch::channel(false).0,
+            conns: StdMutex::new(HashMap::new()),
+            max_conns_per_user,
         }
+    }
+
+    /// A connection place for `user`, or `None` when all of theirs are taken. Per instance: in
+    /// scale mode a user's sockets spread over the instances each count separately.
+    pub fn seat(self: &Arc<Self>, user: folio_model::UserId) -> Option<Seat> {
+        let mut conns = self.conns.lock().unwrap_or_else(|e| e.into_inner());
+        let n = conns.entry(user).or_insert(0);
+        if *n >= self.max_conns_per_user {
+            return None;
+        }
+        *n += 1;
+        Some(Seat {
+            relay: self.clone(),
+            user,
+        })
     }
 
     /// Tell the account's connected devices that a document exists now (another device made
@@ -97,6 +144,14 @@ impl Relay {
     pub fn announce(&self, account: folio_model::AccountId, doc: DocId) {
         // No receivers is fine: nobody of any account is connected.
         let _ = self.registered.send((account, doc));
+    }
+
+    /// Logins ended (logout, password reset, reused refresh token, removal): close the sync
+    /// sockets they opened on this instance now. Other instances find out at their sockets'
+    /// next frame (see [`crate::session_end`]).
+    pub fn sessions_ended(&self, notice: SessionEnd) {
+        // No receivers is fine: no socket is open.
+        let _ = self.sessions.send(notice);
     }
 
     /// Close every open sync connection (server shutdown). Upgraded sockets are not part of the
@@ -206,12 +261,21 @@ pub async fn sync_socket(
             ),
         )
     })?;
+    let seat = state.relay.seat(principal.user_id).ok_or_else(|| {
+        ServerError::Limit(format!(
+            "connection limit: you already have {} sync connections open; close Folio on a device you no longer use",
+            state.relay.max_conns_per_user
+        ))
+    })?;
     let store = state.store.clone();
     let relay = state.relay.clone();
     Ok(upgrade
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| run(socket, store, relay, principal, device))
+        .on_upgrade(move |socket| async move {
+            run(socket, store, relay, principal, device).await;
+            drop(seat);
+        })
         .into_response())
 }
 
@@ -253,6 +317,11 @@ async fn run(
     let (notify, mut notified) = mpsc::channel(NOTIFY_CAPACITY);
     let mut closing = relay.closing.subscribe();
     let mut registered = relay.registered.subscribe();
+    let mut ended = relay.sessions.subscribe();
+    let expiry = tokio::time::sleep_until(session_end::expiry(&principal));
+    tokio::pin!(expiry);
+    // Set when the login behind the socket is over: the socket then closes with its code.
+    let mut over: Option<SessionClose> = None;
     let mut conn = Conn {
         id: relay.next_conn.fetch_add(1, Ordering::Relaxed),
         peer: format!("{}:{device}", principal.user_id),
@@ -266,12 +335,49 @@ async fn run(
     loop {
         let outcome = tokio::select! {
             incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Binary(bytes))) => conn.on_frame(&bytes).await,
+                // The login is checked before the frame is even decoded: nothing sent after its
+                // end is applied.
+                Some(Ok(Message::Binary(bytes))) => match conn.session_over().await {
+                    Ok(None) => conn.on_frame(&bytes).await,
+                    Ok(Some(why)) => {
+                        over = Some(why);
+                        break;
+                    }
+                    Err(fatal) => Err(fatal),
+                },
                 Some(Ok(Message::Text(_))) => Err(Fatal("send frames as binary WebSocket messages".into())),
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(Vec::new()),
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
             },
-            Some(doc) = notified.recv() => conn.on_changed(doc).await,
+            // Pushes too: on another instance a logout is heard of only here.
+            Some(doc) = notified.recv() => match conn.session_over().await {
+                Ok(None) => conn.on_changed(doc).await,
+                Ok(Some(why)) => {
+                    over = Some(why);
+                    break;
+                }
+                Err(fatal) => Err(fatal),
+            },
+            notice = ended.recv() => match notice {
+                Ok(notice) if notice.ends(&conn.principal) => {
+                    over = Some(notice.why);
+                    break;
+                }
+                Ok(_) => Ok(Vec::new()),
+                // Missed notices: ask the database about this login.
+                Err(_) => match conn.session_over().await {
+                    Ok(None) => Ok(Vec::new()),
+                    Ok(Some(why)) => {
+                        over = Some(why);
+                        break;
+                    }
+                    Err(fatal) => Err(fatal),
+                },
+            },
+            () = &mut expiry => {
+                over = Some(SessionClose::AccessExpired);
+                break;
+            }
             announced = registered.recv() => match announced {
                 Ok((account, doc)) => conn.on_registered(account, doc).await,
                 // Missed announcements: the device also lists documents now and then.
@@ -294,9 +400,23 @@ async fn run(
             }
         }
     }
-    let _ = socket.send(Message::Close(None)).await;
+    let close = over.map(|why| CloseFrame {
+        code: why.code(),
+        reason: why.reason().into(),
+    });
+    let _ = socket.send(Message::Close(close)).await;
     conn.unsubscribe_all();
-    tracing::info!(conn = conn.id, "sync disconnected");
+    match over {
+        Some(why) => {
+            tracing::info!(
+                conn = conn.id,
+                code = why.code(),
+                "sync closed: {}",
+                why.reason()
+            )
+        }
+        None => tracing::info!(conn = conn.id, "sync disconnected"),
+    }
 }
 
 async fn send_all(socket: &mut WebSocket, frames: Vec<Frame>) -> Result<(), axum::Error> {
@@ -342,6 +462,11 @@ fn refused(doc: DocId, reason: Refusal) -> Vec<Frame> {
 }
 
 impl Conn {
+    /// Whether the login that opened this socket is over (and how), checked now.
+    async fn session_over(&self) -> Result<Option<SessionClose>, Fatal> {
+        Ok(session_end::check(&self.store, &self.principal).await?)
+    }
+
     async fn on_frame(&mut self, bytes: &[u8]) -> Result<Vec<Frame>, Fatal> {
         let frame = Frame::decode(bytes).map_err(|e| Fatal(format!("bad frame: {e}")))?;
         match frame {
@@ -477,6 +602,9 @@ impl Conn {
             // Nothing is applied, and the sync state does not learn of the message either.
             return Ok(refused(doc, Refusal::ReadOnly));
         }
+        if let Some(reason) = self.admit(doc, &message, bytes.len()).await? {
+            return Ok(refused(doc, reason));
+        }
         self.subscribe(doc).await?;
         let Some(sub) = self.subs.get_mut(&doc) else {
             return Err(missing().into());
@@ -553,6 +681,37 @@ impl Conn {
             let _ = sub.slot.changed.send(self.id);
         }
         Ok(reply.into_iter().collect())
+    }
+
+    /// Whether a message carrying changes may be applied at all, before automerge inflates it:
+    /// a compression bomb ends the connection; changes that would take the account past its
+    /// plan's storage are refused as `Limit`. `wire` is the message's size on the wire.
+    async fn admit(
+        &self,
+        doc: DocId,
+        message: &SyncMessage,
+        wire: usize,
+    ) -> Result<Option<Refusal>, Fatal> {
+        if message.changes.is_empty() {
+            return Ok(None);
+        }
+        let limit = folio_sync::inflate_bound::inflation_limit(wire);
+        if let Err(e) = folio_sync::inflate_bound::inflated_size(message.changes.iter(), limit) {
+            tracing::warn!(%doc, user = %self.principal.user_id, error = %e, "sync message refused before inflating");
+            return Err(Fatal(format!(
+                "the sync message for {doc} was refused: {e}"
+            )));
+        }
+        let account = self.principal.account_id;
+        let (_, plan) = self.store.account(account).await?;
+        let stored = self.store.account_storage_bytes(account).await?;
+        // The stored growth is about the message's size: a save writes the changes it carried.
+        let after = stored.saturating_add(i64::try_from(wire).unwrap_or(i64::MAX));
+        if after > plan.max_storage_bytes {
+            tracing::info!(%doc, %account, stored, max = plan.max_storage_bytes, "storage limit: sync message refused");
+            return Ok(Some(Refusal::Limit));
+        }
+        Ok(None)
     }
 
     /// A document was registered: announce it if it is this account's, this connection is not

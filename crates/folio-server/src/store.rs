@@ -92,8 +92,29 @@ pub struct NewAccount {
     pub password_hash: String,
 }
 
+/// The rules a refresh is held to besides the token itself.
+#[derive(Clone, Debug)]
+pub struct RotateRules {
+    /// The new pair sealed under the presented token (`crate::sealed`), kept for retries.
+    pub sealed_next: String,
+    /// How long after a rotation the spent token still gets the same pair back (milliseconds).
+    pub grace_ms: i64,
+    /// A login's absolute lifetime from its creation (milliseconds).
+    pub session_max_ms: i64,
+}
+
 pub enum RefreshOutcome {
     Rotated {
+        user_id: UserId,
+    },
+    /// The token was rotated moments ago (within the grace window): a retry of a refresh whose
+    /// answer was lost. `sealed` is the pair it was rotated into.
+    Retried {
+        user_id: UserId,
+        sealed: String,
+    },
+    /// The login is past its absolute lifetime; it is now revoked.
+    SessionExpired {
         user_id: UserId,
     },
     /// A spent refresh token came back: someone holds a copy. The whole family is now revoked.
@@ -102,6 +123,17 @@ pub enum RefreshOutcome {
         session_id: String,
     },
     Invalid,
+}
+
+/// Where a login stands, as a live sync socket re-checks it before each frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionStatus {
+    Live,
+    /// Revoked: logged out, password reset, or a reused refresh token.
+    Ended,
+    /// No such login any more: its user was removed from the account (the row went with them),
+    /// or it was purged after all its tokens expired.
+    Gone,
 }
 
 /// The facts [`crate::authz::doc_access`] needs, read in one query.
@@ -203,8 +235,14 @@ impl ServerStore {
         &self,
         refresh_hash: &str,
         next: &SessionTokens,
+        rules: &RotateRules,
     ) -> Result<RefreshOutcome> {
-        on_backend!(self, rotate_refresh(refresh_hash, next))
+        on_backend!(self, rotate_refresh(refresh_hash, next, rules))
+    }
+
+    /// Whether a login is still live; one primary-key lookup, cheap enough for every frame.
+    pub async fn session_status(&self, session_id: &str) -> Result<SessionStatus> {
+        on_backend!(self, session_status(session_id))
     }
 
     pub async fn revoke_session(&self, session_id: &str, reason: &str) -> Result<()> {
@@ -358,6 +396,11 @@ impl ServerStore {
         on_backend!(self, doc_access_facts(user, doc))
     }
 
+    /// Bytes of document contents stored for the account (every chunk of every document).
+    pub async fn account_storage_bytes(&self, account_id: AccountId) -> Result<i64> {
+        on_backend!(self, account_storage_bytes(account_id))
+    }
+
     /// Delete tokens that can no longer be used, and logins with none left. Spent refresh tokens
     /// are kept until they expire: they are how a replayed one is recognised.
     pub async fn purge_expired(&self) -> Result<()> {
@@ -491,6 +534,8 @@ struct RefreshRow {
     expires_at: i64,
     used_at: Option<i64>,
     revoked_at: Option<i64>,
+    successor_sealed: Option<String>,
+    session_created_at: i64,
 }
 
 #[derive(sqlx::FromRow)]

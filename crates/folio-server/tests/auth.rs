@@ -42,7 +42,13 @@ async fn register_returns_an_owner_with_tokens_on_the_default_plan() {
         .await;
     assert_eq!(
         account["limits"],
-        json!({"max_sites": 5, "max_users": 3, "max_keywords": 2000})
+        json!({
+            "max_sites": 5,
+            "max_users": 3,
+            "max_keywords": 2000,
+            "max_docs": 10000,
+            "max_storage_bytes": 4u64 << 30,
+        })
     );
     assert_eq!(account["plan"]["included_credits"], 2000);
     assert_eq!(account["users"].as_array().unwrap().len(), 1);
@@ -137,7 +143,13 @@ async fn routes_need_a_valid_access_token() {
 
 #[tokio::test]
 async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_login() {
-    let t = TestServer::start().await;
+    // No grace window, so the replay below is reuse at once (the window is pinned in
+    // tests/refresh_rotation.rs).
+    let lifetimes = TokenLifetimes {
+        refresh_grace: Duration::ZERO,
+        ..TokenLifetimes::default()
+    };
+    let t = TestServer::start_with(PlanId::Growth, lifetimes).await;
     let ann = t.register("ann@example.com").await;
 
     let (status, first) = t

@@ -287,7 +287,13 @@ async fn the_free_plan_allows_one_site_and_one_user() {
     let (_, account) = t.get("/v1/account", &owner.access).await;
     assert_eq!(
         account["limits"],
-        json!({"max_sites": 1, "max_users": 1, "max_keywords": 100})
+        json!({
+            "max_sites": 1,
+            "max_users": 1,
+            "max_keywords": 100,
+            "max_docs": 500,
+            "max_storage_bytes": 256u64 << 20,
+        })
     );
 
     let first = t.add_site(&owner, "Garden").await;

@@ -26,6 +26,9 @@ pub mod path {
     pub const ME: &str = "/me";
     pub const ACCOUNT: &str = "/account";
     pub const INVITES: &str = "/account/invites";
+    /// Owners and admins: create an invite and get its link back instead of an email (the way
+    /// to invite on a server without mail).
+    pub const INVITE_LINK: &str = "/account/invites/link";
     pub const ACCEPT_INVITE: &str = "/invites/accept";
     pub const USER_ROLE: &str = "/account/users/{user_id}/role";
     pub const USER: &str = "/account/users/{user_id}";

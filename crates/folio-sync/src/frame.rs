@@ -11,8 +11,10 @@
 
 use crate::doc_id::DocId;
 
-/// The largest frame either side accepts (a first sync of a 100k-keyword bucket is ~0.3 MB).
-pub const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;
+/// The largest frame either side accepts (a first sync of a 100k-keyword bucket is ~0.3 MB; a
+/// 100k-keyword document saves to 3.3 MB). Kept well under what a server can hold per
+/// connection: every frame is read whole into memory before it is decoded.
+pub const MAX_FRAME_BYTES: usize = 8 * 1024 * 1024;
 const VERSION: u8 = 1;
 const MAX_STR: usize = 1024;
 /// Documents one Subscribe may name (an account has tens of always-synced documents).
@@ -30,7 +32,8 @@ pub enum Refusal {
     ReadOnly,
     /// The user's access to the document's site was revoked.
     Revoked,
-    /// The changes would take the account past its plan's limit (keywords); nothing was applied.
+    /// The changes would take the account past its plan's limit (keywords, stored bytes);
+    /// nothing was applied.
     Limit,
     /// The changes put records where they do not belong (another site's or article's records,
     /// a table of another kind of document; see [`crate::records`]); nothing was applied.
@@ -232,5 +235,32 @@ impl<'a> Reader<'a> {
 
     fn doc(&mut self) -> Result<DocId, FrameError> {
         Ok(self.str()?.parse()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_over_eight_mebibytes_are_refused() {
+        assert_eq!(MAX_FRAME_BYTES, 8 * 1024 * 1024);
+        let doc: DocId = "account/0190f5a8-8a42-7c3e-9b1a-2f4e5d6c7b8a"
+            .parse()
+            .unwrap();
+        let fits = Frame::Sync {
+            doc,
+            message: vec![0; MAX_FRAME_BYTES - 64],
+        };
+        assert!(Frame::decode(&fits.encode()).is_ok());
+        let over = Frame::Sync {
+            doc,
+            message: vec![0; MAX_FRAME_BYTES],
+        };
+        let bytes = over.encode();
+        assert_eq!(
+            Frame::decode(&bytes),
+            Err(FrameError::TooLarge(bytes.len()))
+        );
     }
 }

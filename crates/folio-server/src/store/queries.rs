@@ -10,8 +10,8 @@ use crate::model::{Account, Doc, Grant, Invite, Plan, Principal, Site, User};
 use crate::store::{
     email_taken, invalid_token, no_site_access, now_ms, parse_id, parse_role, plural, time,
     AccessFacts, AccessRow, AccountRow, CredentialRow, DocRow, GrantRow, InviteRow, NewAccount,
-    RefreshOutcome, RefreshRow, SessionTokens, SiteRow, UserRow, DOC_COLUMNS, SITE_COLUMNS,
-    USER_COLUMNS,
+    RefreshOutcome, RefreshRow, RotateRules, SessionStatus, SessionTokens, SiteRow, UserRow,
+    DOC_COLUMNS, SITE_COLUMNS, USER_COLUMNS,
 };
 use crate::ServerError;
 use folio_model::{AccountId, Role, SiteId, UserId};
@@ -54,22 +54,15 @@ async fn lock_account(conn: &mut Conn, account_id: AccountId) -> Result<()> {
 }
 
 async fn plan_by_id(conn: &mut Conn, plan_id: &str) -> Result<Plan> {
-    let row: Option<(String, String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, name, included_credits, max_sites, max_users, max_keywords FROM plans WHERE id = $1",
+    let row: Option<Plan> = sqlx::query_as(
+        "SELECT id, name, included_credits, max_sites, max_users, max_keywords, max_docs,
+                max_storage_bytes
+           FROM plans WHERE id = $1",
     )
     .bind(plan_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let (id, name, included_credits, max_sites, max_users, max_keywords) =
-        row.ok_or_else(|| ServerError::Corrupt(format!("plan {plan_id:?} is missing")))?;
-    Ok(Plan {
-        id,
-        name,
-        included_credits,
-        max_sites,
-        max_users,
-        max_keywords,
-    })
+    row.ok_or_else(|| ServerError::Corrupt(format!("plan {plan_id:?} is missing")))
 }
 
 async fn account_plan(conn: &mut Conn, account_id: AccountId) -> Result<Plan> {

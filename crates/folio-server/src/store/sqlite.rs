@@ -34,7 +34,10 @@ pub(super) async fn open(url: &DatabaseUrl, path: &Path) -> Result<SqlitePool> {
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        // FULL, not the client's NORMAL: in WAL mode NORMAL may lose the last commits on a power
+        // cut, and the server acknowledges a sync message only once it is committed — a device
+        // then forgets what it sent, so a lost commit here would be lost for good.
+        .synchronous(SqliteSynchronous::Full)
         // Cascades (a removed user's sessions and grants) depend on it.
         .foreign_keys(true)
         // Writers queue behind the single SQLite write lock rather than fail.
@@ -138,6 +141,27 @@ mod tests {
     use super::*;
     use std::future::{poll_fn, Future};
     use std::task::Poll;
+
+    /// Every pooled connection commits durably (`PRAGMA synchronous` 2 = FULL).
+    #[tokio::test]
+    async fn the_server_database_syncs_fully() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.db");
+        let pool = open(&DatabaseUrl::Sqlite(path.clone()), &path)
+            .await
+            .unwrap();
+        // Several connections at once, so more than the first one is asked.
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let mut conn = pool.acquire().await.unwrap();
+            let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(level, 2, "synchronous should be FULL");
+            held.push(conn);
+        }
+    }
 
     /// A handler dropped while its write starts (at each point the start waits at) leaves no
     /// transaction behind: the next write gets the lock instead of "database is locked".

@@ -64,9 +64,39 @@ impl TestServer {
         Self::start_full(database, plan, lifetimes).await
     }
 
+    /// A server on a fresh SQLite file with the test defaults changed by `adjust`.
+    pub async fn start_adjusted(adjust: impl FnOnce(&mut ServerConfig)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::new();
+        let mut c = config(
+            DatabaseUrl::in_data_dir(dir.path()),
+            PlanId::Growth,
+            TokenLifetimes::default(),
+            &outbox,
+        );
+        adjust(&mut c);
+        let server = folio_server::serve(c).await.unwrap();
+        let base = server.url();
+        Self {
+            server,
+            dir,
+            outbox,
+            http: reqwest::Client::new(),
+            base,
+            plan: PlanId::Growth,
+            lifetimes: TokenLifetimes::default(),
+            database: None,
+        }
+    }
+
     /// A server on `database`; several may share one (scale mode).
     pub async fn start_on(database: DatabaseUrl) -> Self {
         Self::start_full(Some(database), PlanId::Growth, TokenLifetimes::default()).await
+    }
+
+    /// [`Self::start_on`] with other token lifetimes.
+    pub async fn start_on_with(database: DatabaseUrl, lifetimes: TokenLifetimes) -> Self {
+        Self::start_full(Some(database), PlanId::Growth, lifetimes).await
     }
 
     async fn start_full(
@@ -131,6 +161,24 @@ impl TestServer {
             plan,
             lifetimes,
             database,
+        }
+    }
+
+    /// Run one SQL statement on the server's database (to set up a state no API reaches, such as
+    /// a plan with tiny limits).
+    pub async fn sql(&self, statement: &str) {
+        match &self.database {
+            Some(DatabaseUrl::Postgres(url)) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            _ => {
+                let url = format!("sqlite://{}", self.db_path().display());
+                let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+                sqlx::query(statement).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
         }
     }
 
@@ -288,6 +336,11 @@ fn config(
     config.password_hashing = PasswordHashing::InsecureFastForTests;
     config.token_lifetimes = lifetimes;
     config.mailer = folio_server::mail::Mailer::Outbox(outbox.clone());
+    // Suites log in far more often than a person; tests/rate_limits.rs pins the strict defaults.
+    config.rate_limits = folio_server::rate_limit::RateLimits {
+        per_address_per_minute: 100_000,
+        per_email_per_minute: 100_000,
+    };
     config
 }
 

@@ -229,6 +229,32 @@ impl Device {
         }
     }
 
+    /// Send a frame if the socket still takes it: the server may already have closed it.
+    pub async fn try_send(&mut self, frame: Frame) {
+        let _ = self.ws.send(Message::Binary(frame.encode().into())).await;
+    }
+
+    /// Wait (at most [`PATIENCE`]) for the server to close the socket; its close code. Frames
+    /// before the close are collected in `skipped`.
+    pub async fn expect_close(&mut self) -> (u16, Vec<Frame>) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let mut skipped = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match tokio::time::timeout(left, self.ws.next()).await {
+                Err(_) => panic!("the server did not close the socket within {PATIENCE:?}"),
+                Ok(Some(Ok(Message::Close(Some(frame))))) => {
+                    return (u16::from(frame.code), skipped)
+                }
+                Ok(Some(Ok(Message::Close(None)))) => return (1005, skipped),
+                Ok(Some(Ok(Message::Binary(b)))) => skipped.push(Frame::decode(&b).unwrap()),
+                Ok(Some(Ok(_))) => {}
+                Ok(None) => panic!("the socket ended without a close frame"),
+                Ok(Some(Err(e))) => panic!("socket error before the close: {e}"),
+            }
+        }
+    }
+
     pub async fn expect_refusal(&mut self) -> Refusal {
         let frame = self.recv(PATIENCE).await.expect("no answer");
         match frame {

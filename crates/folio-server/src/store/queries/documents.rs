@@ -12,6 +12,27 @@ pub(crate) async fn register_doc(
     let doc_id = doc.to_string();
     let now = now_ms();
     let mut tx = begin_write(db).await?;
+    // Counted under the account's lock, so two registrations cannot both take the last place.
+    lock_account(&mut tx, actor.account_id).await?;
+    let (exists,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM docs WHERE doc_id = $1")
+        .bind(&doc_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if exists == 0 {
+        let plan = account_plan(&mut tx, actor.account_id).await?;
+        let docs = count(
+            &mut tx,
+            "SELECT COUNT(*) FROM docs WHERE account_id = $1",
+            &actor.account_id.to_string(),
+        )
+        .await?;
+        if docs >= plan.max_docs {
+            return Err(ServerError::Limit(format!(
+                "document limit: the {} plan allows {} documents and this account has {docs}; upgrade the plan to add more",
+                plan.name, plan.max_docs
+            )));
+        }
+    }
     if let Some(site_id) = site_id {
         site_in_account(&mut tx, actor.account_id, site_id).await?;
         let granted = has_grant(&mut tx, actor.user_id, site_id).await?;
@@ -97,6 +118,18 @@ pub(crate) async fn doc_access_facts(
         })
     })
     .transpose()
+}
+
+pub(crate) async fn account_storage_bytes(db: &Pool, account_id: AccountId) -> Result<i64> {
+    let (bytes,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(LENGTH(c.data)), 0) AS BIGINT)
+           FROM doc_chunks c JOIN docs d ON d.doc_id = c.doc_id
+          WHERE d.account_id = $1",
+    )
+    .bind(account_id.to_string())
+    .fetch_one(db)
+    .await?;
+    Ok(bytes)
 }
 
 pub(crate) async fn purge_expired(db: &Pool) -> Result<()> {

@@ -34,8 +34,8 @@ pub(crate) async fn create_session(
 }
 
 pub(crate) async fn authenticate(db: &Pool, access_hash: &str) -> Result<Option<Principal>> {
-    let row: Option<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.account_id, u.role, u.email, s.id
+    let row: Option<(String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT u.id, u.account_id, u.role, u.email, s.id, a.expires_at
            FROM access_tokens a
            JOIN sessions s ON s.id = a.session_id
            JOIN users u ON u.id = s.user_id
@@ -45,69 +45,114 @@ pub(crate) async fn authenticate(db: &Pool, access_hash: &str) -> Result<Option<
     .bind(now_ms())
     .fetch_optional(db)
     .await?;
-    row.map(|(user, account, role, email, session)| {
+    row.map(|(user, account, role, email, session, expires_at)| {
         Ok(Principal {
             user_id: parse_id("user id", &user)?,
             account_id: parse_id("account id", &account)?,
             role: parse_role(&role)?,
             email,
             session_id: session,
+            access_expires_at: expires_at,
         })
     })
     .transpose()
+}
+
+pub(crate) async fn session_status(db: &Pool, session_id: &str) -> Result<SessionStatus> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT revoked_at FROM sessions WHERE id = $1")
+            .bind(session_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(match row {
+        Some((None,)) => SessionStatus::Live,
+        Some((Some(_),)) => SessionStatus::Ended,
+        None => SessionStatus::Gone,
+    })
 }
 
 pub(crate) async fn rotate_refresh(
     db: &Pool,
     refresh_hash: &str,
     next: &SessionTokens,
+    rules: &RotateRules,
 ) -> Result<RefreshOutcome> {
     let now = now_ms();
     let mut tx = begin_write(db).await?;
-    let row: Option<RefreshRow> = sqlx::query_as(
-        "SELECT r.session_id, s.user_id, r.expires_at, r.used_at, s.revoked_at
-           FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
-          WHERE r.token_hash = $1",
-    )
-    .bind(refresh_hash)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(RefreshRow {
-        session_id,
-        user_id,
-        expires_at,
-        used_at,
-        revoked_at,
-    }) = row
-    else {
+    let Some(row) = refresh_row(&mut tx, refresh_hash).await? else {
         return Ok(RefreshOutcome::Invalid);
     };
-    let user_id: UserId = parse_id("user id", &user_id)?;
-    if revoked_at.is_some() || expires_at <= now {
+    let user_id: UserId = parse_id("user id", &row.user_id)?;
+    if row.revoked_at.is_some() {
+        return Ok(RefreshOutcome::Invalid);
+    }
+    // Before the token's own expiry: tokens of a login are capped at its end, so a login past
+    // its lifetime would otherwise look like a merely expired token.
+    let session_ends = row.session_created_at.saturating_add(rules.session_max_ms);
+    if session_ends <= now {
+        revoke_session_in(&mut tx, &row.session_id, "session lifetime ended", now).await?;
+        tx.commit().await?;
+        return Ok(RefreshOutcome::SessionExpired { user_id });
+    }
+    if row.expires_at <= now {
         return Ok(RefreshOutcome::Invalid);
     }
     // The conditional update is the real check: of two concurrent uses only one spends it.
-    let spent = used_at.is_none()
+    let spent = row.used_at.is_none()
         && sqlx::query(
-            "UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+            "UPDATE refresh_tokens SET used_at = $1, successor_sealed = $2
+              WHERE token_hash = $3 AND used_at IS NULL",
         )
         .bind(now)
+        .bind(&rules.sealed_next)
         .bind(refresh_hash)
         .execute(&mut *tx)
         .await?
         .rows_affected()
             == 1;
     if !spent {
-        revoke_session_in(&mut tx, &session_id, "refresh token reused", now).await?;
+        // Spent before — by a concurrent use that just committed, if the row read above was
+        // older. Read it again: a use within the grace window is a retry, not theft.
+        let again = refresh_row(&mut tx, refresh_hash).await?;
+        if let Some(RefreshRow {
+            used_at: Some(used_at),
+            successor_sealed: Some(sealed),
+            revoked_at: None,
+            ..
+        }) = again
+        {
+            if now.saturating_sub(used_at) < rules.grace_ms {
+                return Ok(RefreshOutcome::Retried { user_id, sealed });
+            }
+        }
+        revoke_session_in(&mut tx, &row.session_id, "refresh token reused", now).await?;
         tx.commit().await?;
         return Ok(RefreshOutcome::Reused {
             user_id,
-            session_id,
+            session_id: row.session_id,
         });
     }
-    insert_tokens(&mut tx, &session_id, next).await?;
+    // Nothing issued in a login outlives the login.
+    let capped = SessionTokens {
+        access_expires_at: next.access_expires_at.min(session_ends),
+        refresh_expires_at: next.refresh_expires_at.min(session_ends),
+        ..next.clone()
+    };
+    insert_tokens(&mut tx, &row.session_id, &capped).await?;
     tx.commit().await?;
     Ok(RefreshOutcome::Rotated { user_id })
+}
+
+async fn refresh_row(conn: &mut Conn, refresh_hash: &str) -> Result<Option<RefreshRow>> {
+    Ok(sqlx::query_as(
+        "SELECT r.session_id, s.user_id, r.expires_at, r.used_at, s.revoked_at,
+                r.successor_sealed, s.created_at AS session_created_at
+           FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
+          WHERE r.token_hash = $1",
+    )
+    .bind(refresh_hash)
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 pub(crate) async fn revoke_session(db: &Pool, session_id: &str, reason: &str) -> Result<()> {
