@@ -55,6 +55,10 @@ pub struct Invite {
     /// owner, admin, editor or viewer.
     #[arg(long, default_value = "editor")]
     role: String,
+    /// Print the invitation link instead of having the server email it (for a server without
+    /// mail); pass it on privately — whoever has it can join.
+    #[arg(long)]
+    link: bool,
     #[command(flatten)]
     json: JsonFlag,
 }
@@ -144,14 +148,22 @@ pub async fn run(folio: &Folio, command: AccountCommand) -> Result<(), Failure> 
             Ok(())
         }
         AccountCommand::Invite(args) => {
-            let invite = folio.account_invite(&args.email, &args.role).await?;
+            let invite = folio
+                .account_invite(&args.email, &args.role, args.link)
+                .await?;
             if args.json.json {
                 return print_json(&invite);
             }
-            println!(
-                "Invited {} as {}; the invitation goes by email.",
-                args.email, args.role
-            );
+            match invite["link"].as_str() {
+                Some(link) => println!(
+                    "Invited {} as {}. Send them this link privately (whoever has it can join):\n{link}",
+                    args.email, args.role
+                ),
+                None => println!(
+                    "Invited {} as {}; the invitation goes by email.",
+                    args.email, args.role
+                ),
+            }
             Ok(())
         }
     }

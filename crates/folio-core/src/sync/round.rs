@@ -10,7 +10,7 @@ use crate::{CoreError, Folio};
 use chrono::Utc;
 use folio_model::{SyncReport, SyncStatus};
 use folio_sync::api::{path, DocRequest, Items, ListedDoc, Me, SiteRequest};
-use folio_sync::{DocId, Frame, Refusal};
+use folio_sync::{DocId, Frame, Refusal, SessionClose};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -193,12 +193,34 @@ impl Folio {
         Ok(())
     }
 
-    /// One connection: a round until in sync, then (when watching) live changes until `stop`.
+    /// A round until in sync, then (when watching) live changes until `stop` — on a fresh
+    /// connection again when the server closed the last one because its access token expired
+    /// (the socket lives no longer than its token, DESIGN §3).
     async fn sync_round(
         &self,
         mut watch: Option<&mut tokio::sync::watch::Receiver<bool>>,
         on_status: &(dyn Fn(&SyncStatus) + Send + Sync),
     ) -> Result<SyncReport, CoreError> {
+        // A token lives minutes: more than a few expiries in a row means the clocks disagree.
+        for _ in 0..3 {
+            match self.connection(watch.as_deref_mut(), on_status).await? {
+                Round::Done(report) => return Ok(report),
+                Round::TokenExpired => {
+                    tracing::debug!("sync: the access token expired; reconnecting");
+                }
+            }
+        }
+        Err(CoreError::Sync(
+            "the sync server kept closing the connection because its access token had expired; check this computer's clock".into(),
+        ))
+    }
+
+    /// One connection: a round until in sync, then (when watching) live changes until `stop`.
+    async fn connection(
+        &self,
+        mut watch: Option<&mut tokio::sync::watch::Receiver<bool>>,
+        on_status: &(dyn Fn(&SyncStatus) + Send + Sync),
+    ) -> Result<Round, CoreError> {
         let started = Instant::now();
         let (api, _session) = self.authorised_api().await?;
         self.bind_plan(&api).await?;
@@ -323,7 +345,22 @@ impl Folio {
                         break;
                     }
                 }
-                Ok(Some(Ok(Message::Close(_)))) | Ok(None) => {
+                Ok(Some(Ok(Message::Close(frame)))) => {
+                    let why = frame.and_then(|f| SessionClose::from_code(u16::from(f.code)));
+                    return match why {
+                        Some(SessionClose::AccessExpired) => Ok(Round::TokenExpired),
+                        Some(SessionClose::SessionEnded) => Err(CoreError::Unauthenticated(
+                            "this device's login to the sync server has ended (a logout, a password reset, or a sign-in elsewhere that looked like a stolen session); log in again — your work is kept here".into(),
+                        )),
+                        Some(SessionClose::Removed) => Err(CoreError::Unauthenticated(
+                            "you were removed from this account on the sync server; its sites stay on this device, but no longer sync".into(),
+                        )),
+                        None => Err(CoreError::Sync(
+                            "the sync server closed the connection".into(),
+                        )),
+                    };
+                }
+                Ok(None) => {
                     return Err(CoreError::Sync(
                         "the sync server closed the connection".into(),
                     ));
@@ -422,7 +459,7 @@ impl Folio {
             millis = report.millis,
             "sync round done"
         );
-        Ok(report)
+        Ok(Round::Done(report))
     }
 
     /// The server decides the account's plan; its limits then apply here too, so an import
@@ -449,6 +486,13 @@ impl Folio {
 }
 
 /// Why the loop woke without a frame: the server was quiet for a tick, or this process wrote.
+/// How a connection ended without an error.
+enum Round {
+    Done(SyncReport),
+    /// The server closed it because its access token expired: reconnect with a fresh one.
+    TokenExpired,
+}
+
 enum Wake {
     Quiet,
     Local,

@@ -223,11 +223,14 @@ impl Folio {
         Ok((api, session))
     }
 
-    /// Invite someone into the account (owners and admins).
+    /// Invite someone into the account (owners and admins). The server emails the link; with
+    /// `by_link` (a server without mail) the answer carries the link (`"link"`) for the
+    /// inviter to pass on.
     pub async fn account_invite(
         &self,
         email: &str,
         role: &str,
+        by_link: bool,
     ) -> Result<serde_json::Value, CoreError> {
         let role: Role = role
             .parse()
@@ -237,7 +240,12 @@ impl Folio {
             email: email.to_owned(),
             role,
         };
-        api.post(path::INVITES, &request).await
+        let route = if by_link {
+            path::INVITE_LINK
+        } else {
+            path::INVITES
+        };
+        api.post(route, &request).await
     }
 
     /// Let a non-admin member see and edit one site.
