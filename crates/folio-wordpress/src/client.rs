@@ -25,14 +25,38 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub struct Credentials {
     pub user: String,
     pub app_password: String,
+    /// The origin (scheme, host, port) this password was connected with on this device; a
+    /// client for any other origin refuses it ([`WpError::OriginChanged`]). `None` only while
+    /// connecting, for a password the person has just typed for the address they typed.
+    pub origin: Option<String>,
 }
 
 impl Credentials {
+    /// A password just typed for a site being connected: not bound to an origin yet.
     pub fn new(user: impl Into<String>, app_password: impl Into<String>) -> Self {
         Self {
             user: user.into(),
             app_password: app_password.into(),
+            origin: None,
         }
+    }
+
+    /// A stored password, only ever sent to `origin`.
+    pub fn bound(
+        user: impl Into<String>,
+        app_password: impl Into<String>,
+        origin: impl Into<String>,
+    ) -> Self {
+        Self {
+            user: user.into(),
+            app_password: app_password.into(),
+            origin: Some(origin.into()),
+        }
+    }
+
+    /// Whether the password may go to `origin`.
+    pub(crate) fn allows(&self, origin: &str) -> bool {
+        self.origin.as_deref().is_none_or(|o| o.trim() == origin)
     }
 }
 
@@ -41,6 +65,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("user", &self.user)
             .field("app_password", &"<redacted>")
+            .field("origin", &self.origin)
             .finish()
     }
 }
@@ -180,6 +205,14 @@ impl WpClient {
         let root = ApiRoot::parse(api_root)?;
         check_transport(root.url(), options.allow_insecure_http)?;
         let credential_origin = url_origin(root.url())?;
+        if let Some(c) = &credentials {
+            if !c.allows(&credential_origin) {
+                return Err(WpError::OriginChanged {
+                    trusted: c.origin.clone().unwrap_or_default(),
+                    requested: credential_origin,
+                });
+            }
+        }
         let reader = http_client(&options, read_redirects(&options))?;
         let writer = http_client(&options, reqwest::redirect::Policy::none())?;
         Ok(WpClient {
@@ -201,14 +234,10 @@ impl WpClient {
         trusted_origin: &str,
         options: ClientOptions,
     ) -> Result<WpClient, WpError> {
-        let root = ApiRoot::parse(api_root)?;
-        let requested = url_origin(root.url())?;
-        if requested != trusted_origin.trim() {
-            return Err(WpError::OriginChanged {
-                trusted: trusted_origin.trim().to_owned(),
-                requested,
-            });
-        }
+        let credentials = Credentials {
+            origin: Some(trusted_origin.trim().to_owned()),
+            ..credentials
+        };
         WpClient::new(api_root, Some(credentials), options)
     }
 

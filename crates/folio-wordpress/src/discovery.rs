@@ -111,8 +111,14 @@ pub(crate) async fn discover_with_index(
         // Plugins such as "Disable REST API" refuse anonymous visitors (401/403) but let
         // logged-in users in: only then are the credentials sent, to the site's own address
         // (never to another host a page's Link header names).
-        let own_host =
-            candidate.host_str() == start.host_str() || candidate.host_str() == landed.host_str();
+        let own_host = match credentials.as_ref().and_then(|c| c.origin.as_deref()) {
+            // A stored password goes only to the origin it is bound to.
+            Some(bound) => candidate.origin().ascii_serialization() == bound,
+            None => {
+                candidate.host_str() == start.host_str()
+                    || candidate.host_str() == landed.host_str()
+            }
+        };
         if let (Err(e), Some(c), true) = (&outcome, &credentials, own_host) {
             if matches!(e.kind(), WpErrorKind::Auth | WpErrorKind::Forbidden) {
                 let logged_in =

@@ -118,3 +118,37 @@ async fn answers_over_the_limit_are_refused() {
         folio_wordpress::DEFAULT_MAX_BODY_BYTES
     );
 }
+
+#[tokio::test]
+async fn discovery_never_sends_a_bound_password_to_another_origin() {
+    // A site that refuses anonymous visitors: discovery would normally retry logged in.
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(fake::wp_error(401, "rest_not_logged_in", "log in"))
+        .mount(&elsewhere)
+        .await;
+    let bound = folio_wordpress::Credentials::bound(fake::USER, PASSWORD, "https://blog.example");
+    let err = WpClient::discover(&elsewhere.uri(), Some(bound), options())
+        .await
+        .unwrap_err();
+    let requests = elsewhere.received_requests().await.unwrap();
+    assert!(!requests.is_empty(), "discovery did look at the address");
+    assert!(
+        requests
+            .iter()
+            .all(|r| !r.headers.contains_key("authorization")),
+        "the password went to {}: {err}",
+        elsewhere.uri()
+    );
+    // Bound to this origin, the same site does get the logged-in retry.
+    let own = folio_wordpress::Credentials::bound(
+        fake::USER,
+        PASSWORD,
+        origin_of(&elsewhere.uri()).unwrap(),
+    );
+    let _ = WpClient::discover(&elsewhere.uri(), Some(own), options()).await;
+    let requests = elsewhere.received_requests().await.unwrap();
+    assert!(requests
+        .iter()
+        .any(|r| r.headers.contains_key("authorization")));
+}
