@@ -152,3 +152,35 @@ async fn discovery_never_sends_a_bound_password_to_another_origin() {
         .iter()
         .any(|r| r.headers.contains_key("authorization")));
 }
+
+#[tokio::test]
+async fn a_streamed_answer_without_length_is_cut_off_at_the_limit() {
+    use std::io::{Read, Write};
+    // A server that streams a chunked body and never says how long it is.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+            );
+            let chunk = vec![b' '; 512];
+            for _ in 0..8 {
+                let _ = write!(s, "{:x}\r\n", chunk.len());
+                let _ = s.write_all(&chunk);
+                let _ = s.write_all(b"\r\n");
+            }
+            let _ = s.write_all(b"1\r\n1\r\n0\r\n\r\n");
+        }
+    });
+    let small = ClientOptions {
+        max_body_bytes: 1024,
+        ..options()
+    };
+    let client = WpClient::new(&format!("http://127.0.0.1:{port}/wp-json/"), None, small).unwrap();
+    let err = client.me().await.unwrap_err();
+    assert_eq!(err.code(), "too_large", "{err}");
+}
