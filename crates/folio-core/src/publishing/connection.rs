@@ -69,6 +69,16 @@ impl Folio {
     /// of the site, check the login (`users/me`), store the password in the OS keychain, then
     /// fetch the site's structure. Nothing is stored when the login fails.
     pub async fn wp_connect(&self, input: WpConnect) -> Result<SiteIntegration, CoreError> {
+        self.wp_connect_within(input, None).await
+    }
+
+    /// [`Folio::wp_connect`], with the REST root required to be at one of `origins` when given
+    /// (the one-click connection: the origins its start discovered), checked before the login.
+    async fn wp_connect_within(
+        &self,
+        input: WpConnect,
+        origins: Option<&[String]>,
+    ) -> Result<SiteIntegration, CoreError> {
         let user = required("user", "WordPress user name", &input.user)?;
         let password = required(
             "app_password",
@@ -87,6 +97,19 @@ impl Folio {
             client_options(input.allow_insecure),
         )
         .await?;
+        if let Some(origins) = origins {
+            if !origins.iter().any(|o| o == client.origin()) {
+                return Err(folio_wordpress::WpError::AuthorizeRefused {
+                    message: format!(
+                        "the site's REST API is at {}, not where the connection was started ({}); \
+                         nothing was stored — start the connection again",
+                        client.origin(),
+                        origins.join(", ")
+                    ),
+                }
+                .into());
+            }
+        }
         let me = client.me().await?;
         let keychain = Keychain::new();
         let previous = self.site_integration(input.site).await?;
@@ -373,26 +396,28 @@ impl Folio {
         // link (or a link for it replayed later) finds nothing waiting.
         let keychain = Keychain::new();
         let entry = wordpress_authorize_entry(&site);
-        let pending: Option<PendingConnect> = keychain
-            .get(&entry)
-            .await?
-            .and_then(|s| serde_json::from_str(&s).ok());
-        if pending.is_some() {
+        let stored = keychain.get(&entry).await?;
+        if stored.is_some() {
             keychain.delete(&entry).await?;
         }
+        let pending: Option<PendingConnect> = stored.and_then(|s| serde_json::from_str(&s).ok());
         let login = folio_wordpress::AuthorizedLogin::from_returned_url(
             returned_url,
             pending.as_ref().map(|p| &p.pending),
         )?;
         let allow_insecure = pending.as_ref().is_some_and(|p| p.allow_insecure_http);
         let (site_url, user, password) = (login.site_url, login.user, login.app_password);
-        self.wp_connect(WpConnect {
-            site,
-            url: site_url,
-            user,
-            app_password: password,
-            allow_insecure,
-        })
+        let origins = pending.map(|p| p.pending.origins).unwrap_or_default();
+        self.wp_connect_within(
+            WpConnect {
+                site,
+                url: site_url,
+                user,
+                app_password: password,
+                allow_insecure,
+            },
+            Some(&origins),
+        )
         .await
     }
 }
