@@ -153,7 +153,7 @@ impl AuthorizedLogin {
                 "the returned site address `{site_url}` is not valid"
             ))
         })?;
-        if !pending.origins.iter().any(|o| *o == origin) {
+        if !pending.origins.contains(&origin) {
             return Err(WpError::refused(format!(
                 "WordPress sent back a password for {origin}, but the connection was started for {}; \
                  nothing was stored — start the connection again from the site's own address",
