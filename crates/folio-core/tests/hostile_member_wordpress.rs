@@ -422,3 +422,44 @@ fn php(wp: &WordPress, code: &str) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+#[tokio::test]
+async fn plain_http_off_this_computer_needs_this_devices_opt_in() {
+    private_keychain();
+    let dir = tempfile::tempdir().unwrap();
+    let folio = Folio::open(dir.path()).await.unwrap();
+    let site = folio
+        .create_site(&NewSite {
+            name: "Lan".into(),
+            domain: "lan.example".into(),
+            sectors: vec![],
+        })
+        .await
+        .unwrap();
+    // 192.0.2.0/24 is reserved for documentation: nothing is ever reached there, and the refusal
+    // comes before any request.
+    let err = folio
+        .wp_connect(WpConnect {
+            site: site.id,
+            url: "http://192.0.2.10/".into(),
+            user: "ana".into(),
+            app_password: "abcd efgh ijkl mnop qrst uvwx".into(),
+            allow_insecure: false,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "insecure_http", "{err}");
+    assert!(err.to_string().contains("--allow-insecure"), "{err}");
+    assert!(folio.site_integration(site.id).await.unwrap().is_none());
+    let err = folio
+        .wp_authorize_start(
+            site.id,
+            "http://192.0.2.10/",
+            "folio://wordpress/authorized",
+            false,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "insecure_http", "{err}");
+    folio.close().await;
+}
