@@ -149,10 +149,13 @@ pub enum CoreError {
     /// The password on this device cannot be used for the connection as it now stands (an entry
     /// from before passwords were bound to their address, or a connection without a REST
     /// address): connecting again on this device fixes it.
+    // The address is synced (a teammate may have set it), so it is shown to be checked, not
+    // pasted into the command as if it were trusted.
     #[error(
         "WordPress must be connected again on this device ({reason}): folio wp connect --site \
-         {site} --url {url} --user {user} (the application password on stdin), or Site → \
-         WordPress in the app"
+         {site} --url ADDRESS --user {user} (the application password on stdin), or Site → \
+         WordPress in the app. The connection currently names {url} — check that it is really \
+         your site before typing the password"
     )]
     WordpressReconnect {
         site: folio_model::SiteId,
