@@ -172,9 +172,28 @@ async fn connect_doctor_sync_and_publish_an_article_to_a_real_wordpress() -> Res
         |t| t.contains("authorize-application.php") && t.contains("success_url=folio"),
     )
     .await?;
+    // WordPress sends the person back to the success URL as given, with Folio's `state` on it.
+    let authorize_url = texts(&app, "#wp-authorize-url").await?;
+    let authorize_url =
+        reqwest::Url::parse(authorize_url.first().map(String::as_str).unwrap_or(""))?;
+    let success_url = authorize_url
+        .query_pairs()
+        .find(|(k, _)| k == "success_url")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let state = reqwest::Url::parse(&success_url)?
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    assert!(
+        !state.is_empty(),
+        "no state on the success URL: {success_url}"
+    );
     let returned = reqwest::Url::parse_with_params(
         "folio://wordpress/authorized",
         &[
+            ("state", state.as_str()),
             ("site_url", wp.url.as_str()),
             ("user_login", wp.author.login.as_str()),
             ("password", wp.author.app_password.as_str()),

@@ -1,7 +1,9 @@
 //! `folio://` links the browser opens (through tauri-plugin-deep-link): the one-click WordPress
 //! connection comes back as `folio://wordpress/authorized?…` and goes to the window as the
 //! `wp-authorized` event ([`ipc::WpAuthorized`]). The address carries an application password:
-//! it is never logged here.
+//! it is never logged here. Any program can open a `folio://` link, so nothing here trusts it:
+//! core completes the connection only when the link carries the random `state` this device put
+//! on the success URL, unused, for the site the connection was started for.
 
 use crate::events;
 use folio_model::ipc::{self, Secret};

@@ -66,6 +66,11 @@ pub struct ConnectArgs {
     /// The WordPress user name the application password belongs to.
     #[arg(long)]
     user: String,
+    /// Allow plain http:// to a site that is not this computer (a site on your own network).
+    /// Off by default: the password would cross the network unencrypted. Remembered with the
+    /// password on this computer only.
+    #[arg(long)]
+    allow_insecure: bool,
     #[command(flatten)]
     json: JsonFlag,
 }
@@ -80,9 +85,13 @@ pub struct AuthorizeArgs {
     /// Where WordPress should send you back to.
     #[arg(long, default_value = DEFAULT_SUCCESS_URL)]
     success_url: String,
-    /// The address WordPress sent you back to (to finish).
+    /// The address WordPress sent you back to (to finish). Only the answer to the last
+    /// authorization started on this computer for this site is accepted, once.
     #[arg(long, conflicts_with = "url")]
     returned_url: Option<String>,
+    /// Allow plain http:// to a site that is not this computer (a site on your own network).
+    #[arg(long, conflicts_with = "returned_url")]
+    allow_insecure: bool,
     #[command(flatten)]
     json: JsonFlag,
 }
@@ -123,7 +132,8 @@ pub struct PublishArgs {
     /// Tag the article (repeatable; created on the site if needed).
     #[arg(long = "tag", value_name = "NAME")]
     tags: Vec<String>,
-    /// Overwrite the post even though it was edited in wp-admin since Folio last published it.
+    /// Overwrite the post even though it was edited in wp-admin since Folio last published it,
+    /// or adopt a post with the article's slug that Folio did not publish for this article.
     #[arg(long)]
     force: bool,
     #[command(flatten)]
@@ -162,6 +172,7 @@ pub async fn run(folio: &Folio, command: WpCommand) -> Result<(), Failure> {
                     url: a.url,
                     user: a.user,
                     app_password,
+                    allow_insecure: a.allow_insecure,
                 })
                 .await?;
             print_integration(&integration, a.json.json)
@@ -234,7 +245,7 @@ async fn authorize(folio: &Folio, a: AuthorizeArgs) -> Result<(), Failure> {
     }
     let url = a.url.unwrap_or_default();
     let auth = folio
-        .wp_authorize_start(a.site, &url, &a.success_url)
+        .wp_authorize_start(a.site, &url, &a.success_url, a.allow_insecure)
         .await?;
     if a.json.json {
         return print_json(&auth);

@@ -480,7 +480,7 @@ fn an_edit_in_wp_admin_stops_the_update_until_forced() {
         Some(json!({"title": "Raised Beds (edited by the editor)"})),
     );
     let refused = env.publish(&content, &[]);
-    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(!refused.status.success(), "{}", text(&refused));
     let err: Value = serde_json::from_slice(&refused.stdout).unwrap();
     assert_eq!(err["error"]["kind"], "conflict");
     assert_eq!(err["error"]["code"], "edited_in_wordpress");
@@ -698,17 +698,93 @@ fn one_click_authorization_returns_credentials_that_connect_the_site() {
     );
     // What WordPress does when the author approves: a new application password, then a
     // redirect to the success URL with the credentials.
+    let state = state_of(url);
+    assert!(
+        state.len() >= 32,
+        "a random state rides on the success URL: {url}"
+    );
     let created = env.admin(
         "POST",
         &format!("/wp/v2/users/{}/application-passwords", env.wp.author.id),
         Some(json!({"name": "Folio"})),
     );
     let password = created["password"].as_str().unwrap();
-    let returned = format!(
-        "folio://wordpress/authorized?site_url={}&user_login=author&password={}",
-        env.wp.url,
-        password.replace(' ', "+")
+    let returned_for = |site_url: &str, state: &str| {
+        format!(
+            "folio://wordpress/authorized?state={state}&site_url={site_url}&user_login=author&password={}",
+            password.replace(' ', "+")
+        )
+    };
+    // A link for another site (a forged or mixed-up answer) is refused, and uses the state up.
+    let forged = env.run(
+        &[
+            "wp",
+            "authorize",
+            "--site",
+            &env.site,
+            "--returned-url",
+            &returned_for("https://evil.example", &state),
+        ],
+        "",
     );
+    assert!(!forged.status.success(), "{}", text(&forged));
+    assert!(
+        text(&forged).contains("authorize_refused"),
+        "{}",
+        text(&forged)
+    );
+    assert!(!text(&forged).contains(password), "{}", text(&forged));
+    let state = state_of(
+        env.json(&[
+            "wp",
+            "authorize",
+            "--site",
+            &env.site,
+            "--url",
+            &env.wp.url,
+            "--json",
+        ])["url"]
+            .as_str()
+            .unwrap(),
+    );
+    // Without the state, or with another one, nothing is stored.
+    for wrong in [String::new(), "0".repeat(32)] {
+        let refused = env.run(
+            &[
+                "wp",
+                "authorize",
+                "--site",
+                &env.site,
+                "--returned-url",
+                &returned_for(&env.wp.url, &wrong),
+            ],
+            "",
+        );
+        assert!(!refused.status.success(), "{}", text(&refused));
+        assert!(
+            text(&refused).contains("authorize_refused"),
+            "{}",
+            text(&refused)
+        );
+    }
+    // The wrong answers used the pending connection up too: start once more.
+    let state = {
+        let _ = state;
+        state_of(
+            env.json(&[
+                "wp",
+                "authorize",
+                "--site",
+                &env.site,
+                "--url",
+                &env.wp.url,
+                "--json",
+            ])["url"]
+                .as_str()
+                .unwrap(),
+        )
+    };
+    let returned = returned_for(&env.wp.url, &state);
     let connected = env.json(&[
         "wp",
         "authorize",
@@ -720,6 +796,37 @@ fn one_click_authorization_returns_credentials_that_connect_the_site() {
     ]);
     assert_eq!(connected["connection_status"], "connected");
     assert_eq!(connected["username"], "author");
+    // The same link again (a replay) finds nothing waiting.
+    let replay = env.run(
+        &[
+            "wp",
+            "authorize",
+            "--site",
+            &env.site,
+            "--returned-url",
+            &returned,
+        ],
+        "",
+    );
+    assert!(!replay.status.success());
+    assert!(
+        text(&replay).contains("no one-click connection is waiting"),
+        "{}",
+        text(&replay)
+    );
+    let state = state_of(
+        env.json(&[
+            "wp",
+            "authorize",
+            "--site",
+            &env.site,
+            "--url",
+            &env.wp.url,
+            "--json",
+        ])["url"]
+            .as_str()
+            .unwrap(),
+    );
     let rejected = env.run(
         &[
             "wp",
@@ -727,12 +834,28 @@ fn one_click_authorization_returns_credentials_that_connect_the_site() {
             "--site",
             &env.site,
             "--returned-url",
-            "folio://wordpress/authorized?success=false",
+            &format!("folio://wordpress/authorized?state={state}&success=false"),
         ],
         "",
     );
-    assert_eq!(rejected.status.code(), Some(2));
+    assert!(!rejected.status.success());
     assert!(text(&rejected).contains("rejected"));
+}
+
+/// The `state` Folio put on the success URL inside an authorization address.
+fn state_of(authorize_url: &str) -> String {
+    let url = url::Url::parse(authorize_url).unwrap();
+    let success = url
+        .query_pairs()
+        .find(|(k, _)| k == "success_url")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    url::Url::parse(&success)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .unwrap()
 }
 
 /// A forwarding HTTP proxy that SIGKILLs a process right after WordPress answered a post create.

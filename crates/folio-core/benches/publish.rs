@@ -161,6 +161,7 @@ async fn main() {
             url: wp.url.clone(),
             user: wp.author.login.clone(),
             app_password: wp.author.app_password.clone(),
+            allow_insecure: false,
         })
         .await
         .unwrap();

@@ -146,6 +146,35 @@ pub enum CoreError {
         seen: String,
     },
 
+    /// The password on this device cannot be used for the connection as it now stands (an entry
+    /// from before passwords were bound to their address, or a connection without a REST
+    /// address): connecting again on this device fixes it.
+    // The address is synced (a teammate may have set it), so it is shown to be checked, not
+    // pasted into the command as if it were trusted.
+    #[error(
+        "WordPress must be connected again on this device ({reason}): folio wp connect --site \
+         {site} --url ADDRESS --user {user} (the application password on stdin), or Site → \
+         WordPress in the app. The connection currently names {url} — check that it is really \
+         your site before typing the password"
+    )]
+    WordpressReconnect {
+        site: folio_model::SiteId,
+        user: String,
+        url: String,
+        reason: String,
+    },
+
+    /// A post with the article's slug exists on the site but is not one Folio published for this
+    /// article (no Folio marker for it in its content): updating it would overwrite someone
+    /// else's post.
+    #[error(
+        "The site already has a post with the slug {slug:?} (post {post_id}) that Folio did not \
+         publish for this article; publishing would overwrite it. Change the article's slug, or \
+         publish again with force (--force in the CLI, Overwrite in the app) if that post really \
+         is this article"
+    )]
+    ForeignPost { post_id: i64, slug: String },
+
     #[error("cannot set up logging: {0}")]
     Logging(String),
 
@@ -203,7 +232,8 @@ impl CoreError {
                 _ => ErrorKind::Internal,
             },
             Self::Wordpress(_) | Self::CannotCreateTerm { .. } => ErrorKind::Wordpress,
-            Self::EditedInWordpress { .. } => ErrorKind::Conflict,
+            Self::EditedInWordpress { .. } | Self::ForeignPost { .. } => ErrorKind::Conflict,
+            Self::WordpressReconnect { .. } => ErrorKind::Wordpress,
             Self::DataDir { .. } | Self::NoDataDir | Self::Logging(_) | Self::Internal(_) => {
                 ErrorKind::Internal
             }
@@ -230,6 +260,8 @@ impl CoreError {
             Self::Wordpress(e) => dto = dto.with_code(e.code()),
             Self::CannotCreateTerm { .. } => dto = dto.with_code("forbidden"),
             Self::EditedInWordpress { .. } => dto = dto.with_code("edited_in_wordpress"),
+            Self::ForeignPost { .. } => dto = dto.with_code("foreign_post"),
+            Self::WordpressReconnect { .. } => dto = dto.with_code("reconnect_required"),
             Self::Busy { .. } => dto = dto.with_code("busy"),
             Self::Embed(e) => dto = dto.with_code(e.code()),
             _ => {}

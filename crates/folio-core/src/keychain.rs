@@ -51,9 +51,81 @@ pub fn provider_key_entry(account: &folio_model::AccountId, provider: &str) -> S
     format!("ai-key:{account}:{provider}")
 }
 
-/// The entry holding a WordPress application password for one (site, WordPress user).
+/// The entry holding a WordPress application password for one (site, WordPress user); its value
+/// is a [`WordpressSecret`].
 pub fn wordpress_password_entry(site: &folio_model::SiteId, user: &str) -> String {
     format!("wp-app-password:{site}:{user}")
+}
+
+/// The value stored in a [`wordpress_password_entry`]: the application password together with the
+/// origin (scheme, host, port) of the REST root it was connected with on this device, and
+/// whether that connection allowed plain http. Binding the origin here — on the device, not in
+/// the synced integration row — is what lets Folio refuse to send the password anywhere a
+/// teammate (or another device) has since pointed the connection.
+///
+/// Entries written before version 1 held the bare password; [`WordpressSecret::parse`] reads them
+/// as `None` and the caller asks for a reconnect, since nothing says which origin they were for.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WordpressSecret {
+    /// Format version (1).
+    pub v: u32,
+    pub origin: String,
+    pub password: String,
+    #[serde(default)]
+    pub allow_insecure_http: bool,
+}
+
+impl std::fmt::Debug for WordpressSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WordpressSecret")
+            .field("v", &self.v)
+            .field("origin", &self.origin)
+            .field("password", &"<redacted>")
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
+}
+
+impl WordpressSecret {
+    pub const VERSION: u32 = 1;
+
+    pub fn new(
+        origin: impl Into<String>,
+        password: impl Into<String>,
+        allow_insecure_http: bool,
+    ) -> Self {
+        Self {
+            v: Self::VERSION,
+            origin: origin.into(),
+            password: password.into(),
+            allow_insecure_http,
+        }
+    }
+
+    /// The stored value as JSON (never logged).
+    pub fn to_stored(&self) -> String {
+        serde_json::json!({
+            "v": self.v,
+            "origin": self.origin,
+            "password": self.password,
+            "allow_insecure_http": self.allow_insecure_http,
+        })
+        .to_string()
+    }
+
+    /// `None` for an entry in the old format (a bare password, no origin) or of an unknown
+    /// version.
+    pub fn parse(stored: &str) -> Option<Self> {
+        let secret: Self = serde_json::from_str(stored).ok()?;
+        (secret.v == Self::VERSION && !secret.origin.trim().is_empty()).then_some(secret)
+    }
+}
+
+/// The entry holding the one-click WordPress connection waiting for WordPress's answer on this
+/// device (a [`folio_wordpress::PendingAuthorization`] as JSON plus the insecure-http choice):
+/// one per site, replaced by a newer start and removed when used.
+pub fn wordpress_authorize_entry(site: &folio_model::SiteId) -> String {
+    format!("wp-authorize:{site}")
 }
 
 impl Default for Keychain {

@@ -4,6 +4,7 @@
 
 pub mod blocks;
 pub mod connection;
+pub(crate) mod marker;
 pub mod media;
 pub mod publisher;
 pub mod records;

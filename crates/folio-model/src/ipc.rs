@@ -312,7 +312,7 @@ commands! {
     /// The one-click connection, step 1: open the site's "Authorize application" screen in the
     /// system browser. The reply carries the address too, for when no browser could be opened.
     WpAuthorizeStart = "wp_authorize_start"
-        (WpAuthorizeStartArgs { site: SiteId, url: String }) -> WpAuthorization;
+        (WpAuthorizeStartArgs { site: SiteId, url: String, allow_insecure: bool }) -> WpAuthorization;
     /// The one-click connection, step 2: the address WordPress sent the person back to.
     WpAuthorizeComplete = "wp_authorize_complete"
         (WpAuthorizeCompleteArgs { site: SiteId, returned_url: Secret }) -> SiteIntegration;

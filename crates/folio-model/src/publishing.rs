@@ -241,6 +241,10 @@ pub struct WpConnect {
     pub url: String,
     pub user: String,
     pub app_password: String,
+    /// Allow plain `http://` to this site although it is not this computer (a site on the local
+    /// network). Kept with the password on this device only; never synced.
+    #[serde(default)]
+    pub allow_insecure: bool,
 }
 
 impl fmt::Debug for WpConnect {
@@ -250,6 +254,7 @@ impl fmt::Debug for WpConnect {
             .field("url", &self.url)
             .field("user", &self.user)
             .field("app_password", &"<redacted>")
+            .field("allow_insecure", &self.allow_insecure)
             .finish()
     }
 }

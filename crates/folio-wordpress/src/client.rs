@@ -12,21 +12,51 @@ use url::Url;
 
 use crate::error::WpError;
 use crate::html;
+use crate::origin::{check_transport, url_origin};
 use crate::rest_url::{host_of, ApiRoot};
+
+/// The most Folio reads of one answer (16 MiB). The largest real answers are a REST index with
+/// many plugins (a few MiB) and 100 posts with their raw content; anything larger is a broken
+/// or hostile server, and reading it whole would exhaust memory.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// A WordPress user name and one of its application passwords (never the login password).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub user: String,
     pub app_password: String,
+    /// The origin (scheme, host, port) this password was connected with on this device; a
+    /// client for any other origin refuses it ([`WpError::OriginChanged`]). `None` only while
+    /// connecting, for a password the person has just typed for the address they typed.
+    pub origin: Option<String>,
 }
 
 impl Credentials {
+    /// A password just typed for a site being connected: not bound to an origin yet.
     pub fn new(user: impl Into<String>, app_password: impl Into<String>) -> Self {
         Self {
             user: user.into(),
             app_password: app_password.into(),
+            origin: None,
         }
+    }
+
+    /// A stored password, only ever sent to `origin`.
+    pub fn bound(
+        user: impl Into<String>,
+        app_password: impl Into<String>,
+        origin: impl Into<String>,
+    ) -> Self {
+        Self {
+            user: user.into(),
+            app_password: app_password.into(),
+            origin: Some(origin.into()),
+        }
+    }
+
+    /// Whether the password may go to `origin`.
+    pub(crate) fn allows(&self, origin: &str) -> bool {
+        self.origin.as_deref().is_none_or(|o| o.trim() == origin)
     }
 }
 
@@ -35,6 +65,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("user", &self.user)
             .field("app_password", &"<redacted>")
+            .field("origin", &self.origin)
             .finish()
     }
 }
@@ -51,6 +82,11 @@ pub struct ClientOptions {
     pub get_retries: u32,
     /// Wait before the first repeat; doubled for the next (250 ms).
     pub retry_backoff: Duration,
+    /// Plain `http://` to a host other than this computer (off: https is required). Only ever
+    /// set from the person's own choice on this device, never from synced data.
+    pub allow_insecure_http: bool,
+    /// Answers larger than this are refused ([`DEFAULT_MAX_BODY_BYTES`]).
+    pub max_body_bytes: usize,
 }
 
 impl Default for ClientOptions {
@@ -61,6 +97,8 @@ impl Default for ClientOptions {
             user_agent: format!("Folio/{} (WordPress publisher)", env!("CARGO_PKG_VERSION")),
             get_retries: 2,
             retry_backoff: Duration::from_millis(250),
+            allow_insecure_http: false,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -70,6 +108,9 @@ impl Default for ClientOptions {
 pub struct WpClient {
     pub(crate) root: ApiRoot,
     pub(crate) credentials: Option<Credentials>,
+    /// The only origin the credentials are ever sent to: the root's own. A URL built any other
+    /// way (or a redirect) is refused before the request leaves.
+    pub(crate) credential_origin: String,
     pub(crate) options: ClientOptions,
     /// Follows redirects: reads are safe to follow anywhere.
     pub(crate) reader: reqwest::Client,
@@ -162,15 +203,47 @@ impl WpClient {
         options: ClientOptions,
     ) -> Result<WpClient, WpError> {
         let root = ApiRoot::parse(api_root)?;
-        let reader = http_client(&options, reqwest::redirect::Policy::limited(10))?;
+        check_transport(root.url(), options.allow_insecure_http)?;
+        let credential_origin = url_origin(root.url())?;
+        if let Some(c) = &credentials {
+            if !c.allows(&credential_origin) {
+                return Err(WpError::OriginChanged {
+                    trusted: c.origin.clone().unwrap_or_default(),
+                    requested: credential_origin,
+                });
+            }
+        }
+        let reader = http_client(&options, read_redirects(&options))?;
         let writer = http_client(&options, reqwest::redirect::Policy::none())?;
         Ok(WpClient {
             root,
             credentials,
+            credential_origin,
             options,
             reader,
             writer,
         })
+    }
+
+    /// A logged-in client whose password is bound to `trusted_origin` (the origin it was
+    /// connected with on this device). A REST root anywhere else — changed on another device,
+    /// say — is refused with [`WpError::OriginChanged`] before any request is made.
+    pub fn new_bound(
+        api_root: &str,
+        credentials: Credentials,
+        trusted_origin: &str,
+        options: ClientOptions,
+    ) -> Result<WpClient, WpError> {
+        let credentials = Credentials {
+            origin: Some(trusted_origin.trim().to_owned()),
+            ..credentials
+        };
+        WpClient::new(api_root, Some(credentials), options)
+    }
+
+    /// The origin (scheme, host, port) of the REST root: what a password is bound to.
+    pub fn origin(&self) -> &str {
+        &self.credential_origin
     }
 
     /// The REST root, e.g. `https://example.com/wp-json/` or
@@ -263,8 +336,16 @@ impl WpClient {
         } else {
             &self.writer
         };
+        check_transport(&url, self.options.allow_insecure_http)?;
         let mut request = http.request(method.clone(), url.clone());
         if let Some(c) = &self.credentials {
+            let requested = url_origin(&url)?;
+            if requested != self.credential_origin {
+                return Err(WpError::OriginChanged {
+                    trusted: self.credential_origin.clone(),
+                    requested,
+                });
+            }
             request = request.basic_auth(&c.user, Some(&c.app_password));
         }
         if let Some(t) = timeout {
@@ -293,11 +374,7 @@ impl WpClient {
         let status = response.status();
         let headers = response.headers().clone();
         let final_url = response.url().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&e, &url, after))?
-            .to_vec();
+        let body = read_capped(response, self.options.max_body_bytes, &url, after).await?;
         let reply = Reply {
             status,
             headers,
@@ -416,7 +493,60 @@ pub(crate) fn http_client(
         .map_err(|e| WpError::other(format!("could not set up the HTTP client: {e}")))
 }
 
+/// Reads redirects up to 10 hops, but never onto plain http to another computer (an https site
+/// redirecting a read to http:// would otherwise downgrade it silently). reqwest itself drops
+/// the Authorization header when a redirect leaves the host.
+pub(crate) fn read_redirects(options: &ClientOptions) -> reqwest::redirect::Policy {
+    let allow_insecure = options.allow_insecure_http;
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 10 {
+            attempt.error("too many redirects")
+        } else if let Err(e) = check_transport(attempt.url(), allow_insecure) {
+            attempt.error(e)
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// The body, read chunk by chunk and refused past `limit` (a `Content-Length` above it is
+/// refused before reading anything).
+pub(crate) async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+    url: &Url,
+    after: Duration,
+) -> Result<Vec<u8>, WpError> {
+    let too_large = || WpError::TooLarge {
+        url: url.to_string(),
+        limit,
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(&e, url, after))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 pub(crate) fn transport_error(e: &reqwest::Error, url: &Url, after: Duration) -> WpError {
+    // A refusal of our own inside reqwest (a redirect onto insecure http) keeps its wording.
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        if let Some(ours) = s.downcast_ref::<WpError>() {
+            return ours.clone();
+        }
+        source = s.source();
+    }
     let host = host_of(url);
     if e.is_timeout() {
         return WpError::Timeout { host, after };

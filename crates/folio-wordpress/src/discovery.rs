@@ -5,8 +5,11 @@
 use reqwest::header::LINK;
 use url::Url;
 
-use crate::client::{http_client, transport_error, ClientOptions, Credentials, WpClient};
+use crate::client::{
+    http_client, read_capped, read_redirects, transport_error, ClientOptions, Credentials, WpClient,
+};
 use crate::error::{WpError, WpErrorKind};
+use crate::origin::check_transport;
 use crate::site::SiteIndex;
 
 /// The relation WordPress's `Link` header uses for the REST root.
@@ -35,7 +38,8 @@ pub(crate) async fn discover_with_index(
     options: ClientOptions,
 ) -> Result<(WpClient, SiteIndex), WpError> {
     let start = normalize_site_url(site_url)?;
-    let http = http_client(&options, reqwest::redirect::Policy::limited(10))?;
+    check_transport(&start, options.allow_insecure_http)?;
+    let http = http_client(&options, read_redirects(&options))?;
     let mut tried: Vec<String> = Vec::new();
     let mut candidates: Vec<Url> = Vec::new();
     // A candidate that a Link header named but that answered garbage: the REST API is there
@@ -63,7 +67,8 @@ pub(crate) async fn discover_with_index(
         .is_some_and(|c| c.contains("json"));
     if page.status().is_success() && is_json {
         // The address typed may be the REST root itself.
-        if let Ok(bytes) = page.bytes().await {
+        if let Ok(bytes) = read_capped(page, options.max_body_bytes, &landed, options.timeout).await
+        {
             if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) {
                 if let Some(index) = SiteIndex::from_value(&value) {
                     let client = WpClient::new(landed.as_str(), credentials, options)?;
@@ -97,11 +102,24 @@ pub(crate) async fn discover_with_index(
             continue;
         }
         tried.push(candidate.to_string());
-        let probe = WpClient::new(candidate.as_str(), None, options.clone())?;
-        let mut outcome = probe.probe_index().await;
+        // A candidate refused outright (a Link header naming plain http elsewhere) is reported
+        // like any other failed candidate, so a good one later in the list still wins.
+        let mut outcome = match WpClient::new(candidate.as_str(), None, options.clone()) {
+            Ok(probe) => probe.probe_index().await,
+            Err(e) => Err(e),
+        };
         // Plugins such as "Disable REST API" refuse anonymous visitors (401/403) but let
-        // logged-in users in: only then are the credentials sent, to the site's own address.
-        if let (Err(e), Some(c)) = (&outcome, &credentials) {
+        // logged-in users in: only then are the credentials sent, to the site's own address
+        // (never to another host a page's Link header names).
+        let own_host = match credentials.as_ref().and_then(|c| c.origin.as_deref()) {
+            // A stored password goes only to the origin it is bound to.
+            Some(bound) => candidate.origin().ascii_serialization() == bound,
+            None => {
+                candidate.host_str() == start.host_str()
+                    || candidate.host_str() == landed.host_str()
+            }
+        };
+        if let (Err(e), Some(c), true) = (&outcome, &credentials, own_host) {
             if matches!(e.kind(), WpErrorKind::Auth | WpErrorKind::Forbidden) {
                 let logged_in =
                     WpClient::new(candidate.as_str(), Some(c.clone()), options.clone())?;
@@ -120,7 +138,7 @@ pub(crate) async fn discover_with_index(
                     WpErrorKind::NotJson | WpErrorKind::Server if named => {
                         broken.get_or_insert(e);
                     }
-                    WpErrorKind::Auth | WpErrorKind::Forbidden => {
+                    WpErrorKind::Auth | WpErrorKind::Forbidden | WpErrorKind::InsecureHttp => {
                         blocked.get_or_insert(e);
                     }
                     WpErrorKind::Timeout | WpErrorKind::Unreachable => return Err(e),

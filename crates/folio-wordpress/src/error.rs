@@ -27,6 +27,16 @@ pub enum WpErrorKind {
     Invalid,
     /// Discovery found no WordPress REST API at the address.
     NoRestApi,
+    /// The application password was about to go to an origin other than the one it was
+    /// connected with on this device; nothing was sent.
+    OriginChanged,
+    /// Plain `http://` to a host that is not this computer, without the connection's opt-in.
+    InsecureHttp,
+    /// The answer was larger than Folio reads from a WordPress site.
+    TooLarge,
+    /// The address WordPress sent back from the one-click connection is not the answer to the
+    /// authorization this device started.
+    AuthorizeRefused,
     Other,
 }
 
@@ -44,6 +54,10 @@ impl WpErrorKind {
             Self::Unreachable => "unreachable",
             Self::Invalid => "invalid",
             Self::NoRestApi => "no_rest_api",
+            Self::OriginChanged => "origin_changed",
+            Self::InsecureHttp => "insecure_http",
+            Self::TooLarge => "too_large",
+            Self::AuthorizeRefused => "authorize_refused",
             Self::Other => "other",
         }
     }
@@ -141,6 +155,32 @@ pub enum WpError {
         tried: Vec<String>,
     },
 
+    /// The secret is bound to the origin (scheme, host, port) it was connected with; a REST root
+    /// elsewhere (set by another device, or a redirect) never gets it.
+    #[error(
+        "the site's WordPress address changed to {requested} (the application password on this device \
+         was connected for {trusted}); nothing was sent — reconnect WordPress on this device to trust \
+         the new address (folio wp connect, or Site → WordPress in the app)"
+    )]
+    OriginChanged { trusted: String, requested: String },
+
+    #[error(
+        "{url} is plain http to another computer: the application password and the posts would cross \
+         the network unencrypted — use the site's https:// address, or, for a site on your own \
+         network, connect with --allow-insecure (the \"Allow insecure http\" box in the app)"
+    )]
+    InsecureHttp { url: String },
+
+    #[error(
+        "{url} answered with more than {} MiB, more than any WordPress answer Folio needs; the site \
+         (or something in front of it) is misbehaving — check the address and try again later",
+        .limit / (1024 * 1024)
+    )]
+    TooLarge { url: String, limit: usize },
+
+    #[error("{message}")]
+    AuthorizeRefused { message: String },
+
     #[error("{message}")]
     Other { message: String },
 }
@@ -158,6 +198,10 @@ impl WpError {
             Self::Unreachable { .. } => WpErrorKind::Unreachable,
             Self::Invalid { .. } => WpErrorKind::Invalid,
             Self::NoRestApi { .. } => WpErrorKind::NoRestApi,
+            Self::OriginChanged { .. } => WpErrorKind::OriginChanged,
+            Self::InsecureHttp { .. } => WpErrorKind::InsecureHttp,
+            Self::TooLarge { .. } => WpErrorKind::TooLarge,
+            Self::AuthorizeRefused { .. } => WpErrorKind::AuthorizeRefused,
             Self::Other { .. } => WpErrorKind::Other,
         }
     }
@@ -208,6 +252,12 @@ impl WpError {
             self.kind(),
             WpErrorKind::Server | WpErrorKind::Timeout | WpErrorKind::Unreachable
         )
+    }
+
+    pub(crate) fn refused(message: impl Into<String>) -> Self {
+        Self::AuthorizeRefused {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn other(message: impl Into<String>) -> Self {

@@ -72,6 +72,10 @@ pub struct WpPost {
     /// The raw title when the user may edit the post, else the rendered one.
     #[serde(default, deserialize_with = "deserialize_rendered")]
     pub title: String,
+    /// The raw block markup (`context=edit`); empty when WordPress sent only the rendered
+    /// HTML. Folio looks for its marker here before adopting a post found by slug.
+    #[serde(default, rename = "content", deserialize_with = "deserialize_raw")]
+    pub content_raw: String,
     /// WordPress sends `[]` instead of `{}` when no meta is registered.
     #[serde(default, deserialize_with = "deserialize_meta")]
     pub meta: serde_json::Map<String, serde_json::Value>,
@@ -104,6 +108,15 @@ fn deserialize_rendered<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Er
             .to_owned(),
         _ => String::new(),
     })
+}
+
+/// Only `raw`: the rendered HTML has lost the block comments a marker lives in.
+fn deserialize_raw<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(v.get("raw")
+        .and_then(|x| x.as_str())
+        .unwrap_or_default()
+        .to_owned())
 }
 
 fn deserialize_meta<'de, D: Deserializer<'de>>(

@@ -42,6 +42,10 @@ impl ApiRoot {
         self.url.as_str()
     }
 
+    pub(crate) fn url(&self) -> &Url {
+        &self.url
+    }
+
     /// `route` like `wp/v2/posts` (a leading `/` is fine); `params` are added URL-encoded.
     pub(crate) fn endpoint(&self, route: &str, params: &[(&str, &str)]) -> Url {
         let route = route.trim_start_matches('/');

@@ -65,7 +65,7 @@ pub async fn wp_authorize_start(
     args: WpAuthorizeStartArgs,
 ) -> Result<WpAuthorization, ErrorDto> {
     let authorization = folio(&app)?
-        .wp_authorize_start(args.site, &args.url, SUCCESS_URL)
+        .wp_authorize_start(args.site, &args.url, SUCCESS_URL, args.allow_insecure)
         .await?;
     if std::env::var_os(NO_BROWSER_ENV).is_none() {
         app.opener()

@@ -2,7 +2,8 @@
 //! a second post.
 //!
 //! Idempotency: before anything is created, the post is looked for by the stored external id,
-//! then by slug (`status=any`). A retry, a crash between WordPress creating the post and Folio
+//! then by slug (`status=any`), adopting a slug match only when it carries this article's Folio
+//! mark (`marker.rs`) unless forced. A retry, a crash between WordPress creating the post and Folio
 //! saving its id, or a second device that has not synced the id yet all find the post and update
 //! it. Images are uploaded once: each media id is saved (and synced) the moment WordPress
 //! returns it.
@@ -12,6 +13,7 @@
 
 use crate::jobs::Job;
 use crate::publishing::blocks::article_blocks;
+use crate::publishing::marker;
 use crate::publishing::media::place_images;
 use crate::publishing::terms::ids_of;
 use crate::store::db::now;
@@ -70,6 +72,8 @@ pub(crate) fn error_code(e: &CoreError) -> &'static str {
         CoreError::Wordpress(w) => w.code(),
         CoreError::CannotCreateTerm { .. } => "forbidden",
         CoreError::EditedInWordpress { .. } => "conflict",
+        CoreError::ForeignPost { .. } => "foreign_post",
+        CoreError::WordpressReconnect { .. } => "reconnect_required",
         CoreError::Validation { .. } => "invalid",
         CoreError::Keychain(_) => "keychain",
         _ => "internal",
@@ -235,9 +239,18 @@ impl Folio {
             self.upload_images(client, content)
         )?;
         if let Some((post, by_id)) = &existing {
-            if *by_id {
-                self.check_not_edited(post, self.seen_modified(content.id).await?, force)?;
+            // A slug is synced and anyone on the team can set it: a post found by slug is this
+            // article's only if it carries this article's Folio mark. Otherwise it is someone
+            // else's post, and only an explicit force may overwrite it.
+            if !*by_id && !force && !marker::carries(&post.content_raw, content.id) {
+                return Err(CoreError::ForeignPost {
+                    post_id: post.id,
+                    slug: post.slug.clone(),
+                });
             }
+            // Found by id or adopted by slug alike: an edit made in wp-admin since Folio last
+            // saw the post is not overwritten.
+            self.check_not_edited(post, self.seen_modified(content.id).await?, force)?;
         }
         job.check()?;
         job.say(JobPhase::Calling, 0, None, "categories and tags");
@@ -275,7 +288,7 @@ impl Folio {
         };
         let fields = PostFields {
             title: content.title.clone(),
-            content: place_images(&blocks, &figures),
+            content: marker::mark(&place_images(&blocks, &figures), content.id),
             excerpt: content.excerpt.clone(),
             slug: content.slug.clone(),
             status: plan.status.to_owned(),

@@ -2,7 +2,8 @@
 //! update, unpublish, move to trash; what the last action did, and every attempt so far.
 //!
 //! A post edited in wp-admin since Folio last saw it is not overwritten silently: core answers
-//! `conflict`/`edited_in_wordpress` and the panel offers "Overwrite", which repeats the same
+//! `conflict`/`edited_in_wordpress` (or `foreign_post`: the slug names a post Folio did not
+//! publish for this article) and the panel offers "Overwrite", which repeats the same
 //! action with `force`.
 //!
 //! State: `publish/state.rs`; reading the schedule's time in the site's timezone:
@@ -153,9 +154,9 @@ pub fn publish_panel(props: &PublishPanelProps) -> Html {
                 <div id="publish-error" class="error banner" role="alert"
                     data-code={e.code.clone().unwrap_or_default()}>
                     <span>{error_text(e)}</span>
-                    if let Some(op) = state.overwrite_offered() {
+                    if let Some((op, why)) = state.overwrite_offered() {
                         <div class="action-row">
-                            <span>{"The post was edited in wp-admin since Folio last sent it. Overwrite those edits with Folio\u{2019}s version?"}</span>
+                            <span>{why.question()}</span>
                             <button id="publish-overwrite" type="button" class="danger"
                                 onclick={let start = start.clone(); move |_: MouseEvent| start.emit((op, true))}>
                                 {"Overwrite"}

@@ -140,6 +140,7 @@ pub fn wordpress_panel(props: &WordPressPanelProps) -> Html {
                     url: state.url.clone(),
                     user: state.user.clone(),
                     app_password: input.value(),
+                    allow_insecure: state.allow_insecure,
                 },
             };
             run(
@@ -158,10 +159,12 @@ pub fn wordpress_panel(props: &WordPressPanelProps) -> Html {
     let on_authorize = {
         let dispatch = dispatch.clone();
         let url = state.url.clone();
+        let allow_insecure = state.allow_insecure;
         Callback::from(move |_: MouseEvent| {
             let args = WpAuthorizeStartArgs {
                 site,
                 url: url.clone(),
+                allow_insecure,
             };
             run(
                 &dispatch,

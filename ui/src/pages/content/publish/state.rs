@@ -109,11 +109,19 @@ impl PublishState {
         matches!(self.on_site_status(), Some("publish" | "future"))
     }
 
-    /// The conflict core reports when the post was edited in wp-admin: offer to overwrite.
-    pub fn overwrite_offered(&self) -> Option<Op> {
+    /// The conflicts core reports when an update would overwrite someone's work — the post was
+    /// edited in wp-admin, or a post with the article's slug is not Folio's (`foreign_post`):
+    /// offer to overwrite, with the reason.
+    pub fn overwrite_offered(&self) -> Option<(Op, Overwrite)> {
         self.failed.as_ref().and_then(|(op, e)| {
-            (e.kind == ErrorKind::Conflict && e.code.as_deref() == Some("edited_in_wordpress"))
-                .then_some(*op)
+            if e.kind != ErrorKind::Conflict {
+                return None;
+            }
+            match e.code.as_deref() {
+                Some("edited_in_wordpress") => Some((*op, Overwrite::EditedInWordpress)),
+                Some("foreign_post") => Some((*op, Overwrite::ForeignPost)),
+                _ => None,
+            }
         })
     }
 
@@ -130,6 +138,22 @@ impl PublishState {
     }
 }
 
+/// Why "Overwrite" is offered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overwrite {
+    EditedInWordpress,
+    ForeignPost,
+}
+
+impl Overwrite {
+    pub fn question(self) -> &'static str {
+        match self {
+            Self::EditedInWordpress => "The post was edited in wp-admin since Folio last sent it. Overwrite those edits with Folio\u{2019}s version?",
+            Self::ForeignPost => "The site already has a post with this slug that Folio did not publish for this article (a teammate may have set the slug). Overwrite that post with this article only if it really is this article.",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,8 +165,27 @@ mod tests {
         let e = ErrorDto::new(ErrorKind::Conflict, "edited in wp-admin")
             .with_code("edited_in_wordpress");
         s.apply(PublishAction::Failed(Op::Trash, e));
-        assert_eq!(s.overwrite_offered(), Some(Op::Trash));
+        assert_eq!(
+            s.overwrite_offered(),
+            Some((Op::Trash, Overwrite::EditedInWordpress))
+        );
         let e = ErrorDto::new(ErrorKind::Wordpress, "refused").with_code("auth");
+        s.apply(PublishAction::Failed(Op::Publish, e));
+        assert_eq!(s.overwrite_offered(), None);
+    }
+
+    #[test]
+    fn a_foreign_post_with_the_slug_offers_to_overwrite_with_its_own_reason() {
+        let mut s = PublishState::default();
+        s.apply(PublishAction::Started(Op::Publish));
+        let e = ErrorDto::new(ErrorKind::Conflict, "not Folio's post").with_code("foreign_post");
+        s.apply(PublishAction::Failed(Op::Publish, e));
+        let (op, why) = s.overwrite_offered().unwrap();
+        assert_eq!(op, Op::Publish);
+        assert_eq!(why, Overwrite::ForeignPost);
+        assert!(why.question().contains("did not publish"));
+        // A password bound elsewhere is not something to force past.
+        let e = ErrorDto::new(ErrorKind::Wordpress, "address changed").with_code("origin_changed");
         s.apply(PublishAction::Failed(Op::Publish, e));
         assert_eq!(s.overwrite_offered(), None);
     }

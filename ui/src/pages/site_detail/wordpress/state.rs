@@ -40,12 +40,17 @@ pub struct WordPressState {
     pub doctor: Option<DoctorReport>,
     pub errors: Vec<ErrorDto>,
     pub notice: Option<&'static str>,
+    /// "Allow insecure http" for a site on the local network: the person's choice on this
+    /// device, sent with the connect. Never taken from the (synced) connection, so a teammate
+    /// cannot switch it on for anyone else.
+    pub allow_insecure: bool,
 }
 
 pub enum WordPressAction {
     Loaded(Result<Option<SiteIntegration>, ErrorDto>),
     UrlTyped(String),
     UserTyped(String),
+    InsecureToggled(bool),
     Started(Busy),
     /// Connected (by password or in one click), refreshed or disconnected.
     Updated(SiteIntegration, &'static str),
@@ -94,6 +99,10 @@ impl WordPressState {
             A::UserTyped(user) => {
                 self.user = user;
                 self.clear_errors(field::USER);
+            }
+            A::InsecureToggled(allow) => {
+                self.allow_insecure = allow;
+                self.clear_errors(field::URL);
             }
             A::Started(busy) => {
                 self.busy = Some(busy);
@@ -261,5 +270,20 @@ mod tests {
         );
         assert!(s.authorization.is_none() && s.connected());
         assert_eq!(s.notice, Some("Connected."));
+    }
+
+    #[test]
+    fn insecure_http_is_this_devices_choice_never_the_connections() {
+        let s = step(WordPressState::new("lan.example"), A::Loaded(Ok(None)));
+        assert!(!s.allow_insecure, "off unless the person ticks it");
+        let s = step(s, A::InsecureToggled(true));
+        assert!(s.allow_insecure);
+        let s = step(s, A::InsecureToggled(false));
+        // Whatever the synced connection holds, loading it never ticks the box.
+        let synced = integration(serde_json::json!({"external_site_url": "http://192.168.1.9"}));
+        let s = step(s, A::Loaded(Ok(Some(synced.clone()))));
+        assert!(!s.allow_insecure);
+        let s = step(s, A::Updated(synced, "Connected."));
+        assert!(!s.allow_insecure);
     }
 }

@@ -5,7 +5,7 @@ use super::state::{field, Busy, WordPressAction, WordPressState};
 use super::Dispatch;
 use crate::components::BusyButton;
 use crate::format::{error_text, when};
-use crate::forms::input_value;
+use crate::forms::{checked, input_value};
 use folio_model::{
     CheckOutcome, ConnectionStatus, DoctorReport, RemoteItem, SiteIntegration, WpAuthorization,
 };
@@ -71,6 +71,9 @@ pub fn connect_form(
     let on_user = dispatch
         .to_callback()
         .reform(|e: InputEvent| WordPressAction::UserTyped(input_value(&e)));
+    let on_insecure = dispatch
+        .to_callback()
+        .reform(|e: Event| WordPressAction::InsecureToggled(checked(&e)));
     html! {
         <form id="wp-connect-form" class="wp-connect" onsubmit={on_connect} novalidate=true>
             <div class={classes!("field", invalid(field::URL).then_some("invalid"))}>
@@ -80,6 +83,16 @@ pub fn connect_form(
                     aria-invalid={invalid(field::URL).to_string()} aria-describedby="wp-error-url" />
                 <div class="help">{"The home page, /wp-admin/ or the REST address all work."}</div>
                 { field_error(state, field::URL) }
+            </div>
+            <div class="field checkbox">
+                <label for="wp-allow-insecure">
+                    <input id="wp-allow-insecure" type="checkbox" checked={state.allow_insecure}
+                        onchange={on_insecure} aria-describedby="wp-allow-insecure-help" />
+                    {" Allow insecure http (a site on my own network)"}
+                </label>
+                <div class="help" id="wp-allow-insecure-help">
+                    {"Only for a site without https on your local network: the password and posts then cross the network unencrypted. Remembered on this computer only."}
+                </div>
             </div>
             <div class="action-row">
                 <BusyButton id="wp-authorize" class="primary" label="Connect in one click"
