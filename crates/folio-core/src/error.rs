@@ -164,14 +164,14 @@ pub enum CoreError {
         reason: String,
     },
 
-    /// A post with the article's slug exists on the site but is not one Folio published for this
-    /// article (no Folio marker for it in its content): updating it would overwrite someone
-    /// else's post.
+    /// The post this article would update (found by its stored id or its slug) is not one
+    /// Folio published for this article (no Folio marker for it in its content): updating it
+    /// would overwrite someone else's post.
     #[error(
-        "The site already has a post with the slug {slug:?} (post {post_id}) that Folio did not \
-         publish for this article; publishing would overwrite it. Change the article's slug, or \
-         publish again with force (--force in the CLI, Overwrite in the app) if that post really \
-         is this article"
+        "Post {post_id} on the site (slug {slug:?}) is not one Folio published for this article \
+         (it carries no Folio mark for it); publishing would overwrite it. Change the article's \
+         slug, or publish again with force (--force in the CLI, Overwrite in the app) if that post \
+         really is this article (a post re-saved in the block editor loses the mark)"
     )]
     ForeignPost { post_id: i64, slug: String },
 

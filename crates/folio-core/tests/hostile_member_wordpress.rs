@@ -170,6 +170,20 @@ fn publish(content: ContentId, force: bool) -> PublishRequest {
 /// rewritten with the mirror paused, as core's projection of a remote change does (so it is not
 /// taken for a local edit to send back).
 async fn teammate_repoints(dir: &Path, site: &Site, address: &str) {
+    teammate_sets(
+        dir,
+        "UPDATE site_integrations SET api_root = ?, external_site_url = ? WHERE site_id = ?",
+        &[
+            &format!("{address}/wp-json/"),
+            &format!("{address}/"),
+            &site.id.to_string(),
+        ],
+    )
+    .await;
+}
+
+/// A teammate's synced change to any row, as the projection applies it (mirror paused).
+async fn teammate_sets(dir: &Path, sql: &str, binds: &[&str]) {
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("folio.db").display()))
         .await
         .unwrap();
@@ -178,15 +192,11 @@ async fn teammate_repoints(dir: &Path, site: &Site, address: &str) {
         .execute(&mut *tx)
         .await
         .unwrap();
-    sqlx::query(
-        "UPDATE site_integrations SET api_root = ?, external_site_url = ? WHERE site_id = ?",
-    )
-    .bind(format!("{address}/wp-json/"))
-    .bind(format!("{address}/"))
-    .bind(site.id.to_string())
-    .execute(&mut *tx)
-    .await
-    .unwrap();
+    let mut q = sqlx::query(sql);
+    for b in binds {
+        q = q.bind(*b);
+    }
+    assert_eq!(q.execute(&mut *tx).await.unwrap().rows_affected(), 1);
     sqlx::query("DELETE FROM mirror_paused")
         .execute(&mut *tx)
         .await
@@ -334,6 +344,26 @@ async fn a_slug_aimed_at_a_human_written_post_is_a_conflict_until_forced() {
         "1",
         "and no second post was made next to it"
     );
+
+    // Aimed by post id instead (the article's stored post id and the time Folio last saw it
+    // are synced too): the same conflict, the post untouched.
+    let by_id = article(&folio, &site, "Autumn pruning").await;
+    teammate_sets(
+        dir.path(),
+        "UPDATE content SET external_id = ?, external_modified_at = ? WHERE id = ?",
+        &[
+            &human.id.to_string(),
+            &before
+                .modified_gmt
+                .unwrap()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            &by_id.to_string(),
+        ],
+    )
+    .await;
+    let err = folio.wp_publish(publish(by_id, false)).await.unwrap_err();
+    assert_eq!(code(&err), "foreign_post", "{err}");
+    assert_eq!(admin.get_post(human.id).await.unwrap().unwrap(), before);
 
     // The person says it really is this article: forced, it is adopted and updated in place.
     let outcome = folio.wp_publish(publish(content, true)).await.unwrap();

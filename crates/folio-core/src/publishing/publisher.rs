@@ -238,19 +238,21 @@ impl Folio {
             self.existing_post(client, content),
             self.upload_images(client, content)
         )?;
-        if let Some((post, by_id)) = &existing {
-            // A slug is synced and anyone on the team can set it: a post found by slug is this
-            // article's only if it carries this article's Folio mark. Otherwise it is someone
-            // else's post, and only an explicit force may overwrite it.
-            if !*by_id && !force && !marker::carries(&post.content_raw, content.id) {
+        if let Some((post, _)) = &existing {
+            // An edit made in wp-admin since Folio last saw the post is not overwritten (checked
+            // first: re-saving in the block editor also drops the mark below, and "edited in
+            // WordPress" is the truer account of that).
+            self.check_not_edited(post, self.seen_modified(content.id).await?, force)?;
+            // The slug, the stored post id and the time last seen are all synced, and anyone on
+            // the team can set them: a post found either way is this article's only if it
+            // carries this article's Folio mark. Otherwise it is someone else's post, and only
+            // an explicit force may overwrite it.
+            if !force && !marker::carries(&post.content_raw, content.id) {
                 return Err(CoreError::ForeignPost {
                     post_id: post.id,
                     slug: post.slug.clone(),
                 });
             }
-            // Found by id or adopted by slug alike: an edit made in wp-admin since Folio last
-            // saw the post is not overwritten.
-            self.check_not_edited(post, self.seen_modified(content.id).await?, force)?;
         }
         job.check()?;
         job.say(JobPhase::Calling, 0, None, "categories and tags");
