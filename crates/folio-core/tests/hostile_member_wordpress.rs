@@ -10,6 +10,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
+#[path = "support/sync_server.rs"]
+mod sync_server;
+
 use folio_core::keychain::{wordpress_password_entry, Keychain};
 use folio_core::{CoreError, Folio};
 use folio_model::{
@@ -492,4 +495,53 @@ async fn plain_http_off_this_computer_needs_this_devices_opt_in() {
         .unwrap_err();
     assert_eq!(code(&err), "insecure_http", "{err}");
     folio.close().await;
+}
+
+/// After a whole run — connect, publish, sync to the server and to a second device — the
+/// WordPress application password is in the OS keychain and nowhere else: not in either data
+/// directory (databases, documents, logs) nor in the sync server's storage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_connect_publish_and_sync_the_application_password_is_only_in_the_keychain() {
+    const PASSWORD: &str = "Scan-For-Secrets-Password-4";
+    let wp = wordpress().await;
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = sync_server::start(server_dir.path(), 0, folio_server::PlanId::Growth).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (folio, site) = owner(dir.path(), &wp).await;
+    let content = article(&folio, &site, "Spring planting").await;
+    folio.wp_publish(publish(content, false)).await.unwrap();
+    folio
+        .account_register(&server.url(), "owner@example.com", PASSWORD)
+        .await
+        .unwrap();
+    folio.sync_once().await.unwrap();
+
+    let dir_b = tempfile::tempdir().unwrap();
+    let b = Folio::open(dir_b.path()).await.unwrap();
+    b.account_login(&server.url(), "owner@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let b = Folio::open(dir_b.path()).await.unwrap();
+    b.sync_once().await.unwrap();
+    // The connection and the published article arrived there — without the password.
+    assert!(b.site_integration(site.id).await.unwrap().is_some());
+    assert!(b.get_content(content).await.unwrap().external_id.is_some());
+
+    let entry = Keychain::new()
+        .get(&wordpress_password_entry(&site.id, &wp.author.login))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        entry.contains(&wp.author.app_password),
+        "kept in the keychain"
+    );
+    folio.close().await;
+    b.close().await;
+    server.shutdown().await.unwrap();
+    sync_server::assert_nowhere_in(
+        &[server_dir.path(), dir.path(), dir_b.path()],
+        &wp.author.app_password,
+        "WordPress application password",
+    );
 }
