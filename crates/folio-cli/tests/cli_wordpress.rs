@@ -734,19 +734,7 @@ fn one_click_authorization_returns_credentials_that_connect_the_site() {
         text(&forged)
     );
     assert!(!text(&forged).contains(password), "{}", text(&forged));
-    let state = state_of(
-        env.json(&[
-            "wp",
-            "authorize",
-            "--site",
-            &env.site,
-            "--url",
-            &env.wp.url,
-            "--json",
-        ])["url"]
-            .as_str()
-            .unwrap(),
-    );
+    let state = start_authorize(&env);
     // Without the state, or with another one, nothing is stored.
     for wrong in [String::new(), "0".repeat(32)] {
         let refused = env.run(
@@ -814,19 +802,7 @@ fn one_click_authorization_returns_credentials_that_connect_the_site() {
         "{}",
         text(&replay)
     );
-    let state = state_of(
-        env.json(&[
-            "wp",
-            "authorize",
-            "--site",
-            &env.site,
-            "--url",
-            &env.wp.url,
-            "--json",
-        ])["url"]
-            .as_str()
-            .unwrap(),
-    );
+    let state = start_authorize(&env);
     let rejected = env.run(
         &[
             "wp",
@@ -843,6 +819,23 @@ fn one_click_authorization_returns_credentials_that_connect_the_site() {
 }
 
 /// The `state` Folio put on the success URL inside an authorization address.
+/// `folio wp authorize` again: the new one-click state.
+fn start_authorize(env: &Env) -> String {
+    state_of(
+        env.json(&[
+            "wp",
+            "authorize",
+            "--site",
+            &env.site,
+            "--url",
+            &env.wp.url,
+            "--json",
+        ])["url"]
+            .as_str()
+            .unwrap(),
+    )
+}
+
 fn state_of(authorize_url: &str) -> String {
     let url = url::Url::parse(authorize_url).unwrap();
     let success = url
