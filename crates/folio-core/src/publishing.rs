@@ -8,4 +8,5 @@ pub(crate) mod marker;
 pub mod media;
 pub mod publisher;
 pub mod records;
+pub mod slots;
 pub mod terms;

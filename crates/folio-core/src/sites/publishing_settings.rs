@@ -15,46 +15,10 @@ pub fn default_publishing_settings(site: SiteId, at: DateTime<Utc>) -> Publishin
     PublishingSettings::seed_defaults(site, at)
 }
 
-const TZ_AREAS: &[&str] = &[
-    "Africa",
-    "America",
-    "Antarctica",
-    "Arctic",
-    "Asia",
-    "Atlantic",
-    "Australia",
-    "Europe",
-    "Indian",
-    "Pacific",
-    "Etc",
-];
-
-/// A loose IANA check until a timezone database is available: `UTC`, or `Area/Location[/Sub]`
-/// with a known area and name-like parts.
+/// An IANA timezone name from the timezone database built in (`chrono-tz`), as the database
+/// spells it.
 pub fn validate_timezone(raw: &str) -> Result<String, CoreError> {
-    let tz = raw.trim();
-    if matches!(tz, "UTC" | "GMT") {
-        return Ok(tz.to_owned());
-    }
-    let bad = || {
-        CoreError::invalid(
-            "timezone",
-            format!("\u{201c}{tz}\u{201d} is not an IANA timezone name; use one like UTC, Europe/Lisbon or America/New_York"),
-        )
-    };
-    let parts: Vec<&str> = tz.split('/').collect();
-    if tz.len() > 64 || !(2..=3).contains(&parts.len()) || !TZ_AREAS.contains(&parts[0]) {
-        return Err(bad());
-    }
-    let name_like = |p: &&str| {
-        p.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && p.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
-    };
-    if !parts.iter().all(name_like) {
-        return Err(bad());
-    }
-    Ok(tz.to_owned())
+    crate::publishing::slots::parse_timezone(raw).map(|tz| tz.name().to_owned())
 }
 
 /// `H:MM` or `HH:MM`, 24-hour, returned as `HH:MM`.
