@@ -13,6 +13,7 @@ mod keyword_cmd;
 mod output;
 mod pipeline_cmd;
 mod provider_cmd;
+mod schedule_cmd;
 mod settings_cmd;
 mod site_cmd;
 mod usage_cmd;
@@ -87,6 +88,10 @@ enum Command {
     /// WordPress: connect a site, the site doctor, its structure, publish articles.
     #[command(subcommand)]
     Wp(wp_cmd::WpCommand),
+    /// Publishing slots: the site's days, times, timezone and limits, and the scheduler that
+    /// gives approved articles their slots.
+    #[command(subcommand)]
+    Schedule(schedule_cmd::ScheduleCommand),
     /// Long work running on this data directory (imports, pipeline stages, publishing, provider tests).
     #[command(subcommand)]
     Jobs(jobs_cmd::JobsCommand),
@@ -113,6 +118,7 @@ impl Command {
             Command::Usage(a) => a.json.json,
             Command::Credits(a) => a.json,
             Command::Wp(c) => c.json(),
+            Command::Schedule(c) => c.json(),
             Command::Jobs(c) => c.json(),
         }
     }
@@ -176,6 +182,7 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
         Command::Usage(a) => usage_cmd::run(&folio, a).await,
         Command::Credits(a) => credits_cmd::run(&folio, a).await,
         Command::Wp(c) => wp_cmd::run(&folio, c).await,
+        Command::Schedule(c) => schedule_cmd::run(&folio, c).await,
         Command::Jobs(c) => jobs_cmd::run(&folio, c).await,
     };
     folio.close().await;

@@ -8,5 +8,6 @@ pub(crate) mod marker;
 pub mod media;
 pub mod publisher;
 pub mod records;
+pub mod scheduler;
 pub mod slots;
 pub mod terms;

@@ -57,8 +57,8 @@ pub use planner::{
 pub use provider::{KeyState, NewAiModel, ProviderCheck, ProviderInfo};
 pub use publishing::{
     AutomationConfig, AutomationConfigUpdate, CheckOutcome, ConnectionStatus, DoctorCheck,
-    DoctorReport, IntegrationId, IntegrationSync, IntegrationSyncStatus, Platform, PostStatus,
-    PublishAction, PublishDay, PublishOutcome, PublishRequest, PublishingRecord,
+    DoctorReport, IntegrationId, IntegrationSync, IntegrationSyncStatus, PlannedPost, Platform,
+    PostStatus, PublishAction, PublishDay, PublishOutcome, PublishRequest, PublishingRecord,
     PublishingRecordId, PublishingSettings, PublishingSettingsUpdate, RecordStatus, RemoteItem,
     SiteAccess, SiteIntegration, SiteStructure, WpAuthorization, WpConnect,
 };

@@ -417,3 +417,14 @@ pub struct WpAuthorization {
     /// Where WordPress sends the person back to (a `folio://` link or a loopback address).
     pub success_url: String,
 }
+
+/// An approved article and the publishing slot the scheduler gives it (`folio schedule plan`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedPost {
+    pub content: crate::ids::ContentId,
+    pub title: String,
+    /// The slot, as a UTC instant.
+    pub slot: DateTime<Utc>,
+    /// Whether it was uploaded to WordPress as a scheduled (`future`) post; false for a dry run.
+    pub scheduled: bool,
+}

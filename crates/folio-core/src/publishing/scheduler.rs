@@ -1,0 +1,55 @@
+//! The publishing scheduler (DESIGN §5, issue 16): approved articles that are not on their site
+//! yet get the next free slots of the site's `PublishingSettings` ([`super::slots`]) and are
+//! uploaded as `future` posts with `date_gmt`, so WordPress publishes them with this computer
+//! off. Publishing is idempotent ([`super::publisher`]), so planning again after a failure never
+//! makes a second post. Pinned by `tests/scheduler.rs` (a real WordPress).
+
+use super::slots::SlotRules;
+use crate::{CoreError, Folio};
+use chrono::Utc;
+use folio_model::{ContentStatus, PlannedPost, PostStatus, PublishRequest, SiteId, SiteStatus};
+
+impl Folio {
+    /// Give every approved article of `site` that is not on the site yet its slot, in the order
+    /// they were approved; with `apply`, upload each as a scheduled post (stopping at the first
+    /// failure, which is returned — those before it stay scheduled).
+    pub async fn schedule_plan(
+        &self,
+        site: SiteId,
+        apply: bool,
+    ) -> Result<Vec<PlannedPost>, CoreError> {
+        let rules = SlotRules::from_settings(&self.site_publishing_settings(site).await?)?;
+        let mut articles = self.list_content(site).await?;
+        // Slots already holding a post count against the limits and are not given again.
+        let taken: Vec<_> = articles
+            .iter()
+            .filter(|c| matches!(c.site_status, SiteStatus::Scheduled | SiteStatus::Published))
+            .filter_map(|c| c.scheduled_publish_at)
+            .collect();
+        articles.retain(|c| {
+            c.status == ContentStatus::Approved
+                && matches!(c.site_status, SiteStatus::NotPublished | SiteStatus::Failed)
+        });
+        articles.sort_by_key(|c| (c.updated_at, c.created_at, c.id));
+        let slots = rules.next_free(Utc::now(), &taken, articles.len());
+        let mut planned = Vec::with_capacity(slots.len());
+        for (article, slot) in articles.into_iter().zip(slots) {
+            if apply {
+                self.wp_publish(PublishRequest {
+                    content: article.id,
+                    status: PostStatus::Publish,
+                    at: Some(slot),
+                    force: false,
+                })
+                .await?;
+            }
+            planned.push(PlannedPost {
+                content: article.id,
+                title: article.title,
+                slot,
+                scheduled: apply,
+            });
+        }
+        Ok(planned)
+    }
+}

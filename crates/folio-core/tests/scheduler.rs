@@ -1,0 +1,186 @@
+//! The publishing scheduler against a real WordPress (scripts/wordpress/ through
+//! folio-wp-harness): approved articles get the next free slots of the site's settings, read in
+//! its timezone and within its limits, and go up as `future` posts with that `date_gmt`; a slot
+//! already holding a post is not given again. The slot arithmetic itself (DST changes in New
+//! York and Berlin, limits): `src/publishing/slots.rs`.
+//!
+//! Needs an OS keychain: run under `scripts/headless.sh`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
+
+use chrono::{Timelike, Utc};
+use folio_core::keychain::{wordpress_password_entry, Keychain};
+use folio_core::Folio;
+use folio_model::{
+    ContentId, ContentStatus, NewContent, NewSite, PublishingSettingsUpdate, Site, SiteStatus,
+    WpConnect,
+};
+use folio_wordpress::{ClientOptions, Credentials, WpClient};
+use folio_wp_harness::{Options, WordPress};
+use std::collections::BTreeSet;
+
+async fn approved(folio: &Folio, site: &Site, title: &str) -> ContentId {
+    let id = folio
+        .add_content(NewContent {
+            site: site.id,
+            sector: None,
+            title: title.into(),
+            body_html: Some(format!("<h2>{title}</h2><p>Scheduled by Folio.</p>")),
+        })
+        .await
+        .unwrap()
+        .id;
+    for to in [ContentStatus::Review, ContentStatus::Approved] {
+        folio.set_content_status(id, to).await.unwrap();
+    }
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
+    std::env::set_var(
+        "FOLIO_KEYCHAIN_SERVICE",
+        format!("folio-test-{}", uuid::Uuid::now_v7()),
+    );
+    let wp = tokio::task::spawn_blocking(|| WordPress::start(Options::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let folio = Folio::open(dir.path()).await.unwrap();
+    let site = folio
+        .create_site(&NewSite {
+            name: "Garden".into(),
+            domain: "garden.example".into(),
+            sectors: vec![],
+        })
+        .await
+        .unwrap();
+    folio
+        .wp_connect(WpConnect {
+            site: site.id,
+            url: wp.url.clone(),
+            user: wp.author.login.clone(),
+            app_password: wp.author.app_password.clone(),
+            allow_insecure: false,
+        })
+        .await
+        .unwrap();
+    // One a day, at 09:00 or 18:00 New York time.
+    folio
+        .update_publishing_settings(
+            site.id,
+            PublishingSettingsUpdate {
+                daily_publish_limit: Some(1),
+                weekly_publish_limit: Some(7),
+                monthly_publish_limit: Some(31),
+                publish_days: Some(
+                    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                        .map(String::from)
+                        .to_vec(),
+                ),
+                publish_time_slots: Some(vec!["09:00".into(), "18:00".into()]),
+                timezone: Some("America/New_York".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut articles = Vec::new();
+    for title in ["Spring planting", "Summer watering", "Autumn pruning"] {
+        articles.push(approved(&folio, &site, title).await);
+    }
+    // A draft is not scheduled.
+    folio
+        .add_content(NewContent {
+            site: site.id,
+            sector: None,
+            title: "Not yet".into(),
+            body_html: Some("<p>Draft.</p>".into()),
+        })
+        .await
+        .unwrap();
+
+    let tz: chrono_tz::Tz = "America/New_York".parse().unwrap();
+    let dry = folio.schedule_plan(site.id, false).await.unwrap();
+    assert_eq!(
+        dry.iter().map(|p| p.content).collect::<Vec<_>>(),
+        articles,
+        "in the order they were approved"
+    );
+    let now = Utc::now();
+    let mut days = BTreeSet::new();
+    for (i, p) in dry.iter().enumerate() {
+        assert!(!p.scheduled);
+        assert!(p.slot > now);
+        if i > 0 {
+            assert!(p.slot > dry[i - 1].slot);
+        }
+        let local = p.slot.with_timezone(&tz);
+        assert!(
+            [(9, 0), (18, 0)].contains(&(local.hour(), local.minute())),
+            "{local}"
+        );
+        assert!(days.insert(local.date_naive()), "one a day: {local}");
+    }
+    assert_eq!(
+        wp.sql("SELECT COUNT(*) FROM wp_posts WHERE post_type = 'post' AND post_status = 'future'")
+            .unwrap()
+            .trim(),
+        "0",
+        "a dry run uploads nothing"
+    );
+
+    let applied = folio.schedule_plan(site.id, true).await.unwrap();
+    assert_eq!(
+        applied
+            .iter()
+            .map(|p| (p.content, p.slot))
+            .collect::<Vec<_>>(),
+        dry.iter().map(|p| (p.content, p.slot)).collect::<Vec<_>>()
+    );
+    let admin = WpClient::new(
+        &wp.api,
+        Some(Credentials::new(
+            wp.admin.login.clone(),
+            wp.admin.app_password.clone(),
+        )),
+        ClientOptions::default(),
+    )
+    .unwrap();
+    for p in &applied {
+        assert!(p.scheduled);
+        let c = folio.get_content(p.content).await.unwrap();
+        assert_eq!(c.site_status, SiteStatus::Scheduled);
+        assert_eq!(c.scheduled_publish_at, Some(p.slot));
+        let post = admin
+            .get_post(c.external_id.unwrap().parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(post.status, "future");
+        assert_eq!(post.date_gmt, Some(p.slot));
+    }
+
+    // Planned again: nothing is waiting, and nothing is uploaded twice.
+    assert!(folio.schedule_plan(site.id, true).await.unwrap().is_empty());
+    // A newly approved article takes the first free day after the taken ones.
+    let late = approved(&folio, &site, "Winter mulching").await;
+    let next = folio.schedule_plan(site.id, true).await.unwrap();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].content, late);
+    assert!(!days.contains(&next[0].slot.with_timezone(&tz).date_naive()));
+    assert_eq!(
+        wp.sql("SELECT COUNT(*) FROM wp_posts WHERE post_type = 'post' AND post_status = 'future'")
+            .unwrap()
+            .trim(),
+        "4"
+    );
+    // The password stayed in the keychain throughout.
+    assert!(Keychain::new()
+        .get(&wordpress_password_entry(&site.id, &wp.author.login))
+        .await
+        .unwrap()
+        .is_some());
+    folio.close().await;
+}
