@@ -4,7 +4,7 @@ use crate::output::{print_json, Failure};
 use crate::JsonFlag;
 use clap::{Args, Subcommand};
 use folio_core::Folio;
-use folio_model::{PublishingSettings, PublishingSettingsUpdate, SiteId};
+use folio_model::{PublishingSettings, PublishingSettingsUpdate, SiteId, SlotState};
 
 #[derive(Subcommand)]
 pub enum ScheduleCommand {
@@ -13,6 +13,9 @@ pub enum ScheduleCommand {
     /// Give every approved article that is not on the site yet its slot and upload it to
     /// WordPress as a scheduled post (WordPress publishes it then, with this computer off).
     Plan(PlanArgs),
+    /// The site's scheduled and published posts with their slots; a passed slot is checked with
+    /// WordPress (live, or due but not published yet).
+    List(ListArgs),
 }
 
 impl ScheduleCommand {
@@ -20,6 +23,7 @@ impl ScheduleCommand {
         match self {
             ScheduleCommand::Settings(a) => a.json.json,
             ScheduleCommand::Plan(a) => a.json.json,
+            ScheduleCommand::List(a) => a.json.json,
         }
     }
 }
@@ -68,6 +72,14 @@ pub struct PlanArgs {
     /// Show the slots without uploading anything.
     #[arg(long)]
     dry_run: bool,
+    #[command(flatten)]
+    json: JsonFlag,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    site: SiteId,
     #[command(flatten)]
     json: JsonFlag,
 }
@@ -131,6 +143,29 @@ pub async fn run(folio: &Folio, command: ScheduleCommand) -> Result<(), Failure>
                     p.content,
                     p.title,
                     if p.scheduled { "" } else { "  (dry run)" }
+                );
+            }
+            Ok(())
+        }
+        ScheduleCommand::List(a) => {
+            let posts = folio.schedule_list(a.site).await?;
+            if a.json.json {
+                return print_json(&posts);
+            }
+            if posts.is_empty() {
+                println!("No post has a slot yet.");
+            }
+            for p in &posts {
+                println!(
+                    "{}  {:<8}  {}  {}",
+                    p.slot.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    match p.state {
+                        SlotState::Upcoming => "upcoming",
+                        SlotState::Due => "due, not live yet",
+                        SlotState::Live => "live",
+                    },
+                    p.content,
+                    p.title
                 );
             }
             Ok(())

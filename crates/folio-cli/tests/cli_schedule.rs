@@ -76,4 +76,9 @@ fn settings_are_shown_changed_and_checked_and_a_dry_plan_uploads_nothing() {
         &["schedule", "plan", "--site", &site, "--dry-run", "--json"],
     ));
     assert_eq!(plan, serde_json::json!([]));
+    let list = ok_json(&folio(
+        dir.path(),
+        &["schedule", "list", "--site", &site, "--json"],
+    ));
+    assert_eq!(list, serde_json::json!([]));
 }

@@ -9,11 +9,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
 use chrono::{Timelike, Utc};
-use folio_core::keychain::{wordpress_password_entry, Keychain};
 use folio_core::Folio;
 use folio_model::{
     ContentId, ContentStatus, NewContent, NewSite, PublishingSettingsUpdate, Site, SiteStatus,
-    WpConnect,
+    SlotState, WpConnect,
 };
 use folio_wordpress::{ClientOptions, Credentials, WpClient};
 use folio_wp_harness::{Options, WordPress};
@@ -176,11 +175,60 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
             .trim(),
         "4"
     );
-    // The password stayed in the keychain throughout.
-    assert!(Keychain::new()
-        .get(&wordpress_password_entry(&site.id, &wp.author.login))
-        .await
-        .unwrap()
-        .is_some());
+    let listed = folio.schedule_list(site.id).await.unwrap();
+    assert_eq!(listed.len(), 4);
+    assert!(listed.iter().all(|p| p.state == SlotState::Upcoming));
+
+    // Time passes for the first two: WordPress ran the first on time; the second is due but
+    // the quiet site has not been visited yet.
+    let (first, second) = (&applied[0], &applied[1]);
+    let post_of = |id: ContentId| {
+        let folio = folio.clone();
+        async move { folio.get_content(id).await.unwrap().external_id.unwrap() }
+    };
+    wp.sql(&format!(
+        "UPDATE wp_posts SET post_status = 'publish' WHERE ID = {}",
+        post_of(first.content).await
+    ))
+    .unwrap();
+    let past = (Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    slots_passed(dir.path(), &past, &[first.content, second.content]).await;
+    let listed = folio.schedule_list(site.id).await.unwrap();
+    let state = |id: ContentId| listed.iter().find(|p| p.content == id).unwrap().state;
+    assert_eq!(state(first.content), SlotState::Live);
+    assert_eq!(state(second.content), SlotState::Due);
+    assert_eq!(state(applied[2].content), SlotState::Upcoming);
+    let live = folio.get_content(first.content).await.unwrap();
+    assert_eq!(live.site_status, SiteStatus::Published);
+    assert!(live.external_url.is_some());
+    assert_eq!(
+        folio.get_content(second.content).await.unwrap().site_status,
+        SiteStatus::Scheduled
+    );
     folio.close().await;
+}
+
+/// The slots of these articles moved into the past, as the clock would (the projection row,
+/// written with the mirror paused so nothing syncs).
+async fn slots_passed(dir: &std::path::Path, at: &str, ids: &[ContentId]) {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("folio.db").display()))
+        .await
+        .unwrap();
+    sqlx::query("INSERT OR IGNORE INTO mirror_paused (one) VALUES (1)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for id in ids {
+        sqlx::query("UPDATE content SET scheduled_publish_at = ? WHERE id = ?")
+            .bind(at)
+            .bind(id.to_string())
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query("DELETE FROM mirror_paused")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
 }

@@ -60,7 +60,8 @@ pub use publishing::{
     DoctorReport, IntegrationId, IntegrationSync, IntegrationSyncStatus, PlannedPost, Platform,
     PostStatus, PublishAction, PublishDay, PublishOutcome, PublishRequest, PublishingRecord,
     PublishingRecordId, PublishingSettings, PublishingSettingsUpdate, RecordStatus, RemoteItem,
-    SiteAccess, SiteIntegration, SiteStructure, WpAuthorization, WpConnect,
+    ScheduledPost, SiteAccess, SiteIntegration, SiteStructure, SlotState, WpAuthorization,
+    WpConnect,
 };
 pub use quality::{
     default_banned_phrases, QualityCheckKind, QualityFinding, QualityReport, DEFAULT_BANNED_PHRASES,

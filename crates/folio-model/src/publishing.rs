@@ -428,3 +428,25 @@ pub struct PlannedPost {
     /// Whether it was uploaded to WordPress as a scheduled (`future`) post; false for a dry run.
     pub scheduled: bool,
 }
+
+choice_enum! {
+    /// Where a scheduled post stands (`folio schedule list`).
+    SlotState, "slot state" {
+        /// Its slot is still ahead.
+        Upcoming = "upcoming",
+        /// Its slot has passed but WordPress has not published it yet (a quiet site runs due
+        /// posts on its next visit).
+        Due = "due",
+        /// WordPress published it.
+        Live = "live",
+    }
+}
+
+/// A post with a publishing slot, and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledPost {
+    pub content: crate::ids::ContentId,
+    pub title: String,
+    pub slot: DateTime<Utc>,
+    pub state: SlotState,
+}

@@ -7,7 +7,10 @@
 use super::slots::SlotRules;
 use crate::{CoreError, Folio};
 use chrono::Utc;
-use folio_model::{ContentStatus, PlannedPost, PostStatus, PublishRequest, SiteId, SiteStatus};
+use folio_model::{
+    ContentStatus, PlannedPost, PostStatus, PublishRequest, ScheduledPost, SiteId, SiteStatus,
+    SiteStatusChange, SlotState,
+};
 
 impl Folio {
     /// Give every approved article of `site` that is not on the site yet its slot, in the order
@@ -51,5 +54,64 @@ impl Folio {
             });
         }
         Ok(planned)
+    }
+
+    /// The site's posts with a slot, oldest first. A slot that has passed is checked with
+    /// WordPress: a post it published is recorded as published (`live`); one it has not run yet
+    /// is `due` — WordPress runs due posts on the next visit to a quiet site.
+    pub async fn schedule_list(&self, site: SiteId) -> Result<Vec<ScheduledPost>, CoreError> {
+        let mut posts: Vec<_> = self
+            .list_content(site)
+            .await?
+            .into_iter()
+            .filter(|c| matches!(c.site_status, SiteStatus::Scheduled | SiteStatus::Published))
+            .filter_map(|c| c.scheduled_publish_at.map(|slot| (c, slot)))
+            .collect();
+        posts.sort_by_key(|(c, slot)| (*slot, c.id));
+        let now = Utc::now();
+        let mut client = None;
+        let mut out = Vec::with_capacity(posts.len());
+        for (c, slot) in posts {
+            let state = match c.site_status {
+                SiteStatus::Published => SlotState::Live,
+                _ if slot > now => SlotState::Upcoming,
+                _ => {
+                    if client.is_none() {
+                        client = Some(self.wp_client(site).await?.0);
+                    }
+                    let Some(wp) = client.as_ref() else {
+                        continue;
+                    };
+                    let full = self.get_content(c.id).await?;
+                    let post = match full.external_id.as_deref().map(str::parse::<i64>) {
+                        Some(Ok(id)) => wp.get_post(id).await?,
+                        _ => None,
+                    };
+                    match post {
+                        Some(post) if post.status == "publish" => {
+                            self.set_site_status(
+                                c.id,
+                                SiteStatusChange {
+                                    to: SiteStatus::Published,
+                                    scheduled_publish_at: None,
+                                    external_id: Some(post.id.to_string()),
+                                    external_url: Some(post.link.clone()),
+                                },
+                            )
+                            .await?;
+                            SlotState::Live
+                        }
+                        _ => SlotState::Due,
+                    }
+                }
+            };
+            out.push(ScheduledPost {
+                content: c.id,
+                title: c.title,
+                slot,
+                state,
+            });
+        }
+        Ok(out)
     }
 }
