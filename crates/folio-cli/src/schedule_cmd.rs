@@ -72,6 +72,10 @@ pub struct PlanArgs {
     /// Show the slots without uploading anything.
     #[arg(long)]
     dry_run: bool,
+    /// Plan the posts already scheduled again too (after changing the settings): a post whose
+    /// slot changes is moved on WordPress; one that is live or due within minutes stays.
+    #[arg(long)]
+    replan: bool,
     #[command(flatten)]
     json: JsonFlag,
 }
@@ -129,7 +133,7 @@ pub async fn run(folio: &Folio, command: ScheduleCommand) -> Result<(), Failure>
             Ok(())
         }
         ScheduleCommand::Plan(a) => {
-            let planned = folio.schedule_plan(a.site, !a.dry_run).await?;
+            let planned = folio.schedule_plan(a.site, !a.dry_run, a.replan).await?;
             if a.json.json {
                 return print_json(&planned);
             }
@@ -137,8 +141,16 @@ pub async fn run(folio: &Folio, command: ScheduleCommand) -> Result<(), Failure>
                 println!("Nothing to schedule: no approved article is waiting for a slot (or the limits leave none).");
             }
             for p in &planned {
+                let moved = match p.previous_slot {
+                    Some(was) if was == p.slot => "  (unchanged)".to_owned(),
+                    Some(was) => format!(
+                        "  (moved from {})",
+                        was.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    ),
+                    None => String::new(),
+                };
                 println!(
-                    "{}  {}  {}{}",
+                    "{}  {}  {}{moved}{}",
                     p.slot.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     p.content,
                     p.title,

@@ -101,7 +101,7 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
         .unwrap();
 
     let tz: chrono_tz::Tz = "America/New_York".parse().unwrap();
-    let dry = folio.schedule_plan(site.id, false).await.unwrap();
+    let dry = folio.schedule_plan(site.id, false, false).await.unwrap();
     assert_eq!(
         dry.iter().map(|p| p.content).collect::<Vec<_>>(),
         articles,
@@ -130,7 +130,7 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
         "a dry run uploads nothing"
     );
 
-    let applied = folio.schedule_plan(site.id, true).await.unwrap();
+    let applied = folio.schedule_plan(site.id, true, false).await.unwrap();
     assert_eq!(
         applied
             .iter()
@@ -162,10 +162,14 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
     }
 
     // Planned again: nothing is waiting, and nothing is uploaded twice.
-    assert!(folio.schedule_plan(site.id, true).await.unwrap().is_empty());
+    assert!(folio
+        .schedule_plan(site.id, true, false)
+        .await
+        .unwrap()
+        .is_empty());
     // A newly approved article takes the first free day after the taken ones.
     let late = approved(&folio, &site, "Winter mulching").await;
-    let next = folio.schedule_plan(site.id, true).await.unwrap();
+    let next = folio.schedule_plan(site.id, true, false).await.unwrap();
     assert_eq!(next.len(), 1);
     assert_eq!(next[0].content, late);
     assert!(!days.contains(&next[0].slot.with_timezone(&tz).date_naive()));
@@ -204,6 +208,63 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
     assert_eq!(
         folio.get_content(second.content).await.unwrap().site_status,
         SiteStatus::Scheduled
+    );
+
+    // The site moves its slot to noon: a re-plan moves the posts still ahead — the same posts,
+    // new dates — and leaves the live one and the due one where they are.
+    folio
+        .update_publishing_settings(
+            site.id,
+            PublishingSettingsUpdate {
+                publish_time_slots: Some(vec!["12:00".into()]),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let moved = folio.schedule_plan(site.id, true, true).await.unwrap();
+    let ahead = [applied[2].content, late];
+    assert_eq!(
+        moved.iter().map(|p| p.content).collect::<Vec<_>>(),
+        ahead,
+        "only the posts still ahead"
+    );
+    for p in &moved {
+        assert!(p.previous_slot.is_some());
+        let local = p.slot.with_timezone(&tz);
+        assert_eq!((local.hour(), local.minute()), (12, 0), "{local}");
+        let c = folio.get_content(p.content).await.unwrap();
+        assert_eq!(c.scheduled_publish_at, Some(p.slot));
+        let post = admin
+            .get_post(c.external_id.unwrap().parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (post.status.as_str(), post.date_gmt),
+            ("future", Some(p.slot))
+        );
+    }
+    assert_eq!(
+        // (WordPress's own "Hello world!" aside)
+        wp.sql("SELECT COUNT(*) FROM wp_posts WHERE post_type = 'post' AND post_status IN ('future', 'publish') AND post_name <> 'hello-world'")
+            .unwrap()
+            .trim(),
+        "4",
+        "moved, not duplicated"
+    );
+    assert_eq!(
+        folio
+            .get_content(second.content)
+            .await
+            .unwrap()
+            .scheduled_publish_at,
+        Some(
+            chrono::DateTime::parse_from_rfc3339(&past)
+                .unwrap()
+                .with_timezone(&Utc)
+        ),
+        "the due post stays"
     );
     folio.close().await;
 }

@@ -427,6 +427,9 @@ pub struct PlannedPost {
     pub slot: DateTime<Utc>,
     /// Whether it was uploaded to WordPress as a scheduled (`future`) post; false for a dry run.
     pub scheduled: bool,
+    /// A re-plan: the slot it had before (`None` for an article that had none).
+    #[serde(default)]
+    pub previous_slot: Option<DateTime<Utc>>,
 }
 
 choice_enum! {

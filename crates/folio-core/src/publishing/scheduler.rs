@@ -6,38 +6,64 @@
 
 use super::slots::SlotRules;
 use crate::{CoreError, Folio};
-use chrono::Utc;
+use chrono::{Duration, Utc};
+use folio_model::ContentSummary;
 use folio_model::{
     ContentStatus, PlannedPost, PostStatus, PublishRequest, ScheduledPost, SiteId, SiteStatus,
     SiteStatusChange, SlotState,
 };
 
+/// A scheduled post whose slot is closer than this is left where it is by a re-plan: WordPress
+/// may be publishing it right now, and a post that went live is never moved.
+pub const SETTLED: Duration = Duration::minutes(10);
+
 impl Folio {
     /// Give every approved article of `site` that is not on the site yet its slot, in the order
     /// they were approved; with `apply`, upload each as a scheduled post (stopping at the first
     /// failure, which is returned — those before it stay scheduled).
+    ///
+    /// With `replan` (the settings changed, an article was taken off), posts already scheduled
+    /// whose slot is still more than [`SETTLED`] away are planned again too, ahead of the
+    /// waiting articles: a post whose slot changed is moved on WordPress (the same post, a new
+    /// `date_gmt`). A post that is live, or whose slot is about to come, is never moved.
     pub async fn schedule_plan(
         &self,
         site: SiteId,
         apply: bool,
+        replan: bool,
     ) -> Result<Vec<PlannedPost>, CoreError> {
         let rules = SlotRules::from_settings(&self.site_publishing_settings(site).await?)?;
-        let mut articles = self.list_content(site).await?;
-        // Slots already holding a post count against the limits and are not given again.
+        let now = Utc::now();
+        let articles = self.list_content(site).await?;
+        let movable = |c: &ContentSummary| {
+            replan
+                && c.site_status == SiteStatus::Scheduled
+                && c.scheduled_publish_at.is_some_and(|at| at > now + SETTLED)
+        };
+        // Slots holding a post that stays where it is count against the limits and are not
+        // given again.
         let taken: Vec<_> = articles
             .iter()
             .filter(|c| matches!(c.site_status, SiteStatus::Scheduled | SiteStatus::Published))
+            .filter(|c| !movable(c))
             .filter_map(|c| c.scheduled_publish_at)
             .collect();
-        articles.retain(|c| {
-            c.status == ContentStatus::Approved
-                && matches!(c.site_status, SiteStatus::NotPublished | SiteStatus::Failed)
-        });
-        articles.sort_by_key(|c| (c.updated_at, c.created_at, c.id));
-        let slots = rules.next_free(Utc::now(), &taken, articles.len());
+        let mut moving: Vec<&ContentSummary> = articles.iter().filter(|c| movable(c)).collect();
+        moving.sort_by_key(|c| (c.scheduled_publish_at, c.id));
+        let mut waiting: Vec<&ContentSummary> = articles
+            .iter()
+            .filter(|c| {
+                c.status == ContentStatus::Approved
+                    && matches!(c.site_status, SiteStatus::NotPublished | SiteStatus::Failed)
+            })
+            .collect();
+        waiting.sort_by_key(|c| (c.updated_at, c.created_at, c.id));
+        let queue: Vec<&ContentSummary> = moving.into_iter().chain(waiting).collect();
+        let slots = rules.next_free(now, &taken, queue.len());
         let mut planned = Vec::with_capacity(slots.len());
-        for (article, slot) in articles.into_iter().zip(slots) {
-            if apply {
+        for (article, slot) in queue.into_iter().zip(slots) {
+            let previous = article.scheduled_publish_at.filter(|_| movable(article));
+            if apply && previous != Some(slot) {
                 self.wp_publish(PublishRequest {
                     content: article.id,
                     status: PostStatus::Publish,
@@ -48,9 +74,10 @@ impl Folio {
             }
             planned.push(PlannedPost {
                 content: article.id,
-                title: article.title,
+                title: article.title.clone(),
                 slot,
                 scheduled: apply,
+                previous_slot: previous,
             });
         }
         Ok(planned)
