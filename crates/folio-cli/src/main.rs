@@ -13,6 +13,7 @@ mod keyword_cmd;
 mod output;
 mod pipeline_cmd;
 mod provider_cmd;
+mod review_cmd;
 mod schedule_cmd;
 mod settings_cmd;
 mod site_cmd;
@@ -92,6 +93,9 @@ enum Command {
     /// gives approved articles their slots.
     #[command(subcommand)]
     Schedule(schedule_cmd::ScheduleCommand),
+    /// The review queue: articles waiting for a person's approval, with their quality gate.
+    #[command(subcommand)]
+    Review(review_cmd::ReviewCommand),
     /// Long work running on this data directory (imports, pipeline stages, publishing, provider tests).
     #[command(subcommand)]
     Jobs(jobs_cmd::JobsCommand),
@@ -119,6 +123,7 @@ impl Command {
             Command::Credits(a) => a.json,
             Command::Wp(c) => c.json(),
             Command::Schedule(c) => c.json(),
+            Command::Review(c) => c.json(),
             Command::Jobs(c) => c.json(),
         }
     }
@@ -183,6 +188,7 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
         Command::Credits(a) => credits_cmd::run(&folio, a).await,
         Command::Wp(c) => wp_cmd::run(&folio, c).await,
         Command::Schedule(c) => schedule_cmd::run(&folio, c).await,
+        Command::Review(c) => review_cmd::run(&folio, c).await,
         Command::Jobs(c) => jobs_cmd::run(&folio, c).await,
     };
     folio.close().await;

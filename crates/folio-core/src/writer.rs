@@ -10,6 +10,7 @@ pub mod image_files;
 pub mod images;
 pub mod quality_gate;
 pub mod quality_report;
+pub mod review;
 pub mod sanitize;
 pub mod tasks;
 pub mod terms;

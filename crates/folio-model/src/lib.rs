@@ -77,6 +77,6 @@ pub use status::{
 pub use sync::{AccountSession, AccountView, SyncReport, SyncStatus, SyncUpdate};
 pub use writer::{
     AttachImage, Content, ContentFilter, ContentSummary, ContentUpdate, Image, ImageResult,
-    ImageType, NewContent, NewImage, NewTask, SiteStatusChange, Task, TaskContent, TaxonomyType,
-    Term,
+    ImageType, NewContent, NewImage, NewTask, ReviewItem, SiteStatusChange, Task, TaskContent,
+    TaxonomyType, Term,
 };

@@ -330,3 +330,12 @@ mod reading_tests {
         assert_eq!(reading_minutes(1500), 7);
     }
 }
+
+/// An article waiting for a person's approval, with what the quality gate found
+/// (`folio review list`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub article: ContentSummary,
+    /// `None` while the article has no report yet (one is made when it is checked).
+    pub quality: Option<crate::quality::QualityReport>,
+}
