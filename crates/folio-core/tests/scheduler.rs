@@ -65,7 +65,12 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
         })
         .await
         .unwrap();
-    // One a day, at 09:00 or 18:00 New York time.
+    // One a day, at two New York times at least six hours from now: no slot comes due while
+    // the test runs, so the dry run and the upload see the same slots.
+    let tz: chrono_tz::Tz = "America/New_York".parse().unwrap();
+    let hour = Utc::now().with_timezone(&tz).hour();
+    let (a, b) = ((hour + 6) % 24, (hour + 12) % 24);
+    let times = [format!("{a:02}:00"), format!("{b:02}:00")];
     folio
         .update_publishing_settings(
             site.id,
@@ -78,7 +83,7 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
                         .map(String::from)
                         .to_vec(),
                 ),
-                publish_time_slots: Some(vec!["09:00".into(), "18:00".into()]),
+                publish_time_slots: Some(times.to_vec()),
                 timezone: Some("America/New_York".into()),
                 ..Default::default()
             },
@@ -100,7 +105,6 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
         .await
         .unwrap();
 
-    let tz: chrono_tz::Tz = "America/New_York".parse().unwrap();
     let dry = folio.schedule_plan(site.id, false, false).await.unwrap();
     assert_eq!(
         dry.iter().map(|p| p.content).collect::<Vec<_>>(),
@@ -117,7 +121,7 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
         }
         let local = p.slot.with_timezone(&tz);
         assert!(
-            [(9, 0), (18, 0)].contains(&(local.hour(), local.minute())),
+            [(a, 0), (b, 0)].contains(&(local.hour(), local.minute())),
             "{local}"
         );
         assert!(days.insert(local.date_naive()), "one a day: {local}");
