@@ -12,18 +12,21 @@
 
 #[path = "support/sync_server.rs"]
 mod sync_server;
+#[path = "support/wordpress_site.rs"]
+mod wordpress_site;
 
 use folio_core::keychain::{wordpress_password_entry, Keychain};
 use folio_core::{CoreError, Folio};
 use folio_model::{
     ContentId, ContentUpdate, NewContent, NewSite, PostStatus, PublishRequest, Site, WpConnect,
 };
-use folio_wordpress::{ClientOptions, Credentials, PostFields, WpClient};
+use folio_wordpress::PostFields;
 use folio_wp_harness::{Options, WordPress, WpUser};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, Once};
+use wordpress_site::{client_as, write_as_synced};
 
 /// One keychain service nobody else uses, for the whole test process: the tests run side by side
 /// and the service is read from the environment on every keychain call.
@@ -173,7 +176,7 @@ fn publish(content: ContentId, force: bool) -> PublishRequest {
 /// rewritten with the mirror paused, as core's projection of a remote change does (so it is not
 /// taken for a local edit to send back).
 async fn teammate_repoints(dir: &Path, site: &Site, address: &str) {
-    teammate_sets(
+    write_as_synced(
         dir,
         "UPDATE site_integrations SET api_root = ?, external_site_url = ? WHERE site_id = ?",
         &[
@@ -183,29 +186,6 @@ async fn teammate_repoints(dir: &Path, site: &Site, address: &str) {
         ],
     )
     .await;
-}
-
-/// A teammate's synced change to any row, as the projection applies it (mirror paused).
-async fn teammate_sets(dir: &Path, sql: &str, binds: &[&str]) {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("folio.db").display()))
-        .await
-        .unwrap();
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("INSERT OR IGNORE INTO mirror_paused (one) VALUES (1)")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    let mut q = sqlx::query(sql);
-    for b in binds {
-        q = q.bind(*b);
-    }
-    assert_eq!(q.execute(&mut *tx).await.unwrap().rows_affected(), 1);
-    sqlx::query("DELETE FROM mirror_paused")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    pool.close().await;
 }
 
 fn code(e: &CoreError) -> String {
@@ -290,25 +270,9 @@ async fn a_slug_aimed_at_a_human_written_post_is_a_conflict_until_forced() {
     // The owner connects as the site's administrator, who can see and edit every post (an
     // Author's lookup only ever sees their own posts).
     let (folio, site) = owner_as(dir.path(), &wp, &wp.admin).await;
-    let admin = WpClient::new(
-        &wp.api,
-        Some(Credentials::new(
-            wp.admin.login.clone(),
-            wp.admin.app_password.clone(),
-        )),
-        ClientOptions::default(),
-    )
-    .unwrap();
+    let admin = client_as(&wp, &wp.admin);
     // A person on the site wrote this post by hand.
-    let person = WpClient::new(
-        &wp.api,
-        Some(Credentials::new(
-            wp.author.login.clone(),
-            wp.author.app_password.clone(),
-        )),
-        ClientOptions::default(),
-    )
-    .unwrap();
+    let person = client_as(&wp, &wp.author);
     let human = person
         .create_post(&PostFields {
             title: "Our history".into(),
@@ -351,7 +315,7 @@ async fn a_slug_aimed_at_a_human_written_post_is_a_conflict_until_forced() {
     // Aimed by post id instead (the article's stored post id and the time Folio last saw it
     // are synced too): the same conflict, the post untouched.
     let by_id = article(&folio, &site, "Autumn pruning").await;
-    teammate_sets(
+    write_as_synced(
         dir.path(),
         "UPDATE content SET external_id = ?, external_modified_at = ? WHERE id = ?",
         &[

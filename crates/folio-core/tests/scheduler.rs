@@ -8,15 +8,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
+#[path = "support/wordpress_site.rs"]
+mod wordpress_site;
+
 use chrono::{Timelike, Utc};
 use folio_core::Folio;
 use folio_model::{
     ContentId, ContentStatus, NewContent, NewSite, PublishingSettingsUpdate, Site, SiteStatus,
     SlotState, WpConnect,
 };
-use folio_wordpress::{ClientOptions, Credentials, WpClient};
 use folio_wp_harness::{Options, WordPress};
 use std::collections::BTreeSet;
+use wordpress_site::{client_as, write_as_synced};
 
 async fn approved(folio: &Folio, site: &Site, title: &str) -> ContentId {
     let id = folio
@@ -142,15 +145,7 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
             .collect::<Vec<_>>(),
         dry.iter().map(|p| (p.content, p.slot)).collect::<Vec<_>>()
     );
-    let admin = WpClient::new(
-        &wp.api,
-        Some(Credentials::new(
-            wp.admin.login.clone(),
-            wp.admin.app_password.clone(),
-        )),
-        ClientOptions::default(),
-    )
-    .unwrap();
+    let admin = client_as(&wp, &wp.admin);
     for p in &applied {
         assert!(p.scheduled);
         let c = folio.get_content(p.content).await.unwrap();
@@ -200,7 +195,15 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
     ))
     .unwrap();
     let past = (Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
-    slots_passed(dir.path(), &past, &[first.content, second.content]).await;
+    // (their slots moved into the past, as the clock would)
+    for id in [first.content, second.content] {
+        write_as_synced(
+            dir.path(),
+            "UPDATE content SET scheduled_publish_at = ? WHERE id = ?",
+            &[&past, &id.to_string()],
+        )
+        .await;
+    }
     let listed = folio.schedule_list(site.id).await.unwrap();
     let state = |id: ContentId| listed.iter().find(|p| p.content == id).unwrap().state;
     assert_eq!(state(first.content), SlotState::Live);
@@ -271,29 +274,4 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
         "the due post stays"
     );
     folio.close().await;
-}
-
-/// The slots of these articles moved into the past, as the clock would (the projection row,
-/// written with the mirror paused so nothing syncs).
-async fn slots_passed(dir: &std::path::Path, at: &str, ids: &[ContentId]) {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.join("folio.db").display()))
-        .await
-        .unwrap();
-    sqlx::query("INSERT OR IGNORE INTO mirror_paused (one) VALUES (1)")
-        .execute(&pool)
-        .await
-        .unwrap();
-    for id in ids {
-        sqlx::query("UPDATE content SET scheduled_publish_at = ? WHERE id = ?")
-            .bind(at)
-            .bind(id.to_string())
-            .execute(&pool)
-            .await
-            .unwrap();
-    }
-    sqlx::query("DELETE FROM mirror_paused")
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
 }
