@@ -6,8 +6,7 @@ use clap::{Args, Subcommand};
 use folio_core::MAX_IMAGE_BYTES;
 use folio_core::{CoreError, Folio};
 use folio_model::{AttachImage, ContentId, ImageId, NewContent, SectorId, SiteId};
-use std::path::{Path, PathBuf};
-use tokio::io::AsyncReadExt;
+use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum ContentCommand {
@@ -115,31 +114,21 @@ pub async fn run(folio: &Folio, command: ContentCommand) -> Result<(), Failure> 
     }
 }
 
-/// Reads at most one byte more than core accepts, so picking a video by mistake does not load
-/// gigabytes only to be told it is too large.
-async fn read_image_file(path: &Path) -> Result<Vec<u8>, Failure> {
-    let unreadable = |source| {
-        Failure::from(CoreError::ReadFile {
-            path: path.to_path_buf(),
-            source,
-        })
-    };
-    let file = tokio::fs::File::open(path).await.map_err(unreadable)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_IMAGE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .await
-        .map_err(unreadable)?;
-    Ok(bytes)
-}
-
 async fn attach_image(folio: &Folio, args: AttachImageArgs) -> Result<(), Failure> {
-    let bytes = read_image_file(&args.file).await?;
     let file_name = args
         .file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // Bounded, so picking a video by mistake does not load gigabytes only to be told it is too
+    // large.
+    let bytes = folio_core::files::read_bounded(
+        &args.file,
+        MAX_IMAGE_BYTES,
+        "file",
+        &format!("\u{201c}{file_name}\u{201d}"),
+    )
+    .await?;
     let image = folio
         .attach_image(AttachImage {
             content: args.content,

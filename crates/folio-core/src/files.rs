@@ -9,7 +9,7 @@ use tokio::io::AsyncReadExt;
 
 /// The file at `path`, or a validation error on `field` when it is over `limit` bytes
 /// (`what`: how the message names it, e.g. "the keyword file").
-pub(crate) async fn read_bounded(
+pub async fn read_bounded(
     path: &Path,
     limit: usize,
     field: &'static str,

@@ -16,7 +16,7 @@ pub mod ai;
 pub mod credits;
 pub mod defaults;
 pub mod error;
-pub(crate) mod files;
+pub mod files;
 pub mod jobs;
 pub mod keychain;
 pub mod logging;

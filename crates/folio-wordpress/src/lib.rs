@@ -24,7 +24,7 @@ pub use client::{ClientOptions, Credentials, WpClient, DEFAULT_MAX_BODY_BYTES};
 pub use doctor::doctor;
 pub use error::{WpError, WpErrorKind};
 pub use media::{MediaUpload, WpMedia};
-pub use origin::origin_of;
+pub use origin::{is_loopback, origin_of};
 pub use posts::{PostFields, WpPost};
 pub use site::{SiteIndex, WpUser, KNOWN_SEO_META_KEYS};
 pub use terms::{Taxonomy, WpTerm};

@@ -33,7 +33,7 @@ pub(crate) fn url_origin(url: &Url) -> Result<String, WpError> {
 
 /// This computer: `localhost` (and `*.localhost`), 127.0.0.0/8 and ::1. Nothing else is
 /// trusted to carry a password over plain http by default.
-pub(crate) fn is_loopback(url: &Url) -> bool {
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(d)) => {
             let d = d.trim_end_matches('.').to_ascii_lowercase();

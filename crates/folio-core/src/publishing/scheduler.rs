@@ -6,12 +6,12 @@
 
 use super::slots::SlotRules;
 use crate::{CoreError, Folio};
-use chrono::{Duration, Utc};
-use folio_model::ContentSummary;
+use chrono::{DateTime, Duration, Utc};
 use folio_model::{
-    ContentStatus, PlannedPost, PostStatus, PublishRequest, ScheduledPost, SiteId, SiteStatus,
-    SiteStatusChange, SlotState,
+    ContentId, ContentStatus, ContentSummary, PlannedPost, PostStatus, PublishRequest,
+    ScheduledPost, SiteId, SiteStatus, SiteStatusChange, SlotState,
 };
+use folio_wordpress::WpClient;
 
 /// A scheduled post whose slot is closer than this is left where it is by a re-plan: WordPress
 /// may be publishing it right now, and a post that went live is never moved.
@@ -96,41 +96,23 @@ impl Folio {
             .collect();
         posts.sort_by_key(|(c, slot)| (*slot, c.id));
         let now = Utc::now();
-        let mut client = None;
+        // One WordPress client, only when some slot has passed.
+        let due = |c: &ContentSummary, slot: &DateTime<Utc>| {
+            c.site_status == SiteStatus::Scheduled && *slot <= now
+        };
+        let client = match posts.iter().any(|(c, slot)| due(c, slot)) {
+            true => Some(self.wp_client(site).await?.0),
+            false => None,
+        };
         let mut out = Vec::with_capacity(posts.len());
         for (c, slot) in posts {
-            let state = match c.site_status {
-                SiteStatus::Published => SlotState::Live,
-                _ if slot > now => SlotState::Upcoming,
-                _ => {
-                    if client.is_none() {
-                        client = Some(self.wp_client(site).await?.0);
-                    }
-                    let Some(wp) = client.as_ref() else {
-                        continue;
-                    };
-                    let full = self.get_content(c.id).await?;
-                    let post = match full.external_id.as_deref().map(str::parse::<i64>) {
-                        Some(Ok(id)) => wp.get_post(id).await?,
-                        _ => None,
-                    };
-                    match post {
-                        Some(post) if post.status == "publish" => {
-                            self.set_site_status(
-                                c.id,
-                                SiteStatusChange {
-                                    to: SiteStatus::Published,
-                                    scheduled_publish_at: None,
-                                    external_id: Some(post.id.to_string()),
-                                    external_url: Some(post.link.clone()),
-                                },
-                            )
-                            .await?;
-                            SlotState::Live
-                        }
-                        _ => SlotState::Due,
-                    }
-                }
+            let state = match (&client, c.site_status) {
+                (_, SiteStatus::Published) => SlotState::Live,
+                (Some(wp), _) if due(&c, &slot) => match self.went_live(wp, c.id).await? {
+                    true => SlotState::Live,
+                    false => SlotState::Due,
+                },
+                _ => SlotState::Upcoming,
             };
             out.push(ScheduledPost {
                 content: c.id,
@@ -140,5 +122,34 @@ impl Folio {
             });
         }
         Ok(out)
+    }
+
+    /// Whether WordPress published this scheduled article's post; if so it is recorded as
+    /// published, with the post's URL.
+    async fn went_live(&self, wp: &WpClient, id: ContentId) -> Result<bool, CoreError> {
+        let post = match self
+            .get_content(id)
+            .await?
+            .external_id
+            .as_deref()
+            .map(str::parse::<i64>)
+        {
+            Some(Ok(post_id)) => wp.get_post(post_id).await?,
+            _ => None,
+        };
+        let Some(post) = post.filter(|p| p.status == "publish") else {
+            return Ok(false);
+        };
+        self.set_site_status(
+            id,
+            SiteStatusChange {
+                to: SiteStatus::Published,
+                scheduled_publish_at: None,
+                external_id: Some(post.id.to_string()),
+                external_url: Some(post.link),
+            },
+        )
+        .await?;
+        Ok(true)
     }
 }

@@ -5,27 +5,17 @@
 //! Pinned by the unit tests below and `tests/sync_session.rs`.
 
 use crate::{CoreError, Folio};
-use std::net::IpAddr;
 
 /// The local setting holding the one `http://` origin this device may sync with.
 const META_INSECURE: &str = "sync_allow_insecure_origin";
-
-/// Whether `url`'s host is this machine.
-pub(crate) fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
 
 /// `Ok` when the device may send its session to `url`: `https`, loopback `http`, or the one
 /// `http` origin allowed on this device.
 pub(crate) fn check(url: &url::Url, allowed: Option<&str>) -> Result<(), CoreError> {
     match url.scheme() {
         "https" => Ok(()),
-        "http" if is_loopback(url) => Ok(()),
+        // The same "this computer" as for a WordPress site.
+        "http" if folio_wordpress::is_loopback(url) => Ok(()),
         "http" if allowed == Some(url.origin().ascii_serialization().as_str()) => Ok(()),
         "http" => Err(CoreError::invalid(
             "server",
