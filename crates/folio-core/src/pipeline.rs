@@ -45,6 +45,16 @@ impl Folio {
         stage: Stage,
         target: StageTarget,
     ) -> Result<StageReport, CoreError> {
+        self.run_stage_with(stage, target, None).await
+    }
+
+    /// [`Self::run_stage`] inside longer work that is told of each item and can stop it.
+    pub(crate) async fn run_stage_with(
+        &self,
+        stage: Stage,
+        target: StageTarget,
+        hooks: Option<runner::StageHooks>,
+    ) -> Result<StageReport, CoreError> {
         if stage == Stage::Queue {
             return self.queue_ideas(&target).await;
         }
@@ -86,6 +96,7 @@ impl Folio {
             } else {
                 estimate.items
             },
+            hooks,
         );
         let outcome = match stage {
             Stage::Clustering => self.run_clustering(&run, &target).await,
@@ -130,9 +141,8 @@ impl Folio {
                         );
                         let outcome = clustering::cluster_batch(
                             run, template, system, site_name, work, batch,
-                        )
-                        .await;
-                        run.settle(&item, &label, outcome).await;
+                        );
+                        run.item(&item, &label, outcome).await;
                     }
                 })
                 .buffer_unordered(run_width(run))
@@ -156,8 +166,8 @@ impl Folio {
                 let (template, system, site_name) = (&template, &system, &site.name);
                 async move {
                     let outcome =
-                        ideas::ideas_for_cluster(run, template, system, site_name, &cluster).await;
-                    run.settle(&cluster.id.to_string(), &cluster.name, outcome)
+                        ideas::ideas_for_cluster(run, template, system, site_name, &cluster);
+                    run.item(&cluster.id.to_string(), &cluster.name, outcome)
                         .await;
                 }
             })
@@ -172,8 +182,8 @@ impl Folio {
         run.skipped(skipped);
         run.items(todo)
             .map(|task| async move {
-                let outcome = writing::write_task(run, &task).await;
-                run.settle(&task.id.to_string(), &task.title, outcome).await;
+                let outcome = writing::write_task(run, &task);
+                run.item(&task.id.to_string(), &task.title, outcome).await;
             })
             .buffer_unordered(run_width(run))
             .collect::<Vec<()>>()
@@ -186,8 +196,8 @@ impl Folio {
         run.skipped(skipped);
         run.items(todo)
             .map(|content| async move {
-                let outcome = images::images_for(run, &content).await;
-                run.settle(&content.id.to_string(), &content.title, outcome)
+                let outcome = images::images_for(run, &content);
+                run.item(&content.id.to_string(), &content.title, outcome)
                     .await;
             })
             .buffer_unordered(run_width(run))

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod ai_config;
+pub mod automation;
 pub mod error;
 pub mod ids;
 pub mod ipc;
@@ -30,6 +31,10 @@ pub use ai_config::{
     AiModel, AiOperation, AuthorProfile, AuthorProfileId, CreditCost, ImageDimensions,
     ImageQuality, ImageSize, ImageStyle, ModelType, NewAuthorProfile, ProfileScope, PromptKind,
     PromptSource, QualityTier, ResolvedPrompt,
+};
+pub use automation::{
+    AutomationEstimate, AutomationItem, AutomationRun, AutomationRunId, AutomationStage,
+    AutomationStageEstimate, AutomationStatus, ItemOutcome, RunTrigger,
 };
 pub use error::{ErrorDto, ErrorKind};
 pub use ids::{

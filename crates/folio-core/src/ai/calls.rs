@@ -468,6 +468,9 @@ impl Folio {
                 if let Some(meter) = &call.meter {
                     meter.add(entry.credits, entry.cost_usd);
                 }
+                // the item of a stage run this call is part of (an automation's item log)
+                let _ = crate::pipeline::runner::ITEM_METER
+                    .try_with(|m| m.add(entry.credits, entry.cost_usd));
             }
             Err(e) => {
                 tracing::error!(error = %e, operation = %call.operation, model = %model.model_name,
