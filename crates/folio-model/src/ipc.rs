@@ -345,6 +345,14 @@ commands! {
     /// What an article's AI calls have cost, from the credit ledger.
     ContentCost = "content_cost" (ContentCostArgs { content: ContentId }) -> UsageRow;
 
+    // ---- The review queue ---------------------------------------------------------------------
+    /// The site's articles in review, oldest first, each with its quality gate's report.
+    ReviewQueue = "review_queue" (ReviewQueueArgs { site: SiteId }) -> Vec<crate::ReviewItem>;
+    /// Approve an article in review (`review → approved`); any other status is refused.
+    ReviewApprove = "review_approve" (ReviewApproveArgs { content: ContentId }) -> Content;
+    /// Send an article in review back to draft; any other status is refused.
+    ReviewReject = "review_reject" (ReviewRejectArgs { content: ContentId }) -> Content;
+
     // ---- Jobs (long work: imports, provider tests, publishing) --------------------------------
     /// The jobs running on this data directory: the window's, and other processes' (the CLI).
     JobsList = "jobs_list" (NoArgs) -> Vec<JobInfo>;
