@@ -62,6 +62,8 @@ pub fn review_page() -> Html {
                         invoke::<ipc::ReviewReject>(&ReviewRejectArgs { content }).await
                     }
                 };
+                // The list only needs where the article went.
+                let result = result.map(|c| c.status);
                 dispatch.dispatch(A::Answered {
                     content,
                     answer,

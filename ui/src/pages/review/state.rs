@@ -5,7 +5,7 @@
 
 use crate::scope::{ScopeAction, SiteScope};
 use folio_model::{
-    Content, ContentId, ContentStatus, ErrorDto, ErrorKind, ReviewItem, SectorId, SiteId, SiteList,
+    ContentId, ContentStatus, ErrorDto, ErrorKind, ReviewItem, SectorId, SiteId, SiteList,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -85,10 +85,11 @@ pub enum ReviewAction {
     },
     /// *Approve* or *Send back* on an article; ignored while it already has one on its way.
     AnswerClicked(ContentId, Answer),
+    /// Core's answer: the article's new status, or why it refused.
     Answered {
         content: ContentId,
         answer: Answer,
-        result: Result<Content, ErrorDto>,
+        result: Result<ContentStatus, ErrorDto>,
     },
     NoticeDismissed,
 }
@@ -168,11 +169,14 @@ impl ReviewState {
             } => {
                 self.answering.remove(&content);
                 match result {
-                    Ok(c) => {
+                    Ok(status) => {
+                        let title = self
+                            .item(content)
+                            .map_or_else(|| "The article".to_owned(), |i| i.article.title.clone());
                         if let Some(items) = &mut self.items {
                             items.retain(|i| i.article.id != content);
                         }
-                        self.notice = Some(done_message(answer, &c));
+                        self.notice = Some(done_message(answer, &title, status));
                     }
                     Err(e) => {
                         self.failed.insert(content, AnswerError::new(e));
@@ -224,17 +228,15 @@ impl ReviewState {
 }
 
 /// What an answer did, in the person's words.
-pub fn done_message(answer: Answer, c: &Content) -> String {
-    match (answer, c.status) {
-        (Answer::Approve, ContentStatus::Approved) => format!(
-            "Approved \u{201c}{}\u{201d}: it is ready for a publishing slot.",
-            c.title
-        ),
+pub fn done_message(answer: Answer, title: &str, status: ContentStatus) -> String {
+    match (answer, status) {
+        (Answer::Approve, ContentStatus::Approved) => {
+            format!("Approved \u{201c}{title}\u{201d}: it is ready for a publishing slot.")
+        }
         (Answer::Reject, ContentStatus::Draft) => format!(
-            "Sent \u{201c}{}\u{201d} back to draft: edit it and put it up for review again.",
-            c.title
+            "Sent \u{201c}{title}\u{201d} back to draft: edit it and put it up for review again."
         ),
-        (_, status) => format!("\u{201c}{}\u{201d} is now {status}.", c.title),
+        (_, status) => format!("\u{201c}{title}\u{201d} is now {status}."),
     }
 }
 
@@ -271,35 +273,6 @@ mod tests {
         ReviewItem {
             article: summary(n, sector),
             quality: None,
-        }
-    }
-
-    /// The article as core answers an approve or a reject.
-    fn content(n: u64, status: ContentStatus) -> Content {
-        let s = summary(n, 11);
-        Content {
-            id: s.id,
-            site_id: s.site_id,
-            sector_id: s.sector_id,
-            task_id: None,
-            cluster_id: None,
-            title: s.title,
-            body_html: String::new(),
-            excerpt: String::new(),
-            meta_title: String::new(),
-            meta_description: String::new(),
-            slug: s.slug,
-            word_count: s.word_count,
-            content_type: Default::default(),
-            content_structure: Default::default(),
-            status,
-            site_status: s.site_status,
-            site_status_updated_at: None,
-            scheduled_publish_at: None,
-            external_id: None,
-            external_url: None,
-            created_at: s.created_at,
-            updated_at: s.updated_at,
         }
     }
 
@@ -361,7 +334,7 @@ mod tests {
         s.apply(A::Answered {
             content: id(5),
             answer: Answer::Approve,
-            result: Ok(content(5, ContentStatus::Approved)),
+            result: Ok(ContentStatus::Approved),
         });
         assert!(s.answering.is_empty());
         let shown: Vec<ContentId> = s.visible().iter().map(|i| i.article.id).collect();
@@ -379,7 +352,7 @@ mod tests {
         s.apply(A::Answered {
             content: id(5),
             answer: Answer::Reject,
-            result: Ok(content(5, ContentStatus::Draft)),
+            result: Ok(ContentStatus::Draft),
         });
         assert!(s.visible().is_empty());
         assert!(s
