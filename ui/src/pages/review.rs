@@ -17,7 +17,7 @@ use state::{Answer, ReviewAction as A, ReviewState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-pub(crate) type Dispatch = UseReducerDispatcher<ReviewState>;
+type Dispatch = UseReducerDispatcher<ReviewState>;
 
 #[function_component(ReviewPage)]
 pub fn review_page() -> Html {

@@ -1,7 +1,7 @@
 //! The review queue's state: the site (and sector) chosen, the site's articles in review with
-//! their quality reports (core's list, oldest first), and the answers a person gives — approve
-//! or send back — each busy on its own article until core answers, which takes the article off
-//! the list or says why it could not. Pure and unit-tested.
+//! their quality reports (core's list, oldest first), and the answers a person gives — approve,
+//! or reject (back to draft) — each busy on its own article until core answers, which takes the
+//! article off the list or says why it could not. Pure and unit-tested.
 
 use crate::scope::{ScopeAction, SiteScope};
 use folio_model::{
@@ -83,7 +83,7 @@ pub enum ReviewAction {
         request: u64,
         result: Result<Vec<ReviewItem>, ErrorDto>,
     },
-    /// *Approve* or *Send back* on an article; ignored while it already has one on its way.
+    /// *Approve* or *Reject* on an article; ignored while it already has one on its way.
     AnswerClicked(ContentId, Answer),
     /// Core's answer: the article's new status, or why it refused.
     Answered {
