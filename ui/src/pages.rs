@@ -7,6 +7,7 @@ pub mod content;
 pub mod ideas;
 pub mod keywords;
 pub mod queue;
+pub mod review;
 pub mod settings;
 pub mod site_detail;
 pub mod sites;
