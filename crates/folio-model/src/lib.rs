@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod ai_config;
+pub mod calendar;
 pub mod error;
 pub mod ids;
 pub mod ipc;
@@ -30,6 +31,9 @@ pub use ai_config::{
     AiModel, AiOperation, AuthorProfile, AuthorProfileId, CreditCost, ImageDimensions,
     ImageQuality, ImageSize, ImageStyle, ModelType, NewAuthorProfile, ProfileScope, PromptKind,
     PromptSource, QualityTier, ResolvedPrompt,
+};
+pub use calendar::{
+    Calendar, CalendarPost, CalendarQuery, CalendarState, FreeSlot, ScheduleMove, MAX_CALENDAR_DAYS,
 };
 pub use error::{ErrorDto, ErrorKind};
 pub use ids::{
