@@ -57,6 +57,7 @@ pub struct CalendarPost {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FreeSlot {
     pub site: SiteId,
+    pub site_name: String,
     pub at: DateTime<Utc>,
 }
 

@@ -120,18 +120,15 @@ impl Folio {
     pub async fn calendar(&self, q: CalendarQuery) -> Result<Calendar, CoreError> {
         check_span(&q)?;
         let account = self.account_id.to_string();
-        let sites: Vec<SiteId> = match q.site {
-            Some(site) => {
-                // also checks that it is the account's
-                self.get_site(site).await?;
-                vec![site]
-            }
+        let sites: Vec<(SiteId, String)> = match q.site {
+            // also checks that it is the account's
+            Some(site) => vec![(site, self.get_site(site).await?.name)],
             None => self
                 .list_sites()
                 .await?
                 .items
-                .iter()
-                .map(|s| s.id)
+                .into_iter()
+                .map(|s| (s.id, s.name))
                 .collect(),
         };
         let mut sql = String::from(
@@ -171,14 +168,18 @@ impl Folio {
 
         let mut free = Vec::new();
         let earliest = q.from.max(now + SETTLED);
-        for site in sites {
+        for (site, site_name) in sites {
             let rules = SlotRules::from_settings(&self.site_publishing_settings(site).await?)?;
             let held = taken.get(&site).map(Vec::as_slice).unwrap_or_default();
             free.extend(
                 rules
                     .open_slots(earliest, q.to, held)
                     .into_iter()
-                    .map(|at| FreeSlot { site, at }),
+                    .map(|at| FreeSlot {
+                        site,
+                        site_name: site_name.clone(),
+                        at,
+                    }),
             );
         }
         free.sort_by(|a, b| (a.at, a.site).cmp(&(b.at, b.site)));
