@@ -164,7 +164,7 @@ impl Folio {
                 posts.push(post);
             }
         }
-        posts.sort_by(|a, b| (a.at, a.content).cmp(&(b.at, b.content)));
+        posts.sort_by_key(|p| (p.at, p.content));
 
         let mut free = Vec::new();
         let earliest = q.from.max(now + SETTLED);
@@ -182,7 +182,7 @@ impl Folio {
                     }),
             );
         }
-        free.sort_by(|a, b| (a.at, a.site).cmp(&(b.at, b.site)));
+        free.sort_by_key(|f| (f.at, f.site));
         Ok(Calendar {
             from: q.from,
             to: q.to,
