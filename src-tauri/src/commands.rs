@@ -22,6 +22,7 @@ pub mod keywords;
 pub mod pipeline;
 pub mod planner;
 pub mod providers;
+pub mod publisher;
 pub mod sites;
 pub mod usage;
 pub mod wordpress;
@@ -157,6 +158,9 @@ commands! {
     content::content_cost => ContentCost,
     jobs::jobs_list => JobsList,
     jobs::jobs_cancel => JobsCancel,
+    publisher::schedule_calendar => ScheduleCalendar,
+    publisher::schedule_move => ScheduleMove,
+    publisher::schedule_plan => SchedulePlan,
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! The window frame: navigation and the current page.
 //!
 //! A tiny hash router: the sidebar links set `#sites` / `#planner` (keywords) /
-//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#usage` / `#settings` and a
+//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#publisher/calendar` / `#usage` /
+//! `#settings` and a
 //! `hashchange` listener
 //! follows them, so links stay plain anchors (focusable, Enter to follow) and no routing crate is
 //! needed.
 
 use crate::hooks::{invoke, use_event};
+use crate::pages::calendar::CalendarPage;
 use crate::pages::clusters::ClustersPage;
 use crate::pages::content::ContentPage;
 use crate::pages::ideas::IdeasPage;
@@ -40,6 +42,8 @@ pub enum Route {
     Ideas,
     /// Writer → Queue: tasks to write.
     Queue,
+    /// Publisher → Calendar: scheduled, live and failed posts and the free slots.
+    Calendar,
     /// What AI calls cost, from the credit ledger.
     Usage,
     /// Account & sync, AI providers.
@@ -48,12 +52,13 @@ pub enum Route {
 
 impl Route {
     /// The sidebar's entries, each with the group heading it starts (if any).
-    const NAV: [(Route, Option<&'static str>); 7] = [
+    const NAV: [(Route, Option<&'static str>); 8] = [
         (Route::Sites, None),
         (Route::Planner, Some("Planner")),
         (Route::Clusters, None),
         (Route::Ideas, None),
         (Route::Queue, Some("Writer")),
+        (Route::Calendar, Some("Publisher")),
         (Route::Usage, None),
         (Route::Settings, None),
     ];
@@ -66,6 +71,7 @@ impl Route {
             "planner/clusters" => return Route::Clusters,
             "planner/ideas" => return Route::Ideas,
             "writer/queue" => return Route::Queue,
+            "publisher/calendar" => return Route::Calendar,
             "usage" => return Route::Usage,
             "settings" => return Route::Settings,
             _ => {}
@@ -87,6 +93,7 @@ impl Route {
             Route::Clusters => "#planner/clusters".to_owned(),
             Route::Ideas => "#planner/ideas".to_owned(),
             Route::Queue => "#writer/queue".to_owned(),
+            Route::Calendar => "#publisher/calendar".to_owned(),
             Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
         }
@@ -106,6 +113,7 @@ impl Route {
             Route::Clusters => "nav-clusters",
             Route::Ideas => "nav-ideas",
             Route::Queue => "nav-queue",
+            Route::Calendar => "nav-calendar",
             Route::Usage => "nav-usage",
             Route::Settings => "nav-settings",
             _ => "nav-sites",
@@ -118,6 +126,7 @@ impl Route {
             Route::Clusters => "Clusters",
             Route::Ideas => "Ideas",
             Route::Queue => "Queue",
+            Route::Calendar => "Calendar",
             Route::Usage => "Usage",
             Route::Settings => "Settings",
             _ => "Sites",
@@ -208,6 +217,7 @@ pub fn app() -> Html {
                 _ => html! { <KeywordsPage {remembered} {on_choice} /> },
             }
         }
+        Route::Calendar => html! { <CalendarPage /> },
         Route::Usage => html! { <UsagePage /> },
         Route::Settings => {
             html! { <SettingsPage account={account.clone()} on_refresh={refresh.clone()} /> }
@@ -252,6 +262,7 @@ mod tests {
         assert_eq!(Route::from_hash("#planner/clusters"), Route::Clusters);
         assert_eq!(Route::from_hash("#planner/ideas"), Route::Ideas);
         assert_eq!(Route::from_hash("#writer/queue"), Route::Queue);
+        assert_eq!(Route::from_hash("#publisher/calendar"), Route::Calendar);
         assert_eq!(Route::from_hash(""), Route::Sites);
         assert_eq!(Route::from_hash("#nope"), Route::Sites);
         assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);

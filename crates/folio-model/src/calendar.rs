@@ -69,10 +69,3 @@ pub struct Calendar {
     pub posts: Vec<CalendarPost>,
     pub free: Vec<FreeSlot>,
 }
-
-/// Move one article to another slot (`folio schedule move`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScheduleMove {
-    pub content: ContentId,
-    pub slot: DateTime<Utc>,
-}

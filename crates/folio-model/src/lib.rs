@@ -33,7 +33,7 @@ pub use ai_config::{
     PromptSource, QualityTier, ResolvedPrompt,
 };
 pub use calendar::{
-    Calendar, CalendarPost, CalendarQuery, CalendarState, FreeSlot, ScheduleMove, MAX_CALENDAR_DAYS,
+    Calendar, CalendarPost, CalendarQuery, CalendarState, FreeSlot, MAX_CALENDAR_DAYS,
 };
 pub use error::{ErrorDto, ErrorKind};
 pub use ids::{
