@@ -60,7 +60,7 @@ fn day_cell(
 
 fn post_chip(s: &CalendarState, h: &Handlers, p: &CalendarPost, all_sites: bool) -> Html {
     let id = p.content;
-    let picked = s.picked == Some(id);
+    let picked = s.picked_id() == Some(id);
     let onclick = h.dispatch.reform(move |_| CalendarAction::Pick(id));
     let ondragstart = {
         let d = h.dispatch.clone();

@@ -54,7 +54,8 @@ pub struct CalendarState {
     pub calendar: Option<Calendar>,
     pub load_error: Option<String>,
     /// The post picked up to move: dragged, or clicked (then a click on a free slot moves it).
-    pub picked: Option<ContentId>,
+    /// Kept whole, so it stays picked while the person goes to another month for the slot.
+    pub picked: Option<CalendarPost>,
     pub work: Work,
     pub outcome: Option<Outcome>,
 }
@@ -171,10 +172,20 @@ impl CalendarState {
             .filter(move |f| f.at.date_naive() == day)
     }
 
-    /// The post picked up, while it is still on the calendar.
     pub fn picked_post(&self) -> Option<&CalendarPost> {
-        let id = self.picked?;
-        self.posts().iter().find(|p| p.content == id)
+        self.picked.as_ref()
+    }
+
+    pub fn picked_id(&self) -> Option<ContentId> {
+        self.picked.as_ref().map(|p| p.content)
+    }
+
+    /// A post of the calendar shown that may be moved.
+    fn movable(&self, id: ContentId) -> Option<CalendarPost> {
+        self.posts()
+            .iter()
+            .find(|p| p.content == id && p.movable)
+            .cloned()
     }
 
     /// Whether the picked post may go to this free slot: only its own site's slots take it.
@@ -270,9 +281,12 @@ impl Reducible for CalendarState {
                     Ok(calendar) => {
                         s.calendar = Some(calendar);
                         s.load_error = None;
-                        // A post that left the calendar (or can no longer move) is put down.
-                        if !s.picked_post().is_some_and(|p| p.movable) {
-                            s.picked = None;
+                        // The picked post, when this period shows it, as it is now: put down if it
+                        // can no longer move (its slot came near). Absent, it is in another period.
+                        if let Some(id) = s.picked_id() {
+                            if s.posts().iter().any(|p| p.content == id) {
+                                s.picked = s.movable(id);
+                            }
                         }
                     }
                     Err(e) => s.load_error = Some(error_text(&e)),
@@ -282,20 +296,19 @@ impl Reducible for CalendarState {
                 if s.work != Work::Idle {
                     return self;
                 }
-                let movable = s.posts().iter().any(|p| p.content == id && p.movable);
-                s.picked = match s.picked == Some(id) {
+                s.picked = match s.picked_id() == Some(id) {
                     true => None,
-                    false => movable.then_some(id),
+                    false => s.movable(id),
                 };
             }
             CalendarAction::Grab(id) => {
-                if s.work != Work::Idle || s.picked == Some(id) {
+                if s.work != Work::Idle || s.picked_id() == Some(id) {
                     return self;
                 }
-                if !s.posts().iter().any(|p| p.content == id && p.movable) {
-                    return self;
+                match s.movable(id) {
+                    Some(post) => s.picked = Some(post),
+                    None => return self,
                 }
-                s.picked = Some(id);
             }
             CalendarAction::Drop => s.picked = None,
             CalendarAction::MoveStarted { content, to } => {

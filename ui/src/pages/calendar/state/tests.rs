@@ -179,9 +179,9 @@ fn posts_and_free_slots_fall_on_their_utc_days() {
 fn only_a_movable_post_is_picked_and_only_its_sites_free_slots_take_it() {
     let s = loaded();
     let live = run(s.clone(), [A::Pick(id(11))]);
-    assert_eq!(live.picked, None, "a live post does not move");
+    assert_eq!(live.picked_id(), None, "a live post does not move");
     let picked = run(s.clone(), [A::Pick(id(10))]);
-    assert_eq!(picked.picked, Some(id(10)));
+    assert_eq!(picked.picked_id(), Some(id(10)));
     assert!(picked.accepts(&free(1, "2026-12-10T09:00:00Z")));
     assert!(
         !picked.accepts(&free(2, "2026-12-10T09:00:00Z")),
@@ -193,12 +193,12 @@ fn only_a_movable_post_is_picked_and_only_its_sites_free_slots_take_it() {
         "put down"
     );
     assert_eq!(
-        run(picked.clone(), [A::Grab(id(10))]).picked,
+        run(picked.clone(), [A::Grab(id(10))]).picked_id(),
         Some(id(10)),
         "a drag keeps it up"
     );
-    assert_eq!(run(s.clone(), [A::Grab(id(11))]).picked, None);
-    assert_eq!(run(picked, [A::Drop]).picked, None);
+    assert_eq!(run(s.clone(), [A::Grab(id(11))]).picked_id(), None);
+    assert_eq!(run(picked.clone(), [A::Drop]).picked_id(), None);
     assert!(
         !s.accepts(&free(1, "2026-12-10T09:00:00Z")),
         "nothing picked"
@@ -238,7 +238,7 @@ fn a_move_reports_and_reloads_and_one_at_a_time() {
         }))],
     );
     assert_eq!(done.work, Work::Idle);
-    assert_eq!(done.picked, None);
+    assert_eq!(done.picked_id(), None);
     assert!(done.loading && done.generation != generation, "loads again");
     assert_eq!(
         done.outcome,
