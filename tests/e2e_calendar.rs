@@ -4,7 +4,8 @@
 //! articles. In the window the site is chosen and "Schedule next approved" schedules both; both
 //! appear on the calendar as scheduled, with free slots around them. One is moved by picking it
 //! and clicking a free slot (the keyboard way), the other by the drag-and-drop handlers (HTML5
-//! drag events dispatched in the page: WebKitWebDriver does not synthesise native drags). Each
+//! drag events dispatched in the page, as native drag gestures over WebDriver are not reliable
+//! in WebKit — the browser's own gesture is not exercised). Each
 //! move is checked in core and in WordPress: the same post, its `date_gmt` the new slot.
 //! Screenshot: `target/e2e/calendar.png`. Run under `scripts/headless.sh` (keychain, display).
 

@@ -176,7 +176,7 @@ fn the_calendar_lists_free_slots_and_a_move_is_checked_before_anything_is_sent()
         ],
     );
     assert_eq!(draft.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&draft.stderr).contains("approve it first"));
+    assert!(String::from_utf8_lossy(&draft.stderr).contains("approve it in the review queue"));
     for step in ["submit", "approve"] {
         ok_json(&folio(
             dir.path(),

@@ -276,7 +276,7 @@ async fn the_calendar_shows_posts_and_free_slots_and_a_move_reschedules_the_same
     // A draft is not scheduled; an approved article with no slot is.
     let draft = article(&folio, &site, "Not yet", false).await;
     let msg = refused(folio.schedule_move(draft, s1).await, "content");
-    assert!(msg.contains("approve it first"), "{msg}");
+    assert!(msg.contains("approve it in the review queue"), "{msg}");
     let third = article(&folio, &site, "Autumn pruning", true).await;
     let placed = folio.schedule_move(third, s1).await.unwrap();
     assert_eq!((placed.slot, placed.previous_slot), (s1, None));

@@ -58,7 +58,7 @@ impl Folio {
                     return Err(CoreError::invalid(
                         "content",
                         format!(
-                            "only approved articles are scheduled; this one is {} — approve it first (folio review approve)",
+                            "only approved articles are scheduled; this one is {} — approve it in the review queue first",
                             article.status
                         ),
                     ));

@@ -35,7 +35,7 @@ pub fn grid(s: &CalendarState, h: &Handlers) -> Html {
     let all_sites = s.site.is_none();
     html! {
         <div id="cal-grid" class={classes!("cal-grid", if s.view == View::Week { "cal-week" } else { "cal-month" }, s.loading.then_some("stale"))}
-            aria-busy={s.loading.to_string()} data-from={s.query().from.to_rfc3339_opts(SecondsFormat::Secs, true)}>
+            aria-busy={s.loading.to_string()}>
             { for WEEKDAYS.iter().map(|d| html! { <div class="cal-weekday">{*d}</div> }) }
             { for days.iter().map(|day| day_cell(s, h, *day, s.view == View::Month && day.month() != month, all_sites)) }
         </div>
