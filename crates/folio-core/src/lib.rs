@@ -13,6 +13,7 @@
 
 pub mod account;
 pub mod ai;
+pub mod automation;
 pub mod credits;
 pub mod defaults;
 pub mod error;
@@ -31,6 +32,8 @@ pub mod text;
 pub mod writer;
 
 pub use error::CoreError;
+/// The token long operations stop on ([`Folio::automation_daemon`]).
+pub use folio_ai::CancellationToken;
 pub use planner::keyword_import::ImportOptions;
 pub use store::{Entity, Folio, WriteTx};
 pub use writer::image_files::MAX_IMAGE_BYTES;

@@ -12,6 +12,7 @@
 //! against HTTP fakes of OpenAI and Anthropic); `crates/folio-cli/tests/cli_pipeline.rs`.
 
 pub mod brief;
+pub(crate) mod checkpoints;
 pub mod clustering;
 pub mod estimate;
 pub mod ideas;
@@ -44,6 +45,16 @@ impl Folio {
         &self,
         stage: Stage,
         target: StageTarget,
+    ) -> Result<StageReport, CoreError> {
+        self.run_stage_with(stage, target, None).await
+    }
+
+    /// [`Self::run_stage`] inside longer work that is told of each item and can stop it.
+    pub(crate) async fn run_stage_with(
+        &self,
+        stage: Stage,
+        target: StageTarget,
+        hooks: Option<runner::StageHooks>,
     ) -> Result<StageReport, CoreError> {
         if stage == Stage::Queue {
             return self.queue_ideas(&target).await;
@@ -86,6 +97,7 @@ impl Folio {
             } else {
                 estimate.items
             },
+            hooks,
         );
         let outcome = match stage {
             Stage::Clustering => self.run_clustering(&run, &target).await,
@@ -110,7 +122,7 @@ impl Folio {
         let system = voice.system("You are a senior SEO content strategist.");
         let model = self.model(&run.model).await?;
         let size = clustering::batch_size(model.context_window);
-        for work in self.clustering_work(target.site, target.sector).await? {
+        for work in self.clustering_work_for(target).await? {
             let batches: Vec<&[folio_model::KeywordRow]> = work.keywords.chunks(size).collect();
             let results = run
                 .items(batches)
@@ -130,9 +142,8 @@ impl Folio {
                         );
                         let outcome = clustering::cluster_batch(
                             run, template, system, site_name, work, batch,
-                        )
-                        .await;
-                        run.settle(&item, &label, outcome).await;
+                        );
+                        run.item(&item, &label, outcome).await;
                     }
                 })
                 .buffer_unordered(run_width(run))
@@ -156,8 +167,8 @@ impl Folio {
                 let (template, system, site_name) = (&template, &system, &site.name);
                 async move {
                     let outcome =
-                        ideas::ideas_for_cluster(run, template, system, site_name, &cluster).await;
-                    run.settle(&cluster.id.to_string(), &cluster.name, outcome)
+                        ideas::ideas_for_cluster(run, template, system, site_name, &cluster);
+                    run.item(&cluster.id.to_string(), &cluster.name, outcome)
                         .await;
                 }
             })
@@ -172,8 +183,8 @@ impl Folio {
         run.skipped(skipped);
         run.items(todo)
             .map(|task| async move {
-                let outcome = writing::write_task(run, &task).await;
-                run.settle(&task.id.to_string(), &task.title, outcome).await;
+                let outcome = writing::write_task(run, &task);
+                run.item(&task.id.to_string(), &task.title, outcome).await;
             })
             .buffer_unordered(run_width(run))
             .collect::<Vec<()>>()
@@ -186,8 +197,8 @@ impl Folio {
         run.skipped(skipped);
         run.items(todo)
             .map(|content| async move {
-                let outcome = images::images_for(run, &content).await;
-                run.settle(&content.id.to_string(), &content.title, outcome)
+                let outcome = images::images_for(run, &content);
+                run.item(&content.id.to_string(), &content.title, outcome)
                     .await;
             })
             .buffer_unordered(run_width(run))

@@ -23,9 +23,9 @@ use crate::{
     StageFailure, StageReport, StageTarget, SyncReport, SyncUpdate, Task, TaskStatus, UsageGroup,
     UsageRow, WpAuthorization,
 };
-// `SiteList`, `PublishingSettingsUpdate`, `UsageReport`, `CreditBalance` and `WpConnect` are
-// also command names here (a command's type is its name in CamelCase), so those DTOs are
-// written `crate::…`.
+// `SiteList`, `PublishingSettingsUpdate`, `UsageReport`, `CreditBalance`, `WpConnect` and the
+// automation DTOs are also command names here (a command's type is its name in CamelCase), so
+// those DTOs are written `crate::…`.
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -230,6 +230,38 @@ commands! {
         status: Option<TaskStatus>,
     }) -> Vec<Task>;
 
+    // ---- Automation ----------------------------------------------------------------------------
+    /// A site's automation: its config, its newest run, whether a process runs it now and when
+    /// its schedule runs it next.
+    AutomationStatusGet = "automation_status_get" (AutomationStatusGetArgs { site: SiteId })
+        -> crate::AutomationStatus;
+    /// Change the fields of `update` that are `Some` (limits, delay, max runtime, auto-approve,
+    /// auto-publish, stop-on-error, active, schedule, per-run cap).
+    AutomationConfigUpdate = "automation_config_update" (AutomationConfigUpdateArgs {
+        site: SiteId,
+        update: crate::AutomationConfigUpdate,
+    }) -> crate::AutomationConfig;
+    /// What a run of the site would cost with its config, and whether the balance covers 1.2×
+    /// it. Free and instant.
+    AutomationEstimate = "automation_estimate" (AutomationEstimateArgs { site: SiteId })
+        -> crate::AutomationEstimate;
+    /// Run the site's automation — resuming its paused or interrupted run, else starting a new
+    /// one — until it completes, pauses or is cancelled. A core job (`job-progress`, kind
+    /// `automation`); refused while another process runs the site's automation.
+    AutomationRun = "automation_run" (AutomationRunArgs { site: SiteId }) -> crate::AutomationRun;
+    /// Pause the site's run (it stops after the items in flight; resuming goes on from there).
+    AutomationPause = "automation_pause" (AutomationPauseArgs { site: SiteId })
+        -> Option<crate::AutomationRun>;
+    /// Cancel the site's run: it is never resumed; finished items stay.
+    AutomationCancel = "automation_cancel" (AutomationCancelArgs { site: SiteId })
+        -> Option<crate::AutomationRun>;
+    /// The site's runs, newest first.
+    AutomationRuns = "automation_runs" (AutomationRunsArgs { site: SiteId })
+        -> Vec<crate::AutomationRun>;
+    /// A run's item log, oldest first.
+    AutomationLog = "automation_log" (AutomationLogArgs { run: crate::AutomationRunId })
+        -> Vec<crate::AutomationItem>;
+
     // ---- Account and sync --------------------------------------------------------------------
     /// The sync session (if any), the indicator's state and whether a new login is needed.
     AccountGet = "account_get" (NoArgs) -> AccountView;
@@ -345,6 +377,14 @@ commands! {
     /// What an article's AI calls have cost, from the credit ledger.
     ContentCost = "content_cost" (ContentCostArgs { content: ContentId }) -> UsageRow;
 
+    // ---- The review queue ---------------------------------------------------------------------
+    /// The site's articles in review, oldest first, each with its quality gate's report.
+    ReviewQueue = "review_queue" (ReviewQueueArgs { site: SiteId }) -> Vec<crate::ReviewItem>;
+    /// Approve an article in review (`review → approved`); any other status is refused.
+    ReviewApprove = "review_approve" (ReviewApproveArgs { content: ContentId }) -> Content;
+    /// Send an article in review back to draft; any other status is refused.
+    ReviewReject = "review_reject" (ReviewRejectArgs { content: ContentId }) -> Content;
+
     // ---- Jobs (long work: imports, provider tests, publishing) --------------------------------
     /// The jobs running on this data directory: the window's, and other processes' (the CLI).
     JobsList = "jobs_list" (NoArgs) -> Vec<JobInfo>;
@@ -416,7 +456,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 70);
+        assert_eq!(COMMANDS.len(), 81);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

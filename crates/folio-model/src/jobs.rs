@@ -30,6 +30,8 @@ pub enum JobKind {
     Writing,
     /// Articles → image prompts → images.
     Images,
+    /// A site's automation run: the seven stages unattended.
+    Automation,
 }
 
 impl JobKind {
@@ -42,6 +44,7 @@ impl JobKind {
             JobKind::Ideas => "ideas",
             JobKind::Writing => "writing",
             JobKind::Images => "images",
+            JobKind::Automation => "automation",
         }
     }
 
@@ -55,6 +58,7 @@ impl JobKind {
             JobKind::Ideas => "Generating ideas",
             JobKind::Writing => "Writing articles",
             JobKind::Images => "Generating images",
+            JobKind::Automation => "Running automation",
         }
     }
 }

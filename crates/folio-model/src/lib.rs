@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod ai_config;
+pub mod automation;
 pub mod calendar;
 pub mod error;
 pub mod ids;
@@ -31,6 +32,10 @@ pub use ai_config::{
     AiModel, AiOperation, AuthorProfile, AuthorProfileId, CreditCost, ImageDimensions,
     ImageQuality, ImageSize, ImageStyle, ModelType, NewAuthorProfile, ProfileScope, PromptKind,
     PromptSource, QualityTier, ResolvedPrompt,
+};
+pub use automation::{
+    AutomationEstimate, AutomationItem, AutomationRun, AutomationRunId, AutomationStage,
+    AutomationStageEstimate, AutomationStatus, ItemOutcome, RunTrigger,
 };
 pub use calendar::{
     Calendar, CalendarPost, CalendarQuery, CalendarState, FreeSlot, MAX_CALENDAR_DAYS,

@@ -107,6 +107,15 @@ pub struct AutomationConfig {
     pub auto_approve: bool,
     pub auto_publish: bool,
     pub stop_on_error: bool,
+    /// Days the schedule runs the site's automation on (in week order); empty: no schedule.
+    #[serde(default)]
+    pub schedule_days: Vec<PublishDay>,
+    /// `HH:MM` in the site's timezone (its publishing settings) the schedule runs at.
+    #[serde(default)]
+    pub schedule_time: Option<String>,
+    /// Credits one run may spend at most; `None`: only the balance limits it.
+    #[serde(default)]
+    pub run_credit_cap: Option<u32>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -134,6 +143,15 @@ pub struct AutomationConfigUpdate {
     pub auto_publish: Option<bool>,
     #[serde(default)]
     pub stop_on_error: Option<bool>,
+    /// `mon,wed,fri`-style day names; an empty list turns the schedule off.
+    #[serde(default)]
+    pub schedule_days: Option<Vec<String>>,
+    /// `HH:MM`; an empty string turns the schedule off.
+    #[serde(default)]
+    pub schedule_time: Option<String>,
+    /// 0 removes the cap.
+    #[serde(default)]
+    pub run_credit_cap: Option<i64>,
 }
 
 choice_enum! {

@@ -13,8 +13,40 @@ use crate::store::db::{now, ts};
 use crate::{CoreError, Folio};
 use folio_ai::{cap_text, CancellationToken, MAX_RAW_ANSWER_BYTES};
 use folio_model::{AiOperation, ItemFailure, JobPhase, SiteId, Stage, StageFailure, StageReport};
+use futures_util::future::BoxFuture;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
+
+tokio::task_local! {
+    /// The credits of the item whose work is running on this task (see [`StageRun::item`]):
+    /// every paid call adds its ledger entry's charge here too.
+    pub(crate) static ITEM_METER: Arc<SpendMeter>;
+}
+
+/// How an item of a stage run ended, as told to a [`StageHooks::sink`].
+pub(crate) struct ItemEnd<'a> {
+    pub item: &'a str,
+    pub label: &'a str,
+    /// `None`: done.
+    pub failure: Option<&'a CoreError>,
+    pub credits: u64,
+}
+
+/// Told of each item of a stage run as it ends, before another item takes its place.
+pub(crate) trait ItemSink: Send + Sync {
+    fn item_ended<'a>(&'a self, end: ItemEnd<'a>) -> BoxFuture<'a, ()>;
+}
+
+/// What a caller running a stage inside longer work (an automation run) adds to it.
+pub(crate) struct StageHooks {
+    pub sink: Arc<dyn ItemSink>,
+    /// Stops the stage run too: no new item starts, calls in flight end as cancelled.
+    pub stop: CancellationToken,
+    /// Waited after each item (the automation's delay between operations).
+    pub delay: Duration,
+}
 
 /// One run of a stage.
 pub(crate) struct StageRun {
@@ -32,6 +64,9 @@ pub(crate) struct StageRun {
     report: Mutex<StageReport>,
     total: u64,
     width: usize,
+    hooks: Option<StageHooks>,
+    /// Trips `stop` when the hooks' token trips; ended with the run.
+    link: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl StageRun {
@@ -45,8 +80,18 @@ impl StageRun {
         concurrency: usize,
         stop_on_error: bool,
         total: u64,
+        hooks: Option<StageHooks>,
     ) -> Self {
         let stop = job.token().child_token();
+        let link = hooks.as_ref().map(|h| {
+            let (outer, stop) = (h.stop.clone(), stop.clone());
+            tokio::spawn(async move {
+                tokio::select! {
+                    () = outer.cancelled() => stop.cancel(),
+                    () = stop.cancelled() => {}
+                }
+            })
+        });
         Self {
             folio: folio.clone(),
             stage,
@@ -61,6 +106,8 @@ impl StageRun {
             report: Mutex::new(StageReport::default()),
             total,
             width: concurrency.max(1),
+            hooks,
+            link,
         }
     }
 
@@ -161,17 +208,44 @@ impl StageRun {
         }
     }
 
-    /// Record an item's outcome: done, or failed with its reason (a cancel is neither).
-    pub(crate) async fn settle(
+    /// Do an item's work and record its outcome: done, or failed with its reason (a cancel is
+    /// neither). The credits its calls were charged are counted for the item alone, however
+    /// many items run at once.
+    pub(crate) async fn item(
         &self,
         item: &str,
         label: &str,
-        outcome: Result<Vec<String>, CoreError>,
+        work: impl Future<Output = Result<Vec<String>, CoreError>>,
     ) {
-        match outcome {
-            Ok(created) => self.done(item, created).await,
-            Err(CoreError::Cancelled) => {}
-            Err(e) => self.failed(item, label, &e).await,
+        let meter = Arc::new(SpendMeter::default());
+        let outcome = ITEM_METER.scope(meter.clone(), work).await;
+        let credits = meter.total().0;
+        let failure = match outcome {
+            Ok(created) => {
+                self.done(item, created).await;
+                None
+            }
+            Err(CoreError::Cancelled) => return,
+            Err(e) => {
+                self.failed(item, label, &e).await;
+                Some(e)
+            }
+        };
+        let Some(hooks) = &self.hooks else { return };
+        hooks
+            .sink
+            .item_ended(ItemEnd {
+                item,
+                label,
+                failure: failure.as_ref(),
+                credits,
+            })
+            .await;
+        if !hooks.delay.is_zero() {
+            tokio::select! {
+                () = tokio::time::sleep(hooks.delay) => {}
+                () = self.stop.cancelled() => {}
+            }
         }
     }
 
@@ -211,6 +285,9 @@ impl StageRun {
     /// End the run: the report with what its calls cost. A cancelled run ends its job as
     /// cancelled but still reports what it finished.
     pub(crate) fn finish(self) -> StageReport {
+        if let Some(link) = &self.link {
+            link.abort();
+        }
         let mut report = self.report.lock().map(|r| r.clone()).unwrap_or_default();
         let (credits, usd) = self.meter.total();
         report.credits = credits;

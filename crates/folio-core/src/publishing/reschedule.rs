@@ -18,8 +18,9 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 impl Folio {
     /// Move `content` to `slot`, which must be one of its site's free slots (no post there,
     /// within the limits, later than [`SETTLED`] from now; its own current slot does not count
-    /// against the limits). The article must be approved and not on the site yet, or scheduled
-    /// with its slot more than [`SETTLED`] away; a live post is never moved.
+    /// against the limits). The article must be approved and not scheduled yet (not on the site,
+    /// failed, or a draft there), or scheduled with its slot more than [`SETTLED`] away; a live
+    /// post is never moved.
     pub async fn schedule_move(
         &self,
         content: ContentId,
@@ -32,12 +33,6 @@ impl Folio {
                 return Err(CoreError::invalid(
                     "content",
                     "this article is live on its site; a published post is never moved",
-                ))
-            }
-            SiteStatus::Publishing => {
-                return Err(CoreError::invalid(
-                    "content",
-                    "this article is being sent to its site right now; try again when that has finished",
                 ))
             }
             SiteStatus::Scheduled => match article.scheduled_publish_at {
@@ -53,7 +48,10 @@ impl Folio {
                 }
                 at => at,
             },
-            SiteStatus::NotPublished | SiteStatus::Failed => {
+            // `publishing`: a draft on the site, or an upload a crash cut short (as the
+            // scheduler treats it); an upload running right now holds the article's publish
+            // job, which refuses the move as busy.
+            SiteStatus::NotPublished | SiteStatus::Failed | SiteStatus::Publishing => {
                 if article.status != ContentStatus::Approved {
                     return Err(CoreError::invalid(
                         "content",
@@ -63,10 +61,13 @@ impl Folio {
                         ),
                     ));
                 }
-                None
+                article
+                    .scheduled_publish_at
+                    .filter(|_| article.site_status == SiteStatus::Publishing)
             }
         };
-        if previous == Some(slot) {
+        // Already there (a post cut short on its way there is sent again).
+        if previous == Some(slot) && article.site_status == SiteStatus::Scheduled {
             return Ok(PlannedPost {
                 content,
                 title: article.title,

@@ -1,12 +1,14 @@
 //! A site's automation limits (the seed's AutomationConfig): per-stage limits, delays, runtime,
 //! auto-approve/auto-publish and stop-on-error, range-checked.
 
+use crate::sites::publishing_settings::parse_time_of_day;
 use crate::store::db::{now, ts};
 use crate::store::scope::check_site;
 use crate::{CoreError, Entity, Folio};
 use chrono::{DateTime, Utc};
-use folio_model::{AutomationConfig, AutomationConfigUpdate, SiteId};
+use folio_model::{AutomationConfig, AutomationConfigUpdate, PublishDay, SiteId};
 use sqlx::SqliteConnection;
+use std::str::FromStr;
 
 /// The seed's automation defaults.
 pub fn default_automation_config(site: SiteId, at: DateTime<Utc>) -> AutomationConfig {
@@ -23,6 +25,9 @@ pub fn default_automation_config(site: SiteId, at: DateTime<Utc>) -> AutomationC
         auto_approve: false,
         auto_publish: false,
         stop_on_error: true,
+        schedule_days: Vec::new(),
+        schedule_time: None,
+        run_credit_cap: None,
         updated_at: at,
     }
 }
@@ -86,7 +91,46 @@ pub fn apply_automation_update(
     if let Some(v) = u.stop_on_error {
         c.stop_on_error = v;
     }
+    if let Some(days) = &u.schedule_days {
+        c.schedule_days = parse_days(days)?;
+    }
+    if let Some(t) = &u.schedule_time {
+        c.schedule_time = match t.trim() {
+            "" => None,
+            t => Some(parse_time_of_day("schedule_time", t)?),
+        };
+    }
+    if let Some(v) = u.run_credit_cap {
+        c.run_credit_cap = match v {
+            0 => None,
+            v => Some(in_range("run_credit_cap", v, 1, MAX_RUN_CREDIT_CAP)?),
+        };
+    }
     Ok(c)
+}
+
+/// A cap above a billion credits is no cap; a typo is more likely.
+pub const MAX_RUN_CREDIT_CAP: i64 = 1_000_000_000;
+
+/// Day names, each once, in week order; an empty list (or a blank name list) is no schedule.
+fn parse_days(days: &[String]) -> Result<Vec<PublishDay>, CoreError> {
+    let mut out = Vec::with_capacity(days.len());
+    for d in days.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
+        let day = PublishDay::from_str(d).map_err(|e| CoreError::invalid("schedule_days", e))?;
+        if !out.contains(&day) {
+            out.push(day);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The stored form of a day list: `mon,wed,fri`.
+fn days_text(days: &[PublishDay]) -> String {
+    days.iter()
+        .map(|d| d.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[derive(sqlx::FromRow)]
@@ -102,6 +146,9 @@ struct AutomationRow {
     auto_approve: bool,
     auto_publish: bool,
     stop_on_error: bool,
+    schedule_days: String,
+    schedule_time: Option<String>,
+    run_credit_cap: Option<i64>,
     updated_at: DateTime<Utc>,
 }
 
@@ -126,8 +173,9 @@ impl Folio {
         sqlx::query(
             "INSERT INTO automation_configs (site_id, is_active, clustering_limit, ideas_limit,
                  content_limit, image_limit, publish_limit, delay_between_operations, max_runtime,
-                 auto_approve, auto_publish, stop_on_error, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 auto_approve, auto_publish, stop_on_error, schedule_days, schedule_time,
+                 run_credit_cap, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (site_id) DO UPDATE SET
                  is_active = excluded.is_active, clustering_limit = excluded.clustering_limit,
                  ideas_limit = excluded.ideas_limit, content_limit = excluded.content_limit,
@@ -135,7 +183,8 @@ impl Folio {
                  delay_between_operations = excluded.delay_between_operations,
                  max_runtime = excluded.max_runtime, auto_approve = excluded.auto_approve,
                  auto_publish = excluded.auto_publish, stop_on_error = excluded.stop_on_error,
-                 updated_at = excluded.updated_at",
+                 schedule_days = excluded.schedule_days, schedule_time = excluded.schedule_time,
+                 run_credit_cap = excluded.run_credit_cap, updated_at = excluded.updated_at",
         )
         .bind(site.to_string())
         .bind(c.is_active)
@@ -149,6 +198,9 @@ impl Folio {
         .bind(c.auto_approve)
         .bind(c.auto_publish)
         .bind(c.stop_on_error)
+        .bind(days_text(&c.schedule_days))
+        .bind(&c.schedule_time)
+        .bind(c.run_credit_cap)
         .bind(ts(c.updated_at))
         .execute(tx.conn())
         .await?;
@@ -165,7 +217,7 @@ async fn read_automation(
     let row: Option<AutomationRow> = sqlx::query_as(
         "SELECT is_active, clustering_limit, ideas_limit, content_limit, image_limit, publish_limit,
                 delay_between_operations, max_runtime, auto_approve, auto_publish, stop_on_error,
-                updated_at
+                schedule_days, schedule_time, run_credit_cap, updated_at
          FROM automation_configs WHERE site_id = ?",
     )
     .bind(site.to_string())
@@ -189,6 +241,20 @@ async fn read_automation(
         auto_approve: r.auto_approve,
         auto_publish: r.auto_publish,
         stop_on_error: r.stop_on_error,
+        // a synced value another device wrote is read leniently: a bad day or time is no
+        // schedule rather than an error on every read
+        schedule_days: r
+            .schedule_days
+            .split(',')
+            .filter_map(|d| PublishDay::from_str(d).ok())
+            .collect(),
+        schedule_time: r
+            .schedule_time
+            .and_then(|t| parse_time_of_day("schedule_time", &t).ok()),
+        run_credit_cap: r
+            .run_credit_cap
+            .and_then(|v| u32::try_from(v).ok())
+            .filter(|v| *v > 0),
         updated_at: r.updated_at,
     })
 }

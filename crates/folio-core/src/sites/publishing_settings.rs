@@ -21,11 +21,15 @@ pub fn validate_timezone(raw: &str) -> Result<String, CoreError> {
     crate::publishing::slots::parse_timezone(raw).map(|tz| tz.name().to_owned())
 }
 
-/// `H:MM` or `HH:MM`, 24-hour, returned as `HH:MM`.
 fn parse_slot(raw: &str) -> Result<String, CoreError> {
+    parse_time_of_day("publish_time_slots", raw)
+}
+
+/// `H:MM` or `HH:MM`, 24-hour, returned as `HH:MM` (a publishing slot, an automation schedule).
+pub(crate) fn parse_time_of_day(field: &'static str, raw: &str) -> Result<String, CoreError> {
     let bad = || {
         CoreError::invalid(
-            "publish_time_slots",
+            field,
             format!(
                 "\u{201c}{}\u{201d} is not a time; write slots as HH:MM, e.g. 09:00 or 18:30",
                 raw.trim()
