@@ -1,13 +1,12 @@
 //! The window frame: navigation and the current page.
 //!
 //! A tiny hash router: the sidebar links set `#sites` / `#planner` (keywords) /
-//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#writer/review` / `#usage` /
-//! `#settings` and a
-//! `hashchange` listener
-//! follows them, so links stay plain anchors (focusable, Enter to follow) and no routing crate is
-//! needed.
+//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#writer/review` /
+//! `#publisher/calendar` / `#usage` / `#settings` and a `hashchange` listener follows them, so
+//! links stay plain anchors (focusable, Enter to follow) and no routing crate is needed.
 
 use crate::hooks::{invoke, use_event};
+use crate::pages::calendar::CalendarPage;
 use crate::pages::clusters::ClustersPage;
 use crate::pages::content::ContentPage;
 use crate::pages::ideas::IdeasPage;
@@ -44,6 +43,8 @@ pub enum Route {
     Queue,
     /// Writer → Review: articles waiting for approval, with their quality gate's findings.
     Review,
+    /// Publisher → Calendar: scheduled, live and failed posts and the free slots.
+    Calendar,
     /// What AI calls cost, from the credit ledger.
     Usage,
     /// Account & sync, AI providers.
@@ -52,13 +53,14 @@ pub enum Route {
 
 impl Route {
     /// The sidebar's entries, each with the group heading it starts (if any).
-    const NAV: [(Route, Option<&'static str>); 8] = [
+    const NAV: [(Route, Option<&'static str>); 9] = [
         (Route::Sites, None),
         (Route::Planner, Some("Planner")),
         (Route::Clusters, None),
         (Route::Ideas, None),
         (Route::Queue, Some("Writer")),
         (Route::Review, None),
+        (Route::Calendar, Some("Publisher")),
         (Route::Usage, None),
         (Route::Settings, None),
     ];
@@ -72,6 +74,7 @@ impl Route {
             "planner/ideas" => return Route::Ideas,
             "writer/queue" => return Route::Queue,
             "writer/review" => return Route::Review,
+            "publisher/calendar" => return Route::Calendar,
             "usage" => return Route::Usage,
             "settings" => return Route::Settings,
             _ => {}
@@ -94,6 +97,7 @@ impl Route {
             Route::Ideas => "#planner/ideas".to_owned(),
             Route::Queue => "#writer/queue".to_owned(),
             Route::Review => "#writer/review".to_owned(),
+            Route::Calendar => "#publisher/calendar".to_owned(),
             Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
         }
@@ -114,6 +118,7 @@ impl Route {
             Route::Ideas => "nav-ideas",
             Route::Queue => "nav-queue",
             Route::Review => "nav-review",
+            Route::Calendar => "nav-calendar",
             Route::Usage => "nav-usage",
             Route::Settings => "nav-settings",
             _ => "nav-sites",
@@ -127,6 +132,7 @@ impl Route {
             Route::Ideas => "Ideas",
             Route::Queue => "Queue",
             Route::Review => "Review",
+            Route::Calendar => "Calendar",
             Route::Usage => "Usage",
             Route::Settings => "Settings",
             _ => "Sites",
@@ -218,6 +224,7 @@ pub fn app() -> Html {
             }
         }
         Route::Review => html! { <ReviewPage /> },
+        Route::Calendar => html! { <CalendarPage /> },
         Route::Usage => html! { <UsagePage /> },
         Route::Settings => {
             html! { <SettingsPage account={account.clone()} on_refresh={refresh.clone()} /> }
@@ -263,6 +270,7 @@ mod tests {
         assert_eq!(Route::from_hash("#planner/ideas"), Route::Ideas);
         assert_eq!(Route::from_hash("#writer/queue"), Route::Queue);
         assert_eq!(Route::from_hash("#writer/review"), Route::Review);
+        assert_eq!(Route::from_hash("#publisher/calendar"), Route::Calendar);
         assert_eq!(Route::from_hash(""), Route::Sites);
         assert_eq!(Route::from_hash("#nope"), Route::Sites);
         assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);
