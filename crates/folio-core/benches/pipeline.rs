@@ -20,10 +20,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/support/fake_model.rs"]
-mod fake_model;
 #[path = "support/bench_world.rs"]
 mod bench_world;
+#[path = "../tests/support/fake_model.rs"]
+mod fake_model;
 
 use bench_world::{calls, cpu_time, queued, serve_fake, store, Fake};
 use folio_core::{Folio, ImportOptions};

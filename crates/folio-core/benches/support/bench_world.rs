@@ -147,4 +147,3 @@ pub async fn queued(folio: &Folio, site: &Site, n: usize) {
         .unwrap();
     assert_eq!(report.done as usize, n);
 }
-
