@@ -26,16 +26,9 @@ mod bench_world;
 mod fake_model;
 
 use bench_world::{calls, cpu_time, queued, serve_fake, store, Fake};
-use folio_core::{Folio, ImportOptions};
-use folio_model::{
-    NewCluster, NewIdea, NewSite, OutlineSection, SettingKey, SettingValue, Site, Stage,
-    StageTarget, UsageFilter,
-};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
+use folio_core::ImportOptions;
+use folio_model::{SettingKey, SettingValue, Stage, StageTarget};
+use std::time::Instant;
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
