@@ -1,12 +1,12 @@
 //! The window frame: navigation and the current page.
 //!
 //! A tiny hash router: the sidebar links set `#sites` / `#planner` (keywords) /
-//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#usage` / `#settings` and a
-//! `hashchange` listener
-//! follows them, so links stay plain anchors (focusable, Enter to follow) and no routing crate is
-//! needed.
+//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#automation` / `#usage` /
+//! `#settings` and a `hashchange` listener follows them, so links stay plain anchors (focusable,
+//! Enter to follow) and no routing crate is needed.
 
 use crate::hooks::{invoke, use_event};
+use crate::pages::automation::AutomationPage;
 use crate::pages::clusters::ClustersPage;
 use crate::pages::content::ContentPage;
 use crate::pages::ideas::IdeasPage;
@@ -40,6 +40,8 @@ pub enum Route {
     Ideas,
     /// Writer → Queue: tasks to write.
     Queue,
+    /// A site's automation: settings, runs with live progress, history.
+    Automation,
     /// What AI calls cost, from the credit ledger.
     Usage,
     /// Account & sync, AI providers.
@@ -48,12 +50,13 @@ pub enum Route {
 
 impl Route {
     /// The sidebar's entries, each with the group heading it starts (if any).
-    const NAV: [(Route, Option<&'static str>); 7] = [
+    const NAV: [(Route, Option<&'static str>); 8] = [
         (Route::Sites, None),
         (Route::Planner, Some("Planner")),
         (Route::Clusters, None),
         (Route::Ideas, None),
         (Route::Queue, Some("Writer")),
+        (Route::Automation, None),
         (Route::Usage, None),
         (Route::Settings, None),
     ];
@@ -66,6 +69,7 @@ impl Route {
             "planner/clusters" => return Route::Clusters,
             "planner/ideas" => return Route::Ideas,
             "writer/queue" => return Route::Queue,
+            "automation" => return Route::Automation,
             "usage" => return Route::Usage,
             "settings" => return Route::Settings,
             _ => {}
@@ -87,6 +91,7 @@ impl Route {
             Route::Clusters => "#planner/clusters".to_owned(),
             Route::Ideas => "#planner/ideas".to_owned(),
             Route::Queue => "#writer/queue".to_owned(),
+            Route::Automation => "#automation".to_owned(),
             Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
         }
@@ -106,6 +111,7 @@ impl Route {
             Route::Clusters => "nav-clusters",
             Route::Ideas => "nav-ideas",
             Route::Queue => "nav-queue",
+            Route::Automation => "nav-automation",
             Route::Usage => "nav-usage",
             Route::Settings => "nav-settings",
             _ => "nav-sites",
@@ -118,6 +124,7 @@ impl Route {
             Route::Clusters => "Clusters",
             Route::Ideas => "Ideas",
             Route::Queue => "Queue",
+            Route::Automation => "Automation",
             Route::Usage => "Usage",
             Route::Settings => "Settings",
             _ => "Sites",
@@ -208,6 +215,7 @@ pub fn app() -> Html {
                 _ => html! { <KeywordsPage {remembered} {on_choice} /> },
             }
         }
+        Route::Automation => html! { <AutomationPage /> },
         Route::Usage => html! { <UsagePage /> },
         Route::Settings => {
             html! { <SettingsPage account={account.clone()} on_refresh={refresh.clone()} /> }
@@ -249,6 +257,7 @@ mod tests {
         assert_eq!(Route::from_hash("#planner"), Route::Planner);
         assert_eq!(Route::from_hash("#settings"), Route::Settings);
         assert_eq!(Route::from_hash("#usage"), Route::Usage);
+        assert_eq!(Route::from_hash("#automation"), Route::Automation);
         assert_eq!(Route::from_hash("#planner/clusters"), Route::Clusters);
         assert_eq!(Route::from_hash("#planner/ideas"), Route::Ideas);
         assert_eq!(Route::from_hash("#writer/queue"), Route::Queue);
