@@ -20,4 +20,4 @@
 pub mod lock;
 pub mod registry;
 
-pub use registry::{Job, Jobs, ProgressObserver};
+pub use registry::{Job, JobReporter, Jobs, ProgressObserver};

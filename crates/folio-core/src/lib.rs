@@ -13,6 +13,7 @@
 
 pub mod account;
 pub mod ai;
+pub mod automation;
 pub mod credits;
 pub mod defaults;
 pub mod error;

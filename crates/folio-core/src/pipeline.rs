@@ -121,7 +121,7 @@ impl Folio {
         let system = voice.system("You are a senior SEO content strategist.");
         let model = self.model(&run.model).await?;
         let size = clustering::batch_size(model.context_window);
-        for work in self.clustering_work(target.site, target.sector).await? {
+        for work in self.clustering_work_for(target).await? {
             let batches: Vec<&[folio_model::KeywordRow]> = work.keywords.chunks(size).collect();
             let results = run
                 .items(batches)

@@ -6,112 +6,18 @@
 
 #[path = "support/fake_model.rs"]
 mod fake_model;
+#[path = "support/pipeline_world.rs"]
+mod pipeline_world;
 #[path = "support/sync_server.rs"]
 mod sync_server;
 
-use fake_model::{FakeImages, FakeModel, Fault, Kind, Wire};
-use folio_core::{Folio, ImportOptions};
+use fake_model::{Fault, Kind};
+use folio_core::Folio;
 use folio_model::{
     ContentStatus, ErrorKind, IdeaStatus, ImageStatus, KeywordFilter, KeywordQuery, KeywordStatus,
-    NewSite, SettingKey, SettingValue, Site, Stage, StageTarget, TaskStatus, UsageFilter,
+    SettingKey, SettingValue, Site, Stage, StageTarget, TaskStatus, UsageFilter,
 };
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer};
-
-static KEYCHAIN: std::sync::Once = std::sync::Once::new();
-
-const CSV: &str = "Keyword,Volume,Keyword Difficulty\nprune roses,2400,31\nrose pruning,1900,28\nwhen to prune roses,1300,22\nrose pruning tools,480,18\nrose food,880,25\nbest rose fertilizer,1600,35\nfeeding roses,720,20\nhomemade rose fertilizer,390,12\nrose black spot,1000,30\nblack spot treatment,880,27\nrose aphids,590,19\nrose pests,720,24\n";
-
-struct World {
-    _dir: tempfile::TempDir,
-    folio: Folio,
-    site: Site,
-    model: FakeModel,
-    _openai: MockServer,
-    _anthropic: MockServer,
-}
-
-async fn world() -> World {
-    KEYCHAIN.call_once(sync_server::private_keychain);
-    let dir = tempfile::tempdir().unwrap();
-    let folio = Folio::open(dir.path()).await.unwrap();
-    let site = folio
-        .create_site(&NewSite {
-            name: "Rose Garden".into(),
-            domain: "roses.example".into(),
-            sectors: vec!["Care".into()],
-        })
-        .await
-        .unwrap();
-    folio
-        .import_keywords(
-            site.id,
-            None,
-            CSV.as_bytes().to_vec(),
-            &ImportOptions::default(),
-        )
-        .await
-        .unwrap();
-    let model = FakeModel::default();
-    let openai = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(model.responder(Wire::OpenAi))
-        .mount(&openai)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/images/generations"))
-        .respond_with(FakeImages)
-        .mount(&openai)
-        .await;
-    let anthropic = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/messages"))
-        .respond_with(model.responder(Wire::Anthropic))
-        .mount(&anthropic)
-        .await;
-    folio
-        .set_provider_base_url("openai", Some(&format!("{}/v1", openai.uri())))
-        .await
-        .unwrap();
-    folio
-        .set_provider_base_url("anthropic", Some(&format!("{}/v1", anthropic.uri())))
-        .await
-        .unwrap();
-    folio
-        .set_provider_key("openai", "sk-test-pipeline")
-        .await
-        .unwrap();
-    folio
-        .set_provider_key("anthropic", "sk-ant-test-pipeline")
-        .await
-        .unwrap();
-    folio
-        .set_site_setting(
-            site.id,
-            SettingKey::ImagesModel,
-            SettingValue::Text("dall-e-3".into()),
-        )
-        .await
-        .unwrap();
-    World {
-        _dir: dir,
-        folio,
-        site,
-        model,
-        _openai: openai,
-        _anthropic: anthropic,
-    }
-}
-
-async fn ledger_calls(folio: &Folio) -> u64 {
-    folio
-        .usage_report(&UsageFilter::default(), folio_model::UsageGroup::Operation)
-        .await
-        .unwrap()
-        .totals
-        .calls
-}
+use pipeline_world::{ledger_calls, world};
 
 async fn keywords(folio: &Folio, site: &Site) -> Vec<folio_model::KeywordRow> {
     let mut q = KeywordQuery {

@@ -105,6 +105,9 @@ pub struct StageTarget {
     pub site: SiteId,
     #[serde(default)]
     pub sector: Option<SectorId>,
+    /// Clustering: only these of the new keywords (an automation run's share); empty: all.
+    #[serde(default)]
+    pub keywords: Vec<crate::KeywordId>,
     #[serde(default)]
     pub clusters: Vec<ClusterId>,
     #[serde(default)]
@@ -123,6 +126,7 @@ impl StageTarget {
         Self {
             site,
             sector: None,
+            keywords: Vec::new(),
             clusters: Vec::new(),
             ideas: Vec::new(),
             tasks: Vec::new(),

@@ -333,6 +333,30 @@ impl Jobs {
     }
 }
 
+/// Reports a job's steps ([`Job::reporter`]).
+#[derive(Clone)]
+pub struct JobReporter {
+    id: JobId,
+    kind: JobKind,
+    scope: JobScope,
+    jobs: Jobs,
+}
+
+impl JobReporter {
+    /// Report where the job is, with a line for people.
+    pub fn say(&self, phase: JobPhase, done: u64, total: Option<u64>, message: impl Into<String>) {
+        self.jobs.publish(JobProgress {
+            job_id: self.id,
+            kind: self.kind,
+            scope: self.scope.clone(),
+            phase,
+            done,
+            total,
+            message: Some(message.into()),
+        });
+    }
+}
+
 /// A running job. Report steps with [`Job::step`]/[`Job::say`], check [`Job::check`] between
 /// units of work, and end it with [`Job::finish`]; dropped unfinished (an early return, a
 /// panic) it still ends — as cancelled or failed — and releases its lock.
@@ -374,6 +398,16 @@ impl Job {
             Err(CoreError::Cancelled)
         } else {
             Ok(())
+        }
+    }
+
+    /// A handle reporting this job's steps from work shared across tasks; it cannot end the job.
+    pub fn reporter(&self) -> JobReporter {
+        JobReporter {
+            id: self.id,
+            kind: self.kind,
+            scope: self.scope.clone(),
+            jobs: self.jobs.clone(),
         }
     }
 

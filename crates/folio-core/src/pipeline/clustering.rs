@@ -220,6 +220,23 @@ impl SectorWork {
 
 impl Folio {
     /// The keywords of a site (or one sector) that wait for a cluster, by sector.
+    /// The clustering work of a stage's target: [`Self::clustering_work`], kept to the
+    /// target's keywords when it names some.
+    pub(crate) async fn clustering_work_for(
+        &self,
+        target: &folio_model::StageTarget,
+    ) -> Result<Vec<SectorWork>, CoreError> {
+        let mut work = self.clustering_work(target.site, target.sector).await?;
+        if !target.keywords.is_empty() {
+            let only: std::collections::HashSet<_> = target.keywords.iter().collect();
+            for w in &mut work {
+                w.keywords.retain(|k| only.contains(&k.id));
+            }
+            work.retain(|w| !w.keywords.is_empty());
+        }
+        Ok(work)
+    }
+
     pub(crate) async fn clustering_work(
         &self,
         site: SiteId,

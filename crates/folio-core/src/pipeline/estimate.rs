@@ -121,7 +121,7 @@ impl Folio {
         let size = batch_size(model.context_window);
         let mut items = 0u64;
         let mut calls = Vec::new();
-        for work in self.clustering_work(target.site, target.sector).await? {
+        for work in self.clustering_work_for(target).await? {
             let n = work.keywords.len();
             items += n as u64;
             let batches = n.div_ceil(size) as u64;

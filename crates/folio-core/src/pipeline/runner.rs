@@ -27,7 +27,6 @@ tokio::task_local! {
 
 /// How an item of a stage run ended, as told to a [`StageHooks::sink`].
 pub(crate) struct ItemEnd<'a> {
-    pub stage: Stage,
     pub item: &'a str,
     pub label: &'a str,
     /// `None`: done.
@@ -236,7 +235,6 @@ impl StageRun {
         hooks
             .sink
             .item_ended(ItemEnd {
-                stage: self.stage,
                 item,
                 label,
                 failure: failure.as_ref(),

@@ -157,12 +157,17 @@ fn words(n: usize, seed: &str) -> String {
         "feed", "mulch", "compost", "shade", "frost", "spring", "autumn", "stem", "bud", "pest",
         "care",
     ];
+    // A pseudo-random walk through the words (xorshift seeded by the text's seed): a periodic
+    // pattern would repeat 5-word sequences across sections, which the quality gate rejects.
+    let mut x = seed.bytes().fold(0x9e37_79b9_7f4a_7c15u64, |a, b| {
+        (a ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    }) | 1;
     let mut out = Vec::new();
-    let h = seed
-        .bytes()
-        .fold(7usize, |a, b| a.wrapping_mul(31).wrapping_add(b as usize));
-    for i in 0..n {
-        out.push(vocab[(h.wrapping_add(i * i * 7 + i)) % vocab.len()]);
+    for _ in 0..n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.push(vocab[(x % vocab.len() as u64) as usize]);
     }
     out.join(" ")
 }
