@@ -21,6 +21,16 @@ mod tests;
 pub use form::{field, ConfigEdit, ConfigEditor, Number, Toggle};
 pub use live::{duration, elapsed, eta, stage_step, Pace};
 
+/// The jobs whose steps the live view shows: the run's own (it names the stage) and the
+/// pipeline stages it runs on the site (they name the item and its part).
+const FOLLOWED_JOBS: [JobKind; 5] = [
+    JobKind::Automation,
+    JobKind::Clustering,
+    JobKind::Ideas,
+    JobKind::Writing,
+    JobKind::Images,
+];
+
 /// How long the page waits between two looks at an active run.
 pub const POLL_MS: u32 = 1000;
 
@@ -254,11 +264,22 @@ impl AutomationState {
             }
             A::JobProgressed(p) => {
                 let Some(site) = self.site() else { return };
-                if p.kind != JobKind::Automation || p.scope != (JobScope::Site { site }) {
+                if !FOLLOWED_JOBS.contains(&p.kind) || p.scope != (JobScope::Site { site }) {
                     return;
                 }
-                if !self.is_running() || p.phase.is_final() {
+                if !self.is_running() {
                     self.progress = None;
+                    return;
+                }
+                if p.phase.is_final() {
+                    // The stage's job ended; the run's next step says what comes next.
+                    if self
+                        .progress
+                        .as_ref()
+                        .is_some_and(|old| old.job_id == p.job_id)
+                    {
+                        self.progress = None;
+                    }
                     return;
                 }
                 self.progress = Some(p);

@@ -269,11 +269,26 @@ fn run_now_follows_the_run_about_once_a_second_until_it_ends() {
 }
 
 #[test]
-fn only_this_sites_automation_job_shows_its_message() {
-    let s = step(ready(), A::RunRequested);
+fn only_this_sites_run_and_its_stages_jobs_show_their_message() {
+    let s = step(
+        ready(),
+        A::JobProgressed(progress(
+            1,
+            JobKind::Writing,
+            JobPhase::Calling,
+            "not running",
+        )),
+    );
+    assert_eq!(s.message(), None, "no run: a manual stage run is not ours");
+    let s = step(s, A::RunRequested);
     let s = step(
         s,
-        A::JobProgressed(progress(1, JobKind::Writing, JobPhase::Calling, "other")),
+        A::JobProgressed(progress(
+            1,
+            JobKind::KeywordImport,
+            JobPhase::Calling,
+            "other",
+        )),
     );
     let s = step(
         s,
@@ -295,10 +310,30 @@ fn only_this_sites_automation_job_shows_its_message() {
         )),
     );
     assert_eq!(s.message(), Some("Writing \u{201c}Roses\u{201d}"));
+    let mut part = progress(
+        1,
+        JobKind::Writing,
+        JobPhase::Calling,
+        "\u{201c}Roses\u{201d}: section 2",
+    );
+    part.job_id = id(51);
+    let s = step(s, A::JobProgressed(part.clone()));
+    assert_eq!(
+        s.message(),
+        Some("\u{201c}Roses\u{201d}: section 2"),
+        "the stage's own job"
+    );
     let s = step(
         s,
         A::JobProgressed(progress(1, JobKind::Automation, JobPhase::Finished, "done")),
     );
+    assert_eq!(
+        s.message(),
+        Some("\u{201c}Roses\u{201d}: section 2"),
+        "another job ended"
+    );
+    part.phase = JobPhase::Finished;
+    let s = step(s, A::JobProgressed(part));
     assert_eq!(s.message(), None, "a finished job says nothing more");
 }
 
