@@ -21,7 +21,7 @@ use folio_model::ipc::{
     AutomationLogArgs, AutomationPauseArgs, AutomationRunArgs, AutomationRunsArgs,
     AutomationStatusGetArgs, NoArgs,
 };
-use state::{AutomationAction as A, AutomationState, Command};
+use state::{AutomationAction as A, AutomationState};
 use std::time::Duration;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -256,13 +256,11 @@ fn site_bar(state: &AutomationState, dispatch: &Dispatch) -> Html {
             }
         })
     };
-    // A run of another site keeps going while this one is shown.
-    let busy = matches!(state.command, Some(Command::Pause | Command::Cancel));
     html! {
         <div class="panel context-bar">
             <div class="field">
                 <label for="auto-site">{"Site"}</label>
-                <select id="auto-site" onchange={on_site} disabled={busy}>
+                <select id="auto-site" onchange={on_site}>
                     { for scope.sites.iter().map(|s| html! {
                         <option value={s.id.to_string()} selected={s.id == site.id}>{&s.name}</option>
                     }) }

@@ -27,8 +27,7 @@ pub fn view(state: &AutomationState, dispatch: &Dispatch, handlers: &Handlers) -
     }
     let saving = editor.saving.is_some();
     let dirty = editor.dirty();
-    let edit = |make: fn(ConfigEdit) -> A| dispatch.to_callback().reform(make);
-    let on_edit = edit(A::ConfigEdited);
+    let on_edit = dispatch.to_callback().reform(A::ConfigEdited);
     html! {
         <section class="panel automation-config" id="auto-config" aria-labelledby="auto-config-title">
             { head }

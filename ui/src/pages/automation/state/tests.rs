@@ -165,11 +165,12 @@ fn a_reply_about_another_site_or_an_older_ask_is_dropped() {
         },
     );
     assert!(s.estimate.is_none(), "site 1's estimate on site 2's page");
+    let older = s.status_ask.n - 1;
     let s = step(
         s,
         A::StatusLoaded {
             site: id(2),
-            ask: s.status_ask.n - 1,
+            ask: older,
             result: Ok(status(None, false)),
             at: at(0),
         },
