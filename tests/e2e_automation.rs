@@ -31,7 +31,7 @@ const KEY: &str = "sk-folio-e2e-automation-4f1a9c2b7d";
 const CSV: &str = "Keyword,Volume,Keyword Difficulty\nprune roses,2400,31\nrose pruning,1900,28\nwhen to prune roses,1300,22\nrose pruning tools,480,18\nrose food,880,25\nbest rose fertilizer,1600,35\nfeeding roses,720,20\nhomemade rose fertilizer,390,12\nrose black spot,1000,30\nblack spot treatment,880,27\nrose aphids,590,19\nrose pests,720,24\n";
 /// Every answer of the fake takes this long, as a model's do: the live view has time to show
 /// each stage, and Pause lands while articles are being written.
-const ANSWER_DELAY: Duration = Duration::from_millis(700);
+const ANSWER_DELAY: Duration = Duration::from_millis(1500);
 /// A whole run against the slow fake, with room for a loaded machine.
 const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -83,6 +83,13 @@ async fn run_state(app: &Client, want: &str, bad: &[&str], model: &FakeModel) ->
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Scroll the element matching `css` to the top of the window, for a screenshot of it.
+async fn show(app: &Client, css: &str) -> Result<()> {
+    let script = format!("document.querySelector({css:?}).scrollIntoView({{block: 'start'}});");
+    app.execute(&script, vec![]).await?;
+    Ok(())
 }
 
 /// `3 of 12` → (3, 12).
@@ -236,17 +243,19 @@ async fn a_site_runs_its_automation_with_live_progress_pause_and_resume() -> Res
     })
     .await?;
     assert_eq!(text_of(&app, "#auto-live-step").await?, "stage 4/7");
-    wait_for_text(&app, "#auto-live-message", "the job's message", |t| {
-        !t.is_empty() && t != "Working\u{2026}"
+    // (textContent: the message is clipped to one line, which WebDriver's text reads as empty.)
+    wait_for_texts(&app, "#auto-live-message", "the job's message", |t| {
+        t.len() == 1 && !t[0].is_empty() && t[0] != "Working\u{2026}"
     })
     .await?;
     let spent = text_of(&app, "#auto-live-credits").await?;
     assert!(spent.replace(',', "").parse::<u64>().is_ok(), "{spent}");
     assert!(!text_of(&app, "#auto-live-elapsed").await?.is_empty());
-    screenshot(&app, "automation-live").await?;
 
     // Pause: the items in flight finish, then the run says paused and offers Resume.
     click(&app, "#auto-pause").await?;
+    show(&app, "#auto-run").await?;
+    screenshot(&app, "automation-live").await?;
     run_state(&app, "paused", &["failed", "completed"], &model).await?;
     wait_for_text(&app, "#auto-last-status", "paused", |t| t == "Paused").await?;
     wait_for_text(&app, "#auto-last-reason", "why it paused", |t| {
@@ -303,6 +312,7 @@ async fn a_site_runs_its_automation_with_live_progress_pause_and_resume() -> Res
         .find_all(Locator::Css(".auto-log-row.failed"))
         .await?
         .is_empty());
+    show(&app, "#auto-history").await?;
     screenshot(&app, "automation").await?;
     drop(app);
     drop(driver);

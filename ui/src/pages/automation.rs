@@ -137,11 +137,11 @@ pub fn automation_page() -> Html {
                 if let Some(e) = &state.status_error {
                     <div id="auto-status-error" class="error banner" role="alert">{&e.message}</div>
                 }
-                <div class="automation-columns">
-                    { run_panel::view(&state, &dispatch, &handlers) }
-                    { config::view(&state, &dispatch, &handlers) }
-                </div>
+                // The run first (what the page is opened for), then what runs did, then the
+                // settings they run with.
+                { run_panel::view(&state, &dispatch, &handlers) }
                 { history::view(&state, &dispatch) }
+                { config::view(&state, &dispatch, &handlers) }
             }
         </section>
     }
