@@ -48,3 +48,7 @@ CREATE TABLE automation_schedule_runs (
     site_id   TEXT PRIMARY KEY NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
     last_slot TEXT NOT NULL
 );
+
+-- A kept answer now belongs to any pipeline item (a task's part, a cluster's ideas, a keyword
+-- batch's clusters), so a call paid for is never paid again whatever stops the process.
+ALTER TABLE write_checkpoints RENAME COLUMN task_id TO item;

@@ -4,8 +4,9 @@
 //! starts; in the window OpenAI is pointed at the fake with a key (Settings), then the Automation
 //! page gets small limits (saved through core), shows the run's estimate, runs it, shows the live
 //! view (a stage n/7, items, credits, the job's message), pauses it (the run says paused, with
-//! Resume), resumes it to completion, and lists the one run in the history with its item log.
-//! Core on the same data directory agrees afterwards. Screenshot: `target/e2e/automation.png`.
+//! Resume), resumes it to completion, and lists the one run in the history with its item log;
+//! without auto-approve its two articles then wait on Writer → Review. Core on the same data
+//! directory agrees afterwards. Screenshots: `target/e2e/automation*.png`.
 
 #[allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 #[path = "../crates/folio-core/tests/support/fake_model.rs"]
@@ -314,6 +315,19 @@ async fn a_site_runs_its_automation_with_live_progress_pause_and_resume() -> Res
         .is_empty());
     show(&app, "#auto-history").await?;
     screenshot(&app, "automation").await?;
+
+    // Without auto-approve both articles wait for a person on Writer → Review.
+    click(&app, "#nav-review").await?;
+    wait_for_text(&app, "#page-title", "the Review page", |t| t == "Review").await?;
+    wait_for_texts(&app, ".review-item", "the run's two articles", |t| {
+        t.len() == 2
+    })
+    .await?;
+    let mut in_review = Vec::new();
+    for el in app.find_all(Locator::Css(".review-item")).await? {
+        in_review.push(el.attr("data-content-id").await?.unwrap_or_default());
+    }
+    screenshot(&app, "automation-review").await?;
     drop(app);
     drop(driver);
 
@@ -336,6 +350,10 @@ async fn a_site_runs_its_automation_with_live_progress_pause_and_resume() -> Res
     let articles = folio.list_content(site).await?;
     assert_eq!(articles.len(), 2);
     assert!(articles.iter().all(|a| a.status == ContentStatus::Review));
+    let mut ids: Vec<String> = articles.iter().map(|a| a.id.to_string()).collect();
+    ids.sort();
+    in_review.sort();
+    assert_eq!(in_review, ids, "the Review page lists the run's articles");
     folio.close().await;
     Ok(())
 }

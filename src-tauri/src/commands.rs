@@ -23,6 +23,7 @@ pub mod keywords;
 pub mod pipeline;
 pub mod planner;
 pub mod providers;
+pub mod review;
 pub mod sites;
 pub mod usage;
 pub mod wordpress;
@@ -156,6 +157,9 @@ commands! {
     content::image_remove => ImageRemove,
     content::content_quality => ContentQuality,
     content::content_cost => ContentCost,
+    review::review_queue => ReviewQueue,
+    review::review_approve => ReviewApprove,
+    review::review_reject => ReviewReject,
     jobs::jobs_list => JobsList,
     jobs::jobs_cancel => JobsCancel,
     automation::automation_status_get => AutomationStatusGet,

@@ -1,9 +1,9 @@
 //! The window frame: navigation and the current page.
 //!
 //! A tiny hash router: the sidebar links set `#sites` / `#planner` (keywords) /
-//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#automation` / `#usage` /
-//! `#settings` and a `hashchange` listener follows them, so links stay plain anchors (focusable,
-//! Enter to follow) and no routing crate is needed.
+//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#writer/review` / `#automation` /
+//! `#usage` / `#settings` and a `hashchange` listener follows them, so links stay plain anchors
+//! (focusable, Enter to follow) and no routing crate is needed.
 
 use crate::hooks::{invoke, use_event};
 use crate::pages::automation::AutomationPage;
@@ -12,6 +12,7 @@ use crate::pages::content::ContentPage;
 use crate::pages::ideas::IdeasPage;
 use crate::pages::keywords::KeywordsPage;
 use crate::pages::queue::QueuePage;
+use crate::pages::review::ReviewPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::site_detail::SiteDetailPage;
 use crate::pages::sites::SitesPage;
@@ -40,6 +41,8 @@ pub enum Route {
     Ideas,
     /// Writer → Queue: tasks to write.
     Queue,
+    /// Writer → Review: articles waiting for approval, with their quality gate's findings.
+    Review,
     /// A site's automation: settings, runs with live progress, history.
     Automation,
     /// What AI calls cost, from the credit ledger.
@@ -50,12 +53,13 @@ pub enum Route {
 
 impl Route {
     /// The sidebar's entries, each with the group heading it starts (if any).
-    const NAV: [(Route, Option<&'static str>); 8] = [
+    const NAV: [(Route, Option<&'static str>); 9] = [
         (Route::Sites, None),
         (Route::Planner, Some("Planner")),
         (Route::Clusters, None),
         (Route::Ideas, None),
         (Route::Queue, Some("Writer")),
+        (Route::Review, None),
         (Route::Automation, None),
         (Route::Usage, None),
         (Route::Settings, None),
@@ -69,6 +73,7 @@ impl Route {
             "planner/clusters" => return Route::Clusters,
             "planner/ideas" => return Route::Ideas,
             "writer/queue" => return Route::Queue,
+            "writer/review" => return Route::Review,
             "automation" => return Route::Automation,
             "usage" => return Route::Usage,
             "settings" => return Route::Settings,
@@ -91,6 +96,7 @@ impl Route {
             Route::Clusters => "#planner/clusters".to_owned(),
             Route::Ideas => "#planner/ideas".to_owned(),
             Route::Queue => "#writer/queue".to_owned(),
+            Route::Review => "#writer/review".to_owned(),
             Route::Automation => "#automation".to_owned(),
             Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
@@ -111,6 +117,7 @@ impl Route {
             Route::Clusters => "nav-clusters",
             Route::Ideas => "nav-ideas",
             Route::Queue => "nav-queue",
+            Route::Review => "nav-review",
             Route::Automation => "nav-automation",
             Route::Usage => "nav-usage",
             Route::Settings => "nav-settings",
@@ -124,6 +131,7 @@ impl Route {
             Route::Clusters => "Clusters",
             Route::Ideas => "Ideas",
             Route::Queue => "Queue",
+            Route::Review => "Review",
             Route::Automation => "Automation",
             Route::Usage => "Usage",
             Route::Settings => "Settings",
@@ -215,6 +223,7 @@ pub fn app() -> Html {
                 _ => html! { <KeywordsPage {remembered} {on_choice} /> },
             }
         }
+        Route::Review => html! { <ReviewPage /> },
         Route::Automation => html! { <AutomationPage /> },
         Route::Usage => html! { <UsagePage /> },
         Route::Settings => {
@@ -261,6 +270,7 @@ mod tests {
         assert_eq!(Route::from_hash("#planner/clusters"), Route::Clusters);
         assert_eq!(Route::from_hash("#planner/ideas"), Route::Ideas);
         assert_eq!(Route::from_hash("#writer/queue"), Route::Queue);
+        assert_eq!(Route::from_hash("#writer/review"), Route::Review);
         assert_eq!(Route::from_hash(""), Route::Sites);
         assert_eq!(Route::from_hash("#nope"), Route::Sites);
         assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);

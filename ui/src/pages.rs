@@ -8,6 +8,7 @@ pub mod content;
 pub mod ideas;
 pub mod keywords;
 pub mod queue;
+pub mod review;
 pub mod settings;
 pub mod site_detail;
 pub mod sites;

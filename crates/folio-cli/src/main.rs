@@ -4,6 +4,7 @@
 //! as text for people or as JSON with `--json`.
 
 mod account_cmd;
+mod automation_cmd;
 mod cluster_cmd;
 mod content_cmd;
 mod credits_cmd;
@@ -96,6 +97,10 @@ enum Command {
     /// The review queue: articles waiting for a person's approval, with their quality gate.
     #[command(subcommand)]
     Review(review_cmd::ReviewCommand),
+    /// Automation: a site's seven stages unattended — config, runs (resumable), the run log
+    /// and the daemon that runs schedules.
+    #[command(subcommand)]
+    Automation(automation_cmd::AutomationCommand),
     /// Long work running on this data directory (imports, pipeline stages, publishing, provider tests).
     #[command(subcommand)]
     Jobs(jobs_cmd::JobsCommand),
@@ -124,6 +129,7 @@ impl Command {
             Command::Wp(c) => c.json(),
             Command::Schedule(c) => c.json(),
             Command::Review(c) => c.json(),
+            Command::Automation(c) => c.json(),
             Command::Jobs(c) => c.json(),
         }
     }
@@ -189,6 +195,7 @@ async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
         Command::Wp(c) => wp_cmd::run(&folio, c).await,
         Command::Schedule(c) => schedule_cmd::run(&folio, c).await,
         Command::Review(c) => review_cmd::run(&folio, c).await,
+        Command::Automation(c) => automation_cmd::run(&folio, c).await,
         Command::Jobs(c) => jobs_cmd::run(&folio, c).await,
     };
     folio.close().await;

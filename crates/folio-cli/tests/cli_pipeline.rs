@@ -1023,7 +1023,7 @@ async fn ctrl_c_keeps_the_finished_articles_and_exits_130() {
     .unwrap();
     let (holds, started): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM credit_holds),
-                (SELECT COUNT(DISTINCT task_id) FROM write_checkpoints)",
+                (SELECT COUNT(DISTINCT item) FROM write_checkpoints)",
     )
     .fetch_one(&pool)
     .await

@@ -32,6 +32,8 @@ pub mod text;
 pub mod writer;
 
 pub use error::CoreError;
+/// The token long operations stop on ([`Folio::automation_daemon`]).
+pub use folio_ai::CancellationToken;
 pub use planner::keyword_import::ImportOptions;
 pub use store::{Entity, Folio, WriteTx};
 pub use writer::image_files::MAX_IMAGE_BYTES;

@@ -12,6 +12,7 @@
 //! against HTTP fakes of OpenAI and Anthropic); `crates/folio-cli/tests/cli_pipeline.rs`.
 
 pub mod brief;
+pub(crate) mod checkpoints;
 pub mod clustering;
 pub mod estimate;
 pub mod ideas;

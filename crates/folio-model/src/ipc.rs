@@ -377,6 +377,14 @@ commands! {
     /// What an article's AI calls have cost, from the credit ledger.
     ContentCost = "content_cost" (ContentCostArgs { content: ContentId }) -> UsageRow;
 
+    // ---- The review queue ---------------------------------------------------------------------
+    /// The site's articles in review, oldest first, each with its quality gate's report.
+    ReviewQueue = "review_queue" (ReviewQueueArgs { site: SiteId }) -> Vec<crate::ReviewItem>;
+    /// Approve an article in review (`review → approved`); any other status is refused.
+    ReviewApprove = "review_approve" (ReviewApproveArgs { content: ContentId }) -> Content;
+    /// Send an article in review back to draft; any other status is refused.
+    ReviewReject = "review_reject" (ReviewRejectArgs { content: ContentId }) -> Content;
+
     // ---- Jobs (long work: imports, provider tests, publishing) --------------------------------
     /// The jobs running on this data directory: the window's, and other processes' (the CLI).
     JobsList = "jobs_list" (NoArgs) -> Vec<JobInfo>;
@@ -433,7 +441,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 75);
+        assert_eq!(COMMANDS.len(), 78);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

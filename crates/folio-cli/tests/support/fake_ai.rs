@@ -343,15 +343,70 @@ const SENTENCES: [&str; 6] = [
     "When something goes wrong, change one thing at a time so that you can tell which change actually helped.",
 ];
 
-/// `<p>` paragraphs about `subject` with at least `words` words.
+/// Words the sentences are varied with, so no 5-word run repeats across an article's parts
+/// (the quality gate rejects an article that repeats itself).
+const VARIETY: [&str; 24] = [
+    "mulch",
+    "clay",
+    "loam",
+    "frost",
+    "drought",
+    "seedlings",
+    "worms",
+    "shade",
+    "compost",
+    "rain",
+    "roots",
+    "beds",
+    "spring",
+    "autumn",
+    "weeds",
+    "slugs",
+    "sunlight",
+    "pots",
+    "trellis",
+    "paths",
+    "hedges",
+    "borders",
+    "tubers",
+    "cuttings",
+];
+
+/// `<p>` paragraphs about `subject` with at least `words` words: the sentences above, each
+/// with words picked by a generator seeded from the subject and the sentence's place.
 fn paragraphs(subject: &str, words: usize) -> String {
+    let mut x = subject.bytes().fold(0x9e37_79b9_7f4a_7c15u64, |a, b| {
+        (a ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    }) | 1;
+    let mut pick = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        VARIETY[(x % VARIETY.len() as u64) as usize]
+    };
     let mut html = String::new();
     let mut count = 0;
     let mut i = 0;
     while count < words {
         let mut p = Vec::new();
         for _ in 0..3 {
-            let s = SENTENCES[i % SENTENCES.len()].replace("{s}", subject);
+            // the sentence's first half, then its own words: no two sentences share a run
+            let opening: Vec<&str> = SENTENCES[i % SENTENCES.len()]
+                .replace("{s}", subject)
+                .split_whitespace()
+                .take(3)
+                .map(|_| pick())
+                .collect();
+            let s = format!(
+                "{} {} matter for {} with {}, {}, {} and {}.",
+                if i % 4 == 0 { subject } else { "Your" },
+                opening.join(" "),
+                pick(),
+                pick(),
+                pick(),
+                pick(),
+                pick()
+            );
             count += s.split_whitespace().count();
             p.push(s);
             i += 1;

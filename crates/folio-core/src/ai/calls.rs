@@ -14,7 +14,7 @@ use folio_ai::{
 };
 use folio_model::{
     AiModel, AiOperation, AiSettings, CallOutcome, ContentId, CreditHold, EstimateInput,
-    ImageDimensions, ModelType, SiteId, TaskId, UsageRecord,
+    ImageDimensions, ModelType, SiteId, UsageRecord,
 };
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
@@ -44,12 +44,14 @@ pub struct AiCall {
     pub item_hold: Option<CreditHold>,
 }
 
-/// A part of a task whose validated answer is kept on this device (`write_checkpoints`),
+/// A part of an item (a task's section, a cluster's ideas, a keyword batch's clusters) whose
+/// validated answer is kept on this device (`write_checkpoints`),
 /// written in the same transaction as the call's ledger entry: once the call is paid for, its
 /// answer is saved too, so no crash makes a resumed run pay for it again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeepAnswer {
-    pub task: TaskId,
+    /// The item's id: a task, a cluster, a keyword batch's first keyword.
+    pub item: String,
     pub part: String,
 }
 
@@ -80,9 +82,9 @@ impl KeptAnswer<'_> {
     /// Save it on the ledger entry's connection, inside its transaction.
     pub(crate) async fn save(&self, conn: &mut sqlx::SqliteConnection) -> Result<(), CoreError> {
         sqlx::query(
-            "INSERT OR REPLACE INTO write_checkpoints (task_id, part, body, at) VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO write_checkpoints (item, part, body, at) VALUES (?, ?, ?, ?)",
         )
-        .bind(self.keep.task.to_string())
+        .bind(&self.keep.item)
         .bind(&self.keep.part)
         .bind(&self.body)
         .bind(crate::store::db::ts(crate::store::db::now()))
@@ -184,10 +186,10 @@ impl AiCall {
         self
     }
 
-    /// Keep the validated answer as this part of `task` (see [`KeepAnswer`]).
-    pub fn keep(mut self, task: TaskId, part: impl Into<String>) -> Self {
+    /// Keep the validated answer as this part of `item` (see [`KeepAnswer`]).
+    pub fn keep(mut self, item: impl ToString, part: impl Into<String>) -> Self {
         self.keep = Some(KeepAnswer {
-            task,
+            item: item.to_string(),
             part: part.into(),
         });
         self
@@ -635,6 +637,23 @@ impl Folio {
             ),
             Err(e) => (0, None, e.usage.unwrap_or_default()),
         };
+        // A kept image is its stored file (content-addressed), named in the charge's write: a
+        // process stopped right after paying finds the image instead of buying it again.
+        let mut kept_path = None;
+        if let (Some(_), Ok(r)) = (&call.keep, &result) {
+            if let Some(img) = r.images.first() {
+                match crate::writer::image_files::store_provider_image(self.data_dir(), &img.bytes)
+                    .await
+                {
+                    Ok(path) => kept_path = serde_json::to_string(&path).ok(),
+                    Err(e) => tracing::warn!(error = %e, "could not keep a generated image"),
+                }
+            }
+        }
+        let kept = match (&call.keep, kept_path) {
+            (Some(keep), Some(body)) => Some(KeptAnswer { keep, body }),
+            _ => None,
+        };
         self.settle(
             &hold,
             &call,
@@ -643,7 +662,7 @@ impl Folio {
             produced,
             cost,
             result.as_ref().err(),
-            None,
+            kept,
         )
         .await;
         Ok(result?)

@@ -7,6 +7,8 @@
 //! its keywords' new cluster (`mapped`) are saved in one write; batches running side by side
 //! that propose the same new name end up in one cluster. Keywords left unclustered stay `new`.
 
+use crate::ai::calls::KeepAnswer;
+use crate::pipeline::checkpoints;
 use crate::pipeline::runner::StageRun;
 use crate::planner::clusters::insert_cluster;
 use crate::planner::keywords::set_keyword_clusters;
@@ -17,7 +19,7 @@ use folio_model::{
     AiOperation, ClusterId, KeywordFilter, KeywordId, KeywordRow, KeywordStatus, PromptKind,
     SectorId, SiteId,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite};
 use std::collections::{HashMap, HashSet};
 
@@ -26,7 +28,7 @@ pub const DEFAULT_BATCH: usize = 150;
 /// Keywords a new cluster holds unless the model explains a smaller one.
 pub const CLUSTER_SIZE: (usize, usize) = (3, 10);
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub(crate) struct ClusterAnswer {
     #[serde(default)]
     clusters: Vec<NewClusterAnswer>,
@@ -63,7 +65,7 @@ impl ClusterAnswer {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct NewClusterAnswer {
     name: String,
     #[serde(default)]
@@ -73,7 +75,7 @@ struct NewClusterAnswer {
     singleton_reason: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 struct ExistingAnswer {
     cluster: String,
     keywords: Vec<String>,
@@ -374,7 +376,18 @@ pub(crate) async fn cluster_batch(
         schema_name: "clusters".into(),
         schema: schema(),
     };
-    let answer = {
+    // A batch is known by its first keyword and its size; an answer a stopped run paid for is
+    // saved now (if it still fits the batch) rather than bought again.
+    let keep = KeepAnswer {
+        item: batch.first().map(|k| k.id.to_string()).unwrap_or_default(),
+        part: format!("clusters:{}", batch.len()),
+    };
+    let kept = checkpoints::kept::<ClusterAnswer>(folio, &keep)
+        .await?
+        .filter(|a| validate(a, &texts, &existing_names).is_ok());
+    let answer = if let Some(answer) = kept {
+        answer
+    } else {
         let _slot = run.slot().await?;
         run.say(format!(
             "clustering {} keywords of {}",
@@ -382,8 +395,9 @@ pub(crate) async fn cluster_batch(
             work.sector_name
         ));
         folio
-            .ai_structured::<ClusterAnswer>(
-                run.call(AiOperation::Clustering),
+            .ai_structured_kept::<ClusterAnswer>(
+                run.call(AiOperation::Clustering)
+                    .keep(&keep.item, keep.part.clone()),
                 req,
                 |a| validate(a, &texts, &existing_names),
                 run.token(),
@@ -391,7 +405,7 @@ pub(crate) async fn cluster_batch(
             .await?
             .value
     };
-    let created = save_batch(folio, run.site, work.sector, batch, &answer).await?;
+    let created = save_batch(folio, run.site, work.sector, batch, &answer, Some(&keep)).await?;
     work.add_names(created.iter().map(|(_, name)| name.clone()));
     Ok(created.into_iter().map(|(id, _)| id).collect())
 }
@@ -402,6 +416,7 @@ pub(crate) async fn save_batch(
     sector: SectorId,
     batch: &[KeywordRow],
     answer: &ClusterAnswer,
+    kept: Option<&KeepAnswer>,
 ) -> Result<Vec<(String, String)>, CoreError> {
     let ids: HashMap<String, KeywordId> = batch.iter().map(|k| (key(&k.keyword), k.id)).collect();
     let mut tx = folio.begin_write().await?;
@@ -473,6 +488,9 @@ pub(crate) async fn save_batch(
         }
     }
     set_keyword_clusters(&mut tx, site, &updates).await?;
+    if let Some(keep) = kept {
+        checkpoints::forget(tx.conn(), keep).await?;
+    }
     tx.commit().await?;
     Ok(created)
 }

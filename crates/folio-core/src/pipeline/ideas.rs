@@ -6,7 +6,9 @@
 //! title too close to one of the site's ideas or articles (normalised-word Jaccard ≥ 0.6). The
 //! ideas and the cluster's move to `mapped` are saved in one write.
 
+use crate::ai::calls::KeepAnswer;
 use crate::pipeline::chat;
+use crate::pipeline::checkpoints;
 use crate::pipeline::runner::StageRun;
 use crate::planner::ideas::insert_idea;
 use crate::store::db::{now, ts};
@@ -18,7 +20,7 @@ use folio_model::{
     IdeaId, IdeaStatus, KeywordFilter, KeywordId, OutlineSection, PromptKind, SectionFormat,
     SiteId,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -29,12 +31,12 @@ pub const COVERED: (usize, usize) = (2, 3);
 /// Titles at least this similar (Jaccard of normalised words) are the same article.
 pub const TITLE_JACCARD: f64 = 0.6;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub(crate) struct IdeasAnswer {
     pub ideas: Vec<IdeaAnswer>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub(crate) struct IdeaAnswer {
     pub title: String,
     #[serde(default)]
@@ -48,7 +50,7 @@ pub(crate) struct IdeaAnswer {
     pub faq: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub(crate) struct SectionAnswer {
     pub heading: String,
     pub coverage: String,
@@ -354,12 +356,23 @@ pub(crate) async fn ideas_for_cluster(
         &keywords,
         &taken_now,
     )?;
-    let answer = {
+    // an answer paid for by a run that stopped before saving it is saved now, not bought again
+    let keep = KeepAnswer {
+        item: cluster.id.to_string(),
+        part: "ideas".into(),
+    };
+    let kept = checkpoints::kept::<IdeasAnswer>(folio, &keep)
+        .await?
+        .filter(|a| validate(a, &texts, &taken_now).is_ok());
+    let answer = if let Some(answer) = kept {
+        answer
+    } else {
         let _slot = run.slot().await?;
         run.say(format!("ideas for \u{201c}{}\u{201d}", cluster.name));
         folio
-            .ai_structured::<IdeasAnswer>(
-                run.call(AiOperation::IdeaGeneration),
+            .ai_structured_kept::<IdeasAnswer>(
+                run.call(AiOperation::IdeaGeneration)
+                    .keep(cluster.id, "ideas"),
                 StructuredRequest {
                     chat: chat(system, prompt),
                     schema_name: "ideas".into(),
@@ -371,7 +384,7 @@ pub(crate) async fn ideas_for_cluster(
             .await?
             .value
     };
-    save(folio, cluster, &keywords, &answer).await
+    save(folio, cluster, &keywords, &answer, &keep).await
 }
 
 async fn save(
@@ -379,6 +392,7 @@ async fn save(
     cluster: &Cluster,
     keywords: &[(KeywordId, String, Option<i64>)],
     answer: &IdeasAnswer,
+    keep: &KeepAnswer,
 ) -> Result<Vec<String>, CoreError> {
     let ids: HashMap<String, KeywordId> = keywords
         .iter()
@@ -448,6 +462,7 @@ async fn save(
             .await?;
         tx.touch(Entity::Cluster, cluster.id.as_uuid());
     }
+    checkpoints::forget(tx.conn(), keep).await?;
     tx.commit().await?;
     Ok(created)
 }

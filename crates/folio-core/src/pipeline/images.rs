@@ -7,11 +7,13 @@
 //! content-addressed like attached images and marked `generated` (or `failed`; a failed image
 //! never fails its article). Images cost per image produced.
 
+use crate::ai::calls::KeepAnswer;
 use crate::pipeline::chat;
+use crate::pipeline::checkpoints;
 use crate::pipeline::runner::StageRun;
 use crate::store::db::{now, ts};
 use crate::writer::html::html_text;
-use crate::writer::image_files::{self, ImageFormat};
+use crate::writer::image_files;
 use crate::writer::images::insert_image;
 use crate::{CoreError, Entity, Folio};
 use folio_ai::{ImageRequest, StructuredRequest};
@@ -19,19 +21,19 @@ use folio_model::{
     AiOperation, Content, Image, ImageDimensions, ImageId, ImageStatus, ImageType, ModelType,
     PromptKind, SettingKey, Stage,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use uuid::Uuid;
 
 pub const MAX_ALT_CHARS: usize = 125;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub(crate) struct PromptsAnswer {
     pub featured: ImagePrompt,
     pub in_article: Vec<ImagePrompt>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub(crate) struct ImagePrompt {
     pub prompt: String,
     pub alt: String,
@@ -168,6 +170,25 @@ pub(crate) async fn images_for(
         .filter(|i| i.status == ImageStatus::Pending && !i.prompt.is_empty())
     {
         run.check()?;
+        // an image a stopped run paid for (its file stored with the charge) is used, not bought
+        // again
+        let keep = KeepAnswer {
+            item: image.id.to_string(),
+            part: "image".into(),
+        };
+        if let Some(path) = checkpoints::kept::<String>(folio, &keep).await? {
+            mark(
+                folio,
+                image,
+                ImageStatus::Generated,
+                Some(&path),
+                &model.provider,
+                Some(&keep),
+            )
+            .await?;
+            made.push(image.id.to_string());
+            continue;
+        }
         let prompt = crate::ai::prompts::render(
             &template,
             &[
@@ -197,7 +218,8 @@ pub(crate) async fn images_for(
             folio
                 .ai_images(
                     run.call_with(AiOperation::ImageGeneration, &model.model_name)
-                        .content(content.id),
+                        .content(content.id)
+                        .keep(image.id, "image"),
                     req,
                     run.token(),
                 )
@@ -221,6 +243,7 @@ pub(crate) async fn images_for(
                     ImageStatus::Generated,
                     Some(&path),
                     &model.provider,
+                    Some(&keep),
                 )
                 .await?;
                 made.push(image.id.to_string());
@@ -228,7 +251,15 @@ pub(crate) async fn images_for(
             Err(CoreError::Cancelled) => return Err(CoreError::Cancelled),
             Err(e) => {
                 // A failed image never fails its article.
-                mark(folio, image, ImageStatus::Failed, None, &model.provider).await?;
+                mark(
+                    folio,
+                    image,
+                    ImageStatus::Failed,
+                    None,
+                    &model.provider,
+                    Some(&keep),
+                )
+                .await?;
                 crate::pipeline::runner::record_failure(
                     folio,
                     Stage::Images,
@@ -245,17 +276,7 @@ pub(crate) async fn images_for(
 }
 
 async fn store_image(folio: &Folio, bytes: &[u8]) -> Result<String, CoreError> {
-    let format = ImageFormat::sniff(bytes).ok_or_else(|| {
-        CoreError::invalid(
-            "image",
-            "the provider's image is not a PNG, JPEG, GIF or WebP file",
-        )
-    })?;
-    let dir = folio.data_dir().to_path_buf();
-    let bytes = bytes.to_vec();
-    tokio::task::spawn_blocking(move || image_files::store(&dir, &bytes, format))
-        .await
-        .map_err(|e| CoreError::Internal(format!("storing the image stopped: {e}")))?
+    image_files::store_provider_image(folio.data_dir(), bytes).await
 }
 
 async fn mark(
@@ -264,8 +285,12 @@ async fn mark(
     status: ImageStatus,
     path: Option<&str>,
     provider: &str,
+    kept: Option<&KeepAnswer>,
 ) -> Result<(), CoreError> {
     let mut tx = folio.begin_write().await?;
+    if let Some(keep) = kept {
+        checkpoints::forget(tx.conn(), keep).await?;
+    }
     sqlx::query("UPDATE images SET status = ?, local_path = COALESCE(?, local_path), provider = ?, updated_at = ? WHERE id = ?")
         .bind(folio_model::Status::as_str(status))
         .bind(path)
@@ -314,13 +339,23 @@ async fn write_prompts(run: &StageRun, content: &Content) -> Result<Vec<Image>, 
         .await?;
     let title = content.title.clone();
     let used: Vec<(String, String)> = secs.into_iter().take(wanted).collect();
-    let answer = {
+    let keep = KeepAnswer {
+        item: content.id.to_string(),
+        part: "image_prompts".into(),
+    };
+    let kept = checkpoints::kept::<PromptsAnswer>(folio, &keep)
+        .await?
+        .filter(|a| validate(a, &title, &used, wanted).is_ok());
+    let answer = if let Some(answer) = kept {
+        answer
+    } else {
         let _slot = run.slot().await?;
         run.say(format!("\u{201c}{}\u{201d}: image prompts", content.title));
         folio
-            .ai_structured::<PromptsAnswer>(
+            .ai_structured_kept::<PromptsAnswer>(
                 run.call_with(AiOperation::ImagePromptExtraction, &model)
-                    .content(content.id),
+                    .content(content.id)
+                    .keep(content.id, "image_prompts"),
                 StructuredRequest {
                     chat: chat(
                         &run.folio
@@ -385,6 +420,7 @@ async fn write_prompts(run: &StageRun, content: &Content) -> Result<Vec<Image>, 
         tx.touch(Entity::Image, image.id.as_uuid());
         out.push(image);
     }
+    checkpoints::forget(tx.conn(), &keep).await?;
     tx.commit().await?;
     Ok(out)
 }

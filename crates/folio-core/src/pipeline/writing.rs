@@ -340,7 +340,7 @@ struct Checkpoints(std::collections::HashMap<String, String>);
 impl Checkpoints {
     async fn load(folio: &Folio, task: &Task) -> Result<Self, CoreError> {
         let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT part, body FROM write_checkpoints WHERE task_id = ?")
+            sqlx::query_as("SELECT part, body FROM write_checkpoints WHERE item = ?")
                 .bind(task.id.to_string())
                 .fetch_all(&folio.pool)
                 .await?;
@@ -363,7 +363,7 @@ async fn save_checkpoint<T: Serialize>(
     value: &T,
 ) -> Result<(), CoreError> {
     let keep = KeepAnswer {
-        task: task.id,
+        item: task.id.to_string(),
         part: name.to_owned(),
     };
     let mut conn = folio.pool.acquire().await?;
@@ -378,7 +378,7 @@ async fn save_checkpoint<T: Serialize>(
 /// Parts of a task already written on this device (for progress and the writer's queue).
 pub async fn written_parts(folio: &Folio, task: &Task) -> Result<u64, CoreError> {
     let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM write_checkpoints WHERE task_id = ? AND part <> 'content_id'",
+        "SELECT COUNT(*) FROM write_checkpoints WHERE item = ? AND part <> 'content_id'",
     )
     .bind(task.id.to_string())
     .fetch_one(&folio.pool)
@@ -697,7 +697,7 @@ async fn save_article(
         }
         set_keyword_clusters(&mut tx, task.site_id, &updates).await?;
     }
-    sqlx::query("DELETE FROM write_checkpoints WHERE task_id = ?")
+    sqlx::query("DELETE FROM write_checkpoints WHERE item = ?")
         .bind(task.id.to_string())
         .execute(tx.conn())
         .await?;

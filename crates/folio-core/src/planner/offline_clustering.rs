@@ -181,7 +181,7 @@ impl Folio {
                         .collect()
                 };
                 let answer = ClusterAnswer::placed(texts(new), texts(existing));
-                let created = save_batch(self, site, w.sector, &rows, &answer).await?;
+                let created = save_batch(self, site, w.sector, &rows, &answer, None).await?;
                 report.mapped += rows.len() as u64;
                 report.joined_existing += joined;
                 report.created.extend(created.into_iter().map(|(id, _)| id));

@@ -50,11 +50,16 @@ impl Folio {
             .collect();
         let mut moving: Vec<&ContentSummary> = articles.iter().filter(|c| movable(c)).collect();
         moving.sort_by_key(|c| (c.scheduled_publish_at, c.id));
+        // `publishing`: a draft on the site, or an upload a crash cut short — either way the
+        // post (found again by its id or its mark) is the one given the slot.
         let mut waiting: Vec<&ContentSummary> = articles
             .iter()
             .filter(|c| {
                 c.status == ContentStatus::Approved
-                    && matches!(c.site_status, SiteStatus::NotPublished | SiteStatus::Failed)
+                    && matches!(
+                        c.site_status,
+                        SiteStatus::NotPublished | SiteStatus::Failed | SiteStatus::Publishing
+                    )
             })
             .collect();
         waiting.sort_by_key(|c| (c.updated_at, c.created_at, c.id));

@@ -105,6 +105,24 @@ pub(crate) fn check(file_name: &str, bytes: &[u8]) -> Result<ImageFormat, CoreEr
     })
 }
 
+/// [`store`] an image a provider made, off the async threads.
+pub(crate) async fn store_provider_image(
+    data_dir: &Path,
+    bytes: &[u8],
+) -> Result<String, CoreError> {
+    let format = ImageFormat::sniff(bytes).ok_or_else(|| {
+        CoreError::invalid(
+            "image",
+            "the provider's image is not a PNG, JPEG, GIF or WebP file",
+        )
+    })?;
+    let dir = data_dir.to_path_buf();
+    let bytes = bytes.to_vec();
+    tokio::task::spawn_blocking(move || store(&dir, &bytes, format))
+        .await
+        .map_err(|e| CoreError::Internal(format!("storing the image stopped: {e}")))?
+}
+
 /// Store the bytes (if this device does not have them yet) and return their path relative to
 /// the data directory. Blocking: call it from a blocking thread.
 pub(crate) fn store(

@@ -7,12 +7,12 @@
 
 mod state;
 
-use crate::components::StagePanel;
+use crate::components::{QualityReportView, StagePanel};
 use crate::format::{count, usd};
 use crate::hooks::{invoke, use_stage_run};
 use folio_model::ipc::{self, ContentCostArgs, ContentQualityArgs};
 use folio_model::Content;
-use state::{ordered, verdict, ArticleAction as A, ArticleState, Outcome};
+use state::{ArticleAction as A, ArticleState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -108,25 +108,7 @@ fn quality(state: &ArticleState) -> Html {
         Some(Ok(None)) => html! {
             <p class="muted" id="quality-none">{"Not checked: the quality gate runs when an article is written."}</p>
         },
-        Some(Ok(Some(r))) => html! {
-            <div id="quality-report" data-passed={r.passed().to_string()}>
-                <p id="quality-verdict" class={if r.passed() { "notice" } else { "error banner" }}>
-                    {verdict(r)}{format!(" \u{00b7} {} words", count(u64::from(r.word_count)))}
-                </p>
-                <ul class="quality-findings">
-                    { for ordered(r).into_iter().map(|f| {
-                        let outcome = Outcome::of(f);
-                        html! {
-                            <li class={classes!("quality-finding", outcome.as_str())}
-                                data-kind={format!("{:?}", f.kind)} data-outcome={outcome.as_str()}>
-                                <span class={classes!("chip", outcome.as_str())}>{outcome.as_str()}</span>
-                                {" "}<strong>{f.kind.label()}</strong>{": "}<span class="quality-message">{&f.message}</span>
-                            </li>
-                        }
-                    }) }
-                </ul>
-            </div>
-        },
+        Some(Ok(Some(r))) => html! { <QualityReportView id="quality" report={r.clone()} /> },
     }
 }
 

@@ -3,7 +3,7 @@
 //! the job). Pure and unit-tested.
 
 use crate::stage_run::{RunAction, StageRun};
-use folio_model::quality::{QualityFinding, QualityReport};
+use folio_model::quality::QualityReport;
 use folio_model::{ContentId, ErrorDto, SiteId, Stage, StageTarget, UsageRow};
 use std::rc::Rc;
 use yew::Reducible;
@@ -41,61 +41,6 @@ impl Reducible for ArticleState {
         s.apply(action);
         Rc::new(s)
     }
-}
-
-/// How a finding reads: passed, a blocking failure, or a warning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Passed,
-    Blocking,
-    Warning,
-}
-
-impl Outcome {
-    pub fn of(f: &QualityFinding) -> Self {
-        if f.passed {
-            Outcome::Passed
-        } else if f.blocking {
-            Outcome::Blocking
-        } else {
-            Outcome::Warning
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Passed => "passed",
-            Outcome::Blocking => "blocking",
-            Outcome::Warning => "warning",
-        }
-    }
-}
-
-/// The report's headline: passed (with or without warnings), or how many checks block.
-pub fn verdict(r: &QualityReport) -> String {
-    let blocking = r.blocking_failures().count() as u64;
-    let warnings = r.warnings().count() as u64;
-    if blocking > 0 {
-        format!(
-            "Blocked: {} failed",
-            crate::format::plural(blocking, "blocking check")
-        )
-    } else if warnings > 0 {
-        format!("Passed with {}", crate::format::plural(warnings, "warning"))
-    } else {
-        "Passed".to_owned()
-    }
-}
-
-/// Findings in the order a person fixes them: blocking, then warnings, then passed.
-pub fn ordered(r: &QualityReport) -> Vec<&QualityFinding> {
-    let mut v: Vec<&QualityFinding> = r.findings.iter().collect();
-    v.sort_by_key(|f| match Outcome::of(f) {
-        Outcome::Blocking => 0,
-        Outcome::Warning => 1,
-        Outcome::Passed => 2,
-    });
-    v
 }
 
 impl ArticleState {
@@ -144,35 +89,8 @@ mod tests {
 
     use super::*;
     use crate::scope::tests::id;
-    use folio_model::quality::QualityCheckKind as K;
     use folio_model::{StageEstimate, StageReport};
     use rust_decimal::Decimal;
-
-    fn report(findings: Vec<QualityFinding>) -> QualityReport {
-        QualityReport {
-            findings,
-            word_count: 1400,
-        }
-    }
-
-    #[test]
-    fn the_verdict_counts_blocking_checks_and_warnings() {
-        let ok = QualityFinding::new(K::KeywordInTitle, true, "in the title");
-        let warn = QualityFinding::new(K::Length, false, "1400 words; target 1800 ±15%");
-        let block = QualityFinding::new(K::OutlineFollowed, false, "H2 3 is missing");
-        assert_eq!(verdict(&report(vec![ok.clone()])), "Passed");
-        assert_eq!(
-            verdict(&report(vec![ok.clone(), warn.clone()])),
-            "Passed with 1 warning"
-        );
-        let r = report(vec![ok, warn, block]);
-        assert_eq!(verdict(&r), "Blocked: 1 blocking check failed");
-        let kinds: Vec<_> = ordered(&r).iter().map(|f| Outcome::of(f)).collect();
-        assert_eq!(
-            kinds,
-            [Outcome::Blocking, Outcome::Warning, Outcome::Passed]
-        );
-    }
 
     #[test]
     fn images_made_reload_the_images_and_the_cost() {
