@@ -8,7 +8,6 @@
 //! without auto-approve its two articles then wait on Writer → Review. Core on the same data
 //! directory agrees afterwards. Screenshots: `target/e2e/automation*.png`.
 
-#[allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 #[path = "../crates/folio-core/tests/support/fake_model.rs"]
 mod fake_model;
 
@@ -315,6 +314,14 @@ async fn a_site_runs_its_automation_with_live_progress_pause_and_resume() -> Res
         .is_empty());
     show(&app, "#auto-history").await?;
     screenshot(&app, "automation").await?;
+    // The settings the run used are still the saved ones: nothing to save.
+    show(&app, "#auto-config").await?;
+    assert_eq!(text_of(&app, "#auto-save").await?, "Save");
+    assert_eq!(
+        folio_e2e::props(&app, "#auto-save", "disabled").await?,
+        ["true"]
+    );
+    screenshot(&app, "automation-settings").await?;
 
     // Without auto-approve both articles wait for a person on Writer → Review.
     click(&app, "#nav-review").await?;
