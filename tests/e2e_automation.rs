@@ -85,11 +85,43 @@ async fn run_state(app: &Client, want: &str, bad: &[&str], model: &FakeModel) ->
     }
 }
 
-/// Scroll the element matching `css` to the top of the window, for a screenshot of it.
+/// Scroll the page's content so the element matching `css` is at its top, for a screenshot of
+/// it. Only the content pane is scrolled (`scrollIntoView` would scroll the window too, moving
+/// the sidebar under the next click).
 async fn show(app: &Client, css: &str) -> Result<()> {
-    let script = format!("document.querySelector({css:?}).scrollIntoView({{block: 'start'}});");
+    let script = format!(
+        "const pane = document.querySelector('main.content');
+         const el = document.querySelector({css:?});
+         pane.scrollTop += el.getBoundingClientRect().top - pane.getBoundingClientRect().top;"
+    );
     app.execute(&script, vec![]).await?;
     Ok(())
+}
+
+/// Wait until the live view shows the stage `want`; a run that stops meanwhile ends the wait
+/// with what the page says about it.
+async fn live_stage(app: &Client, want: &str, model: &FakeModel) -> Result<()> {
+    let deadline = Instant::now() + RUN_TIMEOUT;
+    loop {
+        let state = match app.find(Locator::Css("#auto-run")).await {
+            Ok(el) => el.attr("data-state").await?.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let stage = text_of(app, "#auto-live-stage").await?;
+        if stage == want {
+            return Ok(());
+        }
+        if state != "running" || Instant::now() > deadline {
+            let error = text_of(app, "#auto-run-error").await?;
+            let reason = text_of(app, "#auto-last-reason").await?;
+            bail!(
+                "the run is {state:?} in {stage:?}, not in {want:?}: {error} {reason}; the fake \
+                 answered {} calls",
+                model.count.load(std::sync::atomic::Ordering::SeqCst)
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// `3 of 12` → (3, 12).
@@ -238,10 +270,7 @@ async fn a_site_runs_its_automation_with_live_progress_pause_and_resume() -> Res
     .await?;
     assert!(of(&items).is_some(), "{items}");
     // Writing: the article being written, in the stage's own job's words.
-    wait_for_text(&app, "#auto-live-stage", "the writing stage", |t| {
-        t == "Writing articles"
-    })
-    .await?;
+    live_stage(&app, "Writing articles", &model).await?;
     assert_eq!(text_of(&app, "#auto-live-step").await?, "stage 4/7");
     // (textContent: the message is clipped to one line, which WebDriver's text reads as empty.)
     wait_for_texts(&app, "#auto-live-message", "the job's message", |t| {
