@@ -23,6 +23,7 @@ pub mod keywords;
 pub mod pipeline;
 pub mod planner;
 pub mod providers;
+pub mod publisher;
 pub mod review;
 pub mod sites;
 pub mod usage;
@@ -162,6 +163,9 @@ commands! {
     review::review_reject => ReviewReject,
     jobs::jobs_list => JobsList,
     jobs::jobs_cancel => JobsCancel,
+    publisher::schedule_calendar => ScheduleCalendar,
+    publisher::schedule_move => ScheduleMove,
+    publisher::schedule_plan => SchedulePlan,
     automation::automation_status_get => AutomationStatusGet,
     automation::automation_config_update => AutomationConfigUpdate,
     automation::automation_estimate => AutomationEstimate,

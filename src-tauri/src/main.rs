@@ -4,12 +4,14 @@
 //! - `commands.rs` registers the commands against the typed contract (`folio_model::ipc`);
 //!   `commands/<area>.rs` holds them, one file per area.
 //! - `state.rs`: what they work on (the store, the background sync, `needs_login`).
+//! - `background_automation.rs`: the sites' automation schedules while the app is open.
 //! - `background_sync.rs`: the sync task and its `sync-status` events; `deep_link.rs`: the
 //!   `folio://` links; `events.rs`: typed events to the window; `job_events.rs`: every job's
 //!   progress as `job-progress` events.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod background_automation;
 mod background_sync;
 mod commands;
 mod deep_link;
@@ -76,6 +78,10 @@ fn main() -> ExitCode {
                 deep_link::forward(&links, &event.urls());
             });
             job_events::start(app.handle().clone());
+            let schedules = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                background_automation::start(&schedules);
+            });
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 background_sync::start_if_logged_in(&handle, &handle.state::<AppState>()).await;

@@ -1,12 +1,14 @@
 //! The window frame: navigation and the current page.
 //!
 //! A tiny hash router: the sidebar links set `#sites` / `#planner` (keywords) /
-//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#writer/review` / `#automation` /
-//! `#usage` / `#settings` and a `hashchange` listener follows them, so links stay plain anchors
-//! (focusable, Enter to follow) and no routing crate is needed.
+//! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#writer/review` /
+//! `#publisher/calendar` / `#automation` / `#usage` / `#settings` and a `hashchange` listener
+//! follows them, so links stay plain anchors (focusable, Enter to follow) and no routing crate is
+//! needed.
 
 use crate::hooks::{invoke, use_event};
 use crate::pages::automation::AutomationPage;
+use crate::pages::calendar::CalendarPage;
 use crate::pages::clusters::ClustersPage;
 use crate::pages::content::ContentPage;
 use crate::pages::ideas::IdeasPage;
@@ -43,6 +45,8 @@ pub enum Route {
     Queue,
     /// Writer → Review: articles waiting for approval, with their quality gate's findings.
     Review,
+    /// Publisher → Calendar: scheduled, live and failed posts and the free slots.
+    Calendar,
     /// A site's automation: settings, runs with live progress, history.
     Automation,
     /// What AI calls cost, from the credit ledger.
@@ -53,13 +57,14 @@ pub enum Route {
 
 impl Route {
     /// The sidebar's entries, each with the group heading it starts (if any).
-    const NAV: [(Route, Option<&'static str>); 9] = [
+    const NAV: [(Route, Option<&'static str>); 10] = [
         (Route::Sites, None),
         (Route::Planner, Some("Planner")),
         (Route::Clusters, None),
         (Route::Ideas, None),
         (Route::Queue, Some("Writer")),
         (Route::Review, None),
+        (Route::Calendar, Some("Publisher")),
         (Route::Automation, None),
         (Route::Usage, None),
         (Route::Settings, None),
@@ -74,6 +79,7 @@ impl Route {
             "planner/ideas" => return Route::Ideas,
             "writer/queue" => return Route::Queue,
             "writer/review" => return Route::Review,
+            "publisher/calendar" => return Route::Calendar,
             "automation" => return Route::Automation,
             "usage" => return Route::Usage,
             "settings" => return Route::Settings,
@@ -97,6 +103,7 @@ impl Route {
             Route::Ideas => "#planner/ideas".to_owned(),
             Route::Queue => "#writer/queue".to_owned(),
             Route::Review => "#writer/review".to_owned(),
+            Route::Calendar => "#publisher/calendar".to_owned(),
             Route::Automation => "#automation".to_owned(),
             Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
@@ -118,6 +125,7 @@ impl Route {
             Route::Ideas => "nav-ideas",
             Route::Queue => "nav-queue",
             Route::Review => "nav-review",
+            Route::Calendar => "nav-calendar",
             Route::Automation => "nav-automation",
             Route::Usage => "nav-usage",
             Route::Settings => "nav-settings",
@@ -132,6 +140,7 @@ impl Route {
             Route::Ideas => "Ideas",
             Route::Queue => "Queue",
             Route::Review => "Review",
+            Route::Calendar => "Calendar",
             Route::Automation => "Automation",
             Route::Usage => "Usage",
             Route::Settings => "Settings",
@@ -224,6 +233,7 @@ pub fn app() -> Html {
             }
         }
         Route::Review => html! { <ReviewPage /> },
+        Route::Calendar => html! { <CalendarPage /> },
         Route::Automation => html! { <AutomationPage /> },
         Route::Usage => html! { <UsagePage /> },
         Route::Settings => {
@@ -271,6 +281,7 @@ mod tests {
         assert_eq!(Route::from_hash("#planner/ideas"), Route::Ideas);
         assert_eq!(Route::from_hash("#writer/queue"), Route::Queue);
         assert_eq!(Route::from_hash("#writer/review"), Route::Review);
+        assert_eq!(Route::from_hash("#publisher/calendar"), Route::Calendar);
         assert_eq!(Route::from_hash(""), Route::Sites);
         assert_eq!(Route::from_hash("#nope"), Route::Sites);
         assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);

@@ -3,6 +3,7 @@
 //! or a format (`format.rs`).
 
 pub mod automation;
+pub mod calendar;
 pub mod clusters;
 pub mod content;
 pub mod ideas;

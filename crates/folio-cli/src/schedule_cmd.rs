@@ -2,9 +2,12 @@
 
 use crate::output::{print_json, Failure};
 use crate::JsonFlag;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use clap::{Args, Subcommand};
 use folio_core::Folio;
-use folio_model::{PublishingSettings, PublishingSettingsUpdate, SiteId, SlotState};
+use folio_model::{
+    CalendarQuery, ContentId, PublishingSettings, PublishingSettingsUpdate, SiteId, SlotState,
+};
 
 #[derive(Subcommand)]
 pub enum ScheduleCommand {
@@ -16,6 +19,12 @@ pub enum ScheduleCommand {
     /// The site's scheduled and published posts with their slots; a passed slot is checked with
     /// WordPress (live, or due but not published yet).
     List(ListArgs),
+    /// Move one article to another free slot of its site (the same WordPress post gets the new
+    /// date); an approved article without a slot is scheduled there.
+    Move(MoveArgs),
+    /// The posts of every site (or one) in a span — scheduled, due, live, failed — and the
+    /// free slots, from this computer's data (no WordPress call).
+    Calendar(CalendarArgs),
 }
 
 impl ScheduleCommand {
@@ -24,6 +33,8 @@ impl ScheduleCommand {
             ScheduleCommand::Settings(a) => a.json.json,
             ScheduleCommand::Plan(a) => a.json.json,
             ScheduleCommand::List(a) => a.json.json,
+            ScheduleCommand::Move(a) => a.json.json,
+            ScheduleCommand::Calendar(a) => a.json.json,
         }
     }
 }
@@ -86,6 +97,49 @@ pub struct ListArgs {
     site: SiteId,
     #[command(flatten)]
     json: JsonFlag,
+}
+
+#[derive(Args)]
+pub struct MoveArgs {
+    #[arg(long)]
+    content: ContentId,
+    /// The slot, as an RFC 3339 time (e.g. 2026-12-09T14:00:00Z); `folio schedule calendar`
+    /// lists the free ones.
+    #[arg(long, value_parser = instant)]
+    to: DateTime<Utc>,
+    #[command(flatten)]
+    json: JsonFlag,
+}
+
+#[derive(Args)]
+pub struct CalendarArgs {
+    /// One site; every site without it.
+    #[arg(long)]
+    site: Option<SiteId>,
+    /// Start: an RFC 3339 time or a date (YYYY-MM-DD, midnight UTC); today without it.
+    #[arg(long, value_parser = instant)]
+    from: Option<DateTime<Utc>>,
+    /// End (not included), at most 62 days after the start; four weeks after it without it.
+    #[arg(long, value_parser = instant)]
+    to: Option<DateTime<Utc>>,
+    #[command(flatten)]
+    json: JsonFlag,
+}
+
+/// An RFC 3339 time, or a date read as midnight UTC.
+fn instant(s: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+        .map_err(|_| {
+            format!("{s:?}: write an RFC 3339 time (2026-12-09T14:00:00Z) or a date (2026-12-09)")
+        })
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn show(s: &PublishingSettings) {
@@ -179,6 +233,64 @@ pub async fn run(folio: &Folio, command: ScheduleCommand) -> Result<(), Failure>
                     p.content,
                     p.title
                 );
+            }
+            Ok(())
+        }
+        ScheduleCommand::Move(a) => {
+            let moved = folio.schedule_move(a.content, a.to).await?;
+            if a.json.json {
+                return print_json(&moved);
+            }
+            match moved.previous_slot {
+                Some(was) if was == moved.slot => {
+                    println!("{} is already at {}", moved.title, rfc3339(moved.slot))
+                }
+                Some(was) => println!(
+                    "Moved {} from {} to {}",
+                    moved.title,
+                    rfc3339(was),
+                    rfc3339(moved.slot)
+                ),
+                None => println!("Scheduled {} at {}", moved.title, rfc3339(moved.slot)),
+            }
+            Ok(())
+        }
+        ScheduleCommand::Calendar(a) => {
+            let from = a
+                .from
+                .unwrap_or_else(|| Utc::now().date_naive().and_time(NaiveTime::MIN).and_utc());
+            let to = a.to.unwrap_or(from + Duration::days(28));
+            let calendar = folio
+                .calendar(CalendarQuery {
+                    from,
+                    to,
+                    site: a.site,
+                })
+                .await?;
+            if a.json.json {
+                return print_json(&calendar);
+            }
+            println!("{} to {}", rfc3339(from), rfc3339(to));
+            if calendar.posts.is_empty() {
+                println!("No post in this span.");
+            }
+            for p in &calendar.posts {
+                println!(
+                    "{}  {:<9}  {}  {}  {}",
+                    rfc3339(p.at),
+                    p.state.as_str(),
+                    p.site_name,
+                    p.content,
+                    p.title
+                );
+            }
+            if calendar.free.is_empty() {
+                println!("No free slot in this span.");
+            } else {
+                println!("free slots:");
+            }
+            for f in &calendar.free {
+                println!("{}  {}", rfc3339(f.at), f.site_name);
             }
             Ok(())
         }

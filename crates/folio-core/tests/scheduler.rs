@@ -14,12 +14,12 @@ mod wordpress_site;
 use chrono::{Timelike, Utc};
 use folio_core::Folio;
 use folio_model::{
-    ContentId, ContentStatus, NewContent, NewSite, PublishingSettingsUpdate, Site, SiteStatus,
-    SlotState, WpConnect,
+    ContentId, ContentStatus, NewContent, PublishingSettingsUpdate, Site, SiteStatus, SlotState,
 };
-use folio_wp_harness::{Options, WordPress};
 use std::collections::BTreeSet;
-use wordpress_site::{client_as, write_as_synced};
+use wordpress_site::{
+    client_as, garden_on_wordpress, new_york_times_ahead, one_a_day_in_new_york, write_as_synced,
+};
 
 async fn approved(folio: &Folio, site: &Site, title: &str) -> ContentId {
     let id = folio
@@ -40,57 +40,16 @@ async fn approved(folio: &Folio, site: &Site, title: &str) -> ContentId {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
-    std::env::set_var(
-        "FOLIO_KEYCHAIN_SERVICE",
-        format!("folio-test-{}", uuid::Uuid::now_v7()),
-    );
-    let wp = tokio::task::spawn_blocking(|| WordPress::start(Options::default()))
-        .await
-        .unwrap()
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let folio = Folio::open(dir.path()).await.unwrap();
-    let site = folio
-        .create_site(&NewSite {
-            name: "Garden".into(),
-            domain: "garden.example".into(),
-            sectors: vec![],
-        })
-        .await
-        .unwrap();
-    folio
-        .wp_connect(WpConnect {
-            site: site.id,
-            url: wp.url.clone(),
-            user: wp.author.login.clone(),
-            app_password: wp.author.app_password.clone(),
-            allow_insecure: false,
-        })
-        .await
-        .unwrap();
-    // One a day, at two New York times at least six hours from now: no slot comes due while
-    // the test runs, so the dry run and the upload see the same slots.
+    let (wp, dir, folio, site) = garden_on_wordpress().await;
+    // One a day, at two New York times at least six hours from now.
     let tz: chrono_tz::Tz = "America/New_York".parse().unwrap();
-    let hour = Utc::now().with_timezone(&tz).hour();
-    let (a, b) = ((hour + 6) % 24, (hour + 12) % 24);
-    let times = [format!("{a:02}:00"), format!("{b:02}:00")];
+    let times = new_york_times_ahead();
+    let (a, b): (u32, u32) = (
+        times[0][..2].parse().unwrap(),
+        times[1][..2].parse().unwrap(),
+    );
     folio
-        .update_publishing_settings(
-            site.id,
-            PublishingSettingsUpdate {
-                daily_publish_limit: Some(1),
-                weekly_publish_limit: Some(7),
-                monthly_publish_limit: Some(31),
-                publish_days: Some(
-                    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-                        .map(String::from)
-                        .to_vec(),
-                ),
-                publish_time_slots: Some(times.to_vec()),
-                timezone: Some("America/New_York".into()),
-                ..Default::default()
-            },
-        )
+        .update_publishing_settings(site.id, one_a_day_in_new_york(&times))
         .await
         .unwrap();
     let mut articles = Vec::new();

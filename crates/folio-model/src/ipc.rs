@@ -391,6 +391,21 @@ commands! {
     /// Cancel one of this window's jobs; `false` when it already ended. A job of another
     /// process is refused (cancel it there).
     JobsCancel = "jobs_cancel" (JobsCancelArgs { job: JobId }) -> bool;
+
+    // ---- Publisher: the calendar and the scheduler -------------------------------------------
+    /// Posts (scheduled, due, live, failed) and free slots of every site or one, in a span of
+    /// at most 62 days; from local data (no WordPress call).
+    ScheduleCalendar = "schedule_calendar"
+        (ScheduleCalendarArgs { query: crate::CalendarQuery }) -> crate::Calendar;
+    /// Move one article to a free slot of its site (the same WordPress post, a new date), or
+    /// schedule an approved one there.
+    ScheduleMove = "schedule_move"
+        (ScheduleMoveArgs { content: ContentId, slot: chrono::DateTime<chrono::Utc> })
+        -> crate::PlannedPost;
+    /// Give the site's approved articles their slots; with `apply`, upload them as scheduled
+    /// posts ("Schedule next approved"); with `replan`, move the posts still ahead too.
+    SchedulePlan = "schedule_plan"
+        (SchedulePlanArgs { site: SiteId, apply: bool, replan: bool }) -> Vec<crate::PlannedPost>;
 }
 
 /// Every change of the sync indicator the background sync reports.
@@ -441,7 +456,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 78);
+        assert_eq!(COMMANDS.len(), 81);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

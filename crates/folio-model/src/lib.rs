@@ -6,6 +6,7 @@
 pub mod account;
 pub mod ai_config;
 pub mod automation;
+pub mod calendar;
 pub mod error;
 pub mod ids;
 pub mod ipc;
@@ -35,6 +36,9 @@ pub use ai_config::{
 pub use automation::{
     AutomationEstimate, AutomationItem, AutomationRun, AutomationRunId, AutomationStage,
     AutomationStageEstimate, AutomationStatus, ItemOutcome, RunTrigger,
+};
+pub use calendar::{
+    Calendar, CalendarPost, CalendarQuery, CalendarState, FreeSlot, MAX_CALENDAR_DAYS,
 };
 pub use error::{ErrorDto, ErrorKind};
 pub use ids::{

@@ -116,16 +116,9 @@ impl SlotRules {
         if n == 0 || self.days.is_empty() || self.times.is_empty() {
             return out;
         }
-        let mut per_day: HashMap<NaiveDate, u32> = HashMap::new();
-        let mut per_week: HashMap<(i32, u32), u32> = HashMap::new();
-        let mut per_month: HashMap<(i32, u32), u32> = HashMap::new();
+        let mut tally = Tally::default();
         for t in taken {
-            count(
-                self.local_date(*t),
-                &mut per_day,
-                &mut per_week,
-                &mut per_month,
-            );
+            tally.add(self.local_date(*t));
         }
         let start = self.local_date(after);
         for offset in 0..HORIZON_DAYS {
@@ -140,22 +133,10 @@ impl SlotRules {
                 }
                 // The slot's own local day (a skipped-hour slot stays on its date).
                 let day = self.local_date(slot);
-                let week = day.iso_week();
-                let full = per_day.get(&day).copied().unwrap_or(0) >= self.daily
-                    || per_week
-                        .get(&(week.year(), week.week()))
-                        .copied()
-                        .unwrap_or(0)
-                        >= self.weekly
-                    || per_month
-                        .get(&(day.year(), day.month()))
-                        .copied()
-                        .unwrap_or(0)
-                        >= self.monthly;
-                if full {
+                if tally.full(day, self) {
                     continue;
                 }
-                count(day, &mut per_day, &mut per_week, &mut per_month);
+                tally.add(day);
                 out.push(slot);
                 if out.len() == n {
                     return out;
@@ -164,19 +145,87 @@ impl SlotRules {
         }
         out
     }
+
+    /// Every slot in `[from, to)` that holds no post and that the limits still allow, given the
+    /// posts in `taken` — each on its own: a day allowed one more post shows all its open times,
+    /// since any one of them may be chosen (the calendar's free slots, a move's targets). Unlike
+    /// [`Self::next_free`], nothing is handed out, so one slot does not close another.
+    ///
+    /// `taken` should hold every post of the local days, ISO weeks and months the span touches,
+    /// not only those inside it, for the limits to be counted right.
+    pub fn open_slots(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        taken: &[DateTime<Utc>],
+    ) -> Vec<DateTime<Utc>> {
+        let mut out = Vec::new();
+        if from >= to {
+            return out;
+        }
+        let mut tally = Tally::default();
+        for t in taken {
+            tally.add(self.local_date(*t));
+        }
+        // A day either side: a slot's local date may differ from its UTC date.
+        let mut date = self.local_date(from) - Duration::days(1);
+        let last = self.local_date(to) + Duration::days(1);
+        while date <= last {
+            if self.days.contains(&date.weekday()) {
+                for time in &self.times {
+                    let slot = self.instant(date.and_time(*time));
+                    if slot < from || slot >= to || taken.contains(&slot) || out.contains(&slot) {
+                        continue;
+                    }
+                    if !tally.full(self.local_date(slot), self) {
+                        out.push(slot);
+                    }
+                }
+            }
+            date += Duration::days(1);
+        }
+        out.sort();
+        out
+    }
 }
 
-/// One more post on a local day, in its ISO week and its month.
-fn count(
-    date: NaiveDate,
-    per_day: &mut HashMap<NaiveDate, u32>,
-    per_week: &mut HashMap<(i32, u32), u32>,
-    per_month: &mut HashMap<(i32, u32), u32>,
-) {
-    let week = date.iso_week();
-    *per_day.entry(date).or_default() += 1;
-    *per_week.entry((week.year(), week.week())).or_default() += 1;
-    *per_month.entry((date.year(), date.month())).or_default() += 1;
+/// Posts counted per local day, ISO week and month, against the limits.
+#[derive(Default)]
+struct Tally {
+    per_day: HashMap<NaiveDate, u32>,
+    per_week: HashMap<(i32, u32), u32>,
+    per_month: HashMap<(i32, u32), u32>,
+}
+
+impl Tally {
+    /// One more post on a local day, in its ISO week and its month.
+    fn add(&mut self, date: NaiveDate) {
+        let week = date.iso_week();
+        *self.per_day.entry(date).or_default() += 1;
+        *self.per_week.entry((week.year(), week.week())).or_default() += 1;
+        *self
+            .per_month
+            .entry((date.year(), date.month()))
+            .or_default() += 1;
+    }
+
+    /// Whether the day, its week or its month already holds as many posts as the rules allow.
+    fn full(&self, day: NaiveDate, rules: &SlotRules) -> bool {
+        let week = day.iso_week();
+        self.per_day.get(&day).copied().unwrap_or(0) >= rules.daily
+            || self
+                .per_week
+                .get(&(week.year(), week.week()))
+                .copied()
+                .unwrap_or(0)
+                >= rules.weekly
+            || self
+                .per_month
+                .get(&(day.year(), day.month()))
+                .copied()
+                .unwrap_or(0)
+                >= rules.monthly
+    }
 }
 
 #[cfg(test)]
@@ -306,6 +355,122 @@ mod tests {
         assert!(rules("UTC", &[], &["09:00"], (2, 3, 5))
             .next_free(utc("2026-12-07T08:00:00Z"), &[], 1)
             .is_empty());
+    }
+
+    #[test]
+    fn open_slots_are_each_allowed_on_their_own() {
+        // Mon/Wed/Fri at 09:00, 14:00 and 18:00 UTC; two a day, three a week, five a month.
+        let r = rules(
+            "UTC",
+            &[PublishDay::Mon, PublishDay::Wed, PublishDay::Fri],
+            &["09:00", "14:00", "18:00"],
+            (2, 3, 5),
+        );
+        let (mon, next_mon) = (utc("2026-12-07T00:00:00Z"), utc("2026-12-14T00:00:00Z"));
+        // Monday 09:00 holds a post: Monday may take one more, at either open time; the rest of
+        // the week is open (any one slot alone stays within three a week).
+        let open = r.open_slots(mon, next_mon, &[utc("2026-12-07T09:00:00Z")]);
+        assert_eq!(
+            open,
+            [
+                utc("2026-12-07T14:00:00Z"),
+                utc("2026-12-07T18:00:00Z"),
+                utc("2026-12-09T09:00:00Z"),
+                utc("2026-12-09T14:00:00Z"),
+                utc("2026-12-09T18:00:00Z"),
+                utc("2026-12-11T09:00:00Z"),
+                utc("2026-12-11T14:00:00Z"),
+                utc("2026-12-11T18:00:00Z"),
+            ]
+        );
+        // Monday at its daily limit: none of its times is open.
+        let open = r.open_slots(
+            mon,
+            next_mon,
+            &[utc("2026-12-07T09:00:00Z"), utc("2026-12-07T18:00:00Z")],
+        );
+        assert_eq!(open.first(), Some(&utc("2026-12-09T09:00:00Z")));
+        assert_eq!(open.len(), 6);
+        // The week at its limit: nothing that week.
+        let full_week = [
+            utc("2026-12-07T09:00:00Z"),
+            utc("2026-12-09T09:00:00Z"),
+            utc("2026-12-11T09:00:00Z"),
+        ];
+        assert!(r.open_slots(mon, next_mon, &full_week).is_empty());
+        // The span is half-open, and an empty or reversed one holds nothing.
+        assert_eq!(
+            r.open_slots(
+                utc("2026-12-07T09:00:00Z"),
+                utc("2026-12-07T14:00:00Z"),
+                &[]
+            ),
+            [utc("2026-12-07T09:00:00Z")]
+        );
+        assert!(r.open_slots(next_mon, mon, &[]).is_empty());
+    }
+
+    #[test]
+    fn open_slots_count_the_month_outside_the_span() {
+        // One a month: a post on 1 December closes the rest of December, even in a span that
+        // does not include the 1st; January is open again.
+        let r = rules("UTC", EVERY_DAY, &["09:00"], (1, 7, 1));
+        let taken = [utc("2026-12-01T09:00:00Z")];
+        assert!(r
+            .open_slots(
+                utc("2026-12-20T00:00:00Z"),
+                utc("2026-12-31T00:00:00Z"),
+                &taken
+            )
+            .is_empty());
+        assert_eq!(
+            r.open_slots(
+                utc("2026-12-31T00:00:00Z"),
+                utc("2027-01-02T00:00:00Z"),
+                &taken
+            ),
+            [utc("2027-01-01T09:00:00Z")]
+        );
+    }
+
+    #[test]
+    fn open_slots_in_the_site_timezone_across_dst() {
+        let r = rules(
+            "America/New_York",
+            EVERY_DAY,
+            &["02:30", "09:00"],
+            (9, 99, 999),
+        );
+        // 2026-03-08, spring forward: 02:30 does not exist and is open at 07:30 UTC (as
+        // next_free gives it); the 7th's 09:00 EST is 14:00 UTC, the 8th's 09:00 EDT 13:00 UTC.
+        assert_eq!(
+            r.open_slots(
+                utc("2026-03-07T12:00:00Z"),
+                utc("2026-03-08T14:00:00Z"),
+                &[]
+            ),
+            [
+                utc("2026-03-07T14:00:00Z"),
+                utc("2026-03-08T07:30:00Z"),
+                utc("2026-03-08T13:00:00Z"),
+            ]
+        );
+        // Limits count local days: with one a day, a post at the 8th's 02:30 (New York) closes
+        // the 8th's 09:00 and leaves the 7th open.
+        let r = rules(
+            "America/New_York",
+            EVERY_DAY,
+            &["02:30", "09:00"],
+            (1, 99, 999),
+        );
+        assert_eq!(
+            r.open_slots(
+                utc("2026-03-07T12:00:00Z"),
+                utc("2026-03-08T14:00:00Z"),
+                &[utc("2026-03-08T07:30:00Z")]
+            ),
+            [utc("2026-03-07T14:00:00Z")]
+        );
     }
 
     #[test]
