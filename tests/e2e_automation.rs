@@ -280,11 +280,12 @@ async fn a_site_runs_its_automation_with_live_progress_pause_and_resume() -> Res
     let spent = text_of(&app, "#auto-live-credits").await?;
     assert!(spent.replace(',', "").parse::<u64>().is_ok(), "{spent}");
     assert!(!text_of(&app, "#auto-live-elapsed").await?.is_empty());
+    show(&app, "#auto-run").await?;
+    screenshot(&app, "automation-live").await?;
 
     // Pause: the items in flight finish, then the run says paused and offers Resume.
     click(&app, "#auto-pause").await?;
-    show(&app, "#auto-run").await?;
-    screenshot(&app, "automation-live").await?;
+    screenshot(&app, "automation-paused").await?;
     run_state(&app, "paused", &["failed", "completed"], &model).await?;
     wait_for_text(&app, "#auto-last-status", "paused", |t| t == "Paused").await?;
     wait_for_text(&app, "#auto-last-reason", "why it paused", |t| {
