@@ -16,6 +16,7 @@
 //! else.
 
 pub mod account;
+pub mod automation;
 pub mod content;
 pub mod jobs;
 pub mod keywords;
@@ -165,6 +166,14 @@ commands! {
     publisher::schedule_calendar => ScheduleCalendar,
     publisher::schedule_move => ScheduleMove,
     publisher::schedule_plan => SchedulePlan,
+    automation::automation_status_get => AutomationStatusGet,
+    automation::automation_config_update => AutomationConfigUpdate,
+    automation::automation_estimate => AutomationEstimate,
+    automation::automation_run => AutomationRun,
+    automation::automation_pause => AutomationPause,
+    automation::automation_cancel => AutomationCancel,
+    automation::automation_runs => AutomationRuns,
+    automation::automation_log => AutomationLog,
 }
 
 #[cfg(test)]

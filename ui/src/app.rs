@@ -2,10 +2,12 @@
 //!
 //! A tiny hash router: the sidebar links set `#sites` / `#planner` (keywords) /
 //! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#writer/review` /
-//! `#publisher/calendar` / `#usage` / `#settings` and a `hashchange` listener follows them, so
-//! links stay plain anchors (focusable, Enter to follow) and no routing crate is needed.
+//! `#publisher/calendar` / `#automation` / `#usage` / `#settings` and a `hashchange` listener
+//! follows them, so links stay plain anchors (focusable, Enter to follow) and no routing crate is
+//! needed.
 
 use crate::hooks::{invoke, use_event};
+use crate::pages::automation::AutomationPage;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::clusters::ClustersPage;
 use crate::pages::content::ContentPage;
@@ -45,6 +47,8 @@ pub enum Route {
     Review,
     /// Publisher → Calendar: scheduled, live and failed posts and the free slots.
     Calendar,
+    /// A site's automation: settings, runs with live progress, history.
+    Automation,
     /// What AI calls cost, from the credit ledger.
     Usage,
     /// Account & sync, AI providers.
@@ -53,7 +57,7 @@ pub enum Route {
 
 impl Route {
     /// The sidebar's entries, each with the group heading it starts (if any).
-    const NAV: [(Route, Option<&'static str>); 9] = [
+    const NAV: [(Route, Option<&'static str>); 10] = [
         (Route::Sites, None),
         (Route::Planner, Some("Planner")),
         (Route::Clusters, None),
@@ -61,6 +65,7 @@ impl Route {
         (Route::Queue, Some("Writer")),
         (Route::Review, None),
         (Route::Calendar, Some("Publisher")),
+        (Route::Automation, None),
         (Route::Usage, None),
         (Route::Settings, None),
     ];
@@ -75,6 +80,7 @@ impl Route {
             "writer/queue" => return Route::Queue,
             "writer/review" => return Route::Review,
             "publisher/calendar" => return Route::Calendar,
+            "automation" => return Route::Automation,
             "usage" => return Route::Usage,
             "settings" => return Route::Settings,
             _ => {}
@@ -98,6 +104,7 @@ impl Route {
             Route::Queue => "#writer/queue".to_owned(),
             Route::Review => "#writer/review".to_owned(),
             Route::Calendar => "#publisher/calendar".to_owned(),
+            Route::Automation => "#automation".to_owned(),
             Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
         }
@@ -119,6 +126,7 @@ impl Route {
             Route::Queue => "nav-queue",
             Route::Review => "nav-review",
             Route::Calendar => "nav-calendar",
+            Route::Automation => "nav-automation",
             Route::Usage => "nav-usage",
             Route::Settings => "nav-settings",
             _ => "nav-sites",
@@ -133,6 +141,7 @@ impl Route {
             Route::Queue => "Queue",
             Route::Review => "Review",
             Route::Calendar => "Calendar",
+            Route::Automation => "Automation",
             Route::Usage => "Usage",
             Route::Settings => "Settings",
             _ => "Sites",
@@ -225,6 +234,7 @@ pub fn app() -> Html {
         }
         Route::Review => html! { <ReviewPage /> },
         Route::Calendar => html! { <CalendarPage /> },
+        Route::Automation => html! { <AutomationPage /> },
         Route::Usage => html! { <UsagePage /> },
         Route::Settings => {
             html! { <SettingsPage account={account.clone()} on_refresh={refresh.clone()} /> }
@@ -266,6 +276,7 @@ mod tests {
         assert_eq!(Route::from_hash("#planner"), Route::Planner);
         assert_eq!(Route::from_hash("#settings"), Route::Settings);
         assert_eq!(Route::from_hash("#usage"), Route::Usage);
+        assert_eq!(Route::from_hash("#automation"), Route::Automation);
         assert_eq!(Route::from_hash("#planner/clusters"), Route::Clusters);
         assert_eq!(Route::from_hash("#planner/ideas"), Route::Ideas);
         assert_eq!(Route::from_hash("#writer/queue"), Route::Queue);

@@ -1,22 +1,26 @@
 //! Pieces of the page that several pages use: a form field with its error, a button that says
-//! when it is busy, a table, a progress bar, an empty state, the site and sector pickers, a
-//! pipeline stage's run (estimate, progress, report) and a quality gate's report. Pages compose
-//! them; they hold no state of their own.
+//! when it is busy, an on/off switch, the week's days as toggles, a table, a progress bar, an
+//! empty state, the site and sector pickers, a pipeline stage's run (estimate, progress, report)
+//! and a quality gate's report. Pages compose them; they hold no state of their own.
 
 mod busy_button;
+mod day_toggles;
 mod empty_state;
 mod field;
 mod progress;
 mod quality_report;
 mod scope_bar;
 mod stage_panel;
+mod switch;
 mod table;
 
 pub use busy_button::BusyButton;
+pub use day_toggles::DayToggles;
 pub use empty_state::EmptyState;
 pub use field::TextField;
 pub use progress::ProgressBar;
 pub use quality_report::QualityReportView;
 pub use scope_bar::ScopeBar;
 pub use stage_panel::StagePanel;
+pub use switch::Switch;
 pub use table::{Column, Table};

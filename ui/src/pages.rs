@@ -2,6 +2,7 @@
 //! each other: what two pages share is a component (`components/`), a form helper (`forms.rs`)
 //! or a format (`format.rs`).
 
+pub mod automation;
 pub mod calendar;
 pub mod clusters;
 pub mod content;

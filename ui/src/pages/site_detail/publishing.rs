@@ -5,11 +5,11 @@
 
 mod state;
 
-use crate::components::BusyButton;
-use crate::forms::{checked, input_value};
+use crate::components::{BusyButton, DayToggles, Switch};
+use crate::forms::input_value;
 use crate::hooks::invoke;
 use folio_model::ipc::{self, PublishingSettingsGetArgs, PublishingSettingsUpdateArgs};
-use folio_model::{PublishDay, SiteId};
+use folio_model::SiteId;
 use state::{field, Limit, PublishingAction, PublishingState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -26,18 +26,6 @@ pub const TIMEZONES: [&str; 9] = [
     "Asia/Tokyo",
     "Australia/Sydney",
 ];
-
-pub fn day_label(day: PublishDay) -> (&'static str, &'static str) {
-    match day {
-        PublishDay::Mon => ("Mon", "Monday"),
-        PublishDay::Tue => ("Tue", "Tuesday"),
-        PublishDay::Wed => ("Wed", "Wednesday"),
-        PublishDay::Thu => ("Thu", "Thursday"),
-        PublishDay::Fri => ("Fri", "Friday"),
-        PublishDay::Sat => ("Sat", "Saturday"),
-        PublishDay::Sun => ("Sun", "Sunday"),
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct PublishingPanelProps {
@@ -116,10 +104,10 @@ pub fn publishing_panel(props: &PublishingPanelProps) -> Html {
                 }
                 <fieldset class="pub-group">
                     <legend>{"Automation"}</legend>
-                    { switch("pub-auto-approve", "Approve reviewed articles automatically", f.auto_approval,
-                        dispatch.to_callback().reform(PublishingAction::AutoApproveToggled)) }
-                    { switch("pub-auto-publish", "Publish approved articles automatically", f.auto_publish,
-                        dispatch.to_callback().reform(PublishingAction::AutoPublishToggled)) }
+                    <Switch id="pub-auto-approve" label="Approve reviewed articles automatically"
+                        on={f.auto_approval} ontoggle={dispatch.to_callback().reform(PublishingAction::AutoApproveToggled)} />
+                    <Switch id="pub-auto-publish" label="Publish approved articles automatically"
+                        on={f.auto_publish} ontoggle={dispatch.to_callback().reform(PublishingAction::AutoPublishToggled)} />
                 </fieldset>
                 <fieldset class="pub-group">
                     <legend>{"Limits"}</legend>
@@ -158,16 +146,6 @@ fn error_line(field: &str, msg: Option<&str>) -> Html {
     }
 }
 
-fn switch(id: &'static str, label: &'static str, on: bool, toggled: Callback<bool>) -> Html {
-    let onchange = Callback::from(move |e: Event| toggled.emit(checked(&e)));
-    html! {
-        <label class="switch" for={id}>
-            <input {id} type="checkbox" role="switch" checked={on} {onchange} />
-            <span>{label}</span>
-        </label>
-    }
-}
-
 fn limit_field(state: &PublishingState, dispatch: &Dispatch, limit: Limit) -> Html {
     let error = state.error_for(limit.field());
     let oninput = {
@@ -194,20 +172,8 @@ fn days(state: &PublishingState, dispatch: &Dispatch) -> Html {
         <fieldset class={classes!("pub-group", error.is_some().then_some("invalid"))}
             aria-describedby={format!("pub-error-{}", field::DAYS)}>
             <legend>{"Publish days"}</legend>
-            <div class="day-toggles">
-                { for PublishDay::ALL.iter().map(|&day| {
-                    let on = state.form.days.contains(&day);
-                    let (short, long) = day_label(day);
-                    let id = format!("pub-day-{}", day.as_str());
-                    let onchange = dispatch.to_callback().reform(move |_: Event| PublishingAction::DayToggled(day));
-                    html! {
-                        <label class={classes!("day-toggle", on.then_some("on"))} for={id.clone()} title={long}>
-                            <input {id} type="checkbox" checked={on} {onchange} aria-label={long} />
-                            <span aria-hidden="true">{short}</span>
-                        </label>
-                    }
-                }) }
-            </div>
+            <DayToggles prefix="pub-day" on={state.form.days.iter().copied().collect::<Vec<_>>()}
+                ontoggle={dispatch.to_callback().reform(PublishingAction::DayToggled)} />
             { error_line(field::DAYS, error) }
         </fieldset>
     }
