@@ -450,6 +450,11 @@ async fn killed_at_any_instant_a_run_resumes_with_every_article_and_post_once_an
             by_operation(&w),
             by_operation(&clean)
         );
-        assert_eq!(w.status()["run"]["status"], "completed");
+        let run = &w.status()["run"];
+        assert_eq!(run["status"], "completed");
+        assert_eq!(
+            run["items_total"], run["items_processed"],
+            "run {i} (seed {seed}): the run's count adds up: {run}"
+        );
     }
 }

@@ -102,7 +102,11 @@ async fn a_run_takes_new_keywords_to_approved_articles_and_logs_every_item() {
             .collect::<Vec<_>>()
     };
     assert_eq!(of(AutomationStage::Clustering), vec![ItemOutcome::Done]);
-    assert_eq!(of(AutomationStage::Ideas), vec![ItemOutcome::Done; 2]);
+    assert_eq!(
+        of(AutomationStage::Ideas),
+        vec![ItemOutcome::Done; 2],
+        "{log:#?}"
+    );
     assert_eq!(of(AutomationStage::Queue), vec![ItemOutcome::Done; 2]);
     assert_eq!(of(AutomationStage::Writing), vec![ItemOutcome::Done; 2]);
     assert_eq!(of(AutomationStage::Approval), vec![ItemOutcome::Done; 2]);
@@ -124,6 +128,8 @@ async fn a_run_takes_new_keywords_to_approved_articles_and_logs_every_item() {
         .credits;
     assert_eq!(spent, ledger);
     assert_eq!(run.items_processed, log.len() as u64);
+    // what the live view shows adds up: one clustering batch, 2 + 2 + 2 items, images, 2
+    assert_eq!(run.items_total, run.items_processed, "{run:?} {log:#?}");
 
     // the fake's articles pass the quality gate: both approved
     let articles = folio.list_content(site).await.unwrap();
@@ -238,6 +244,7 @@ async fn a_paused_run_resumes_where_it_stopped_and_pays_for_nothing_twice() {
         "the paused run is resumed, not replaced"
     );
     assert_eq!(resumed.status, AutomationRunStatus::Completed);
+    assert_eq!(resumed.items_total, resumed.items_processed, "{resumed:?}");
     assert_eq!(ledger_calls(&w.folio).await, expected);
     assert_eq!(w.folio.list_content(site).await.unwrap().len(), 2);
 }

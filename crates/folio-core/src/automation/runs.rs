@@ -270,13 +270,14 @@ pub(crate) async fn requested(
     })
 }
 
-/// The items a stage chose when it first started in this run, if it has.
+/// The items kept under `key` (a stage's name: its items) when the stage first started in
+/// this run, if it has.
 pub(crate) async fn planned(
     folio: &Folio,
     run: AutomationRunId,
-    stage: AutomationStage,
+    key: &str,
 ) -> Result<Option<Vec<String>>, CoreError> {
-    Ok(plan_of(folio, run).await?.remove(stage.as_str()))
+    Ok(plan_of(folio, run).await?.remove(key))
 }
 
 async fn plan_of(
@@ -290,23 +291,29 @@ async fn plan_of(
     serde_json::from_str(&text).map_err(|e| corrupt("plan", e))
 }
 
-/// Keep the items a stage chose (before any of them is worked on) and count them in the run's
-/// total.
+/// Keep the items a stage chose under `key` (before any of them is worked on); `counted`:
+/// they are the stage's log items, counted in the run's total (a clustering stage also keeps
+/// its keywords, whose log items are their batches).
 pub(crate) async fn plan(
     folio: &Folio,
     run: AutomationRunId,
-    stage: AutomationStage,
+    key: &str,
     items: &[String],
+    counted: bool,
 ) -> Result<(), CoreError> {
     let mut all = plan_of(folio, run).await?;
-    all.insert(stage.as_str().to_owned(), items.to_vec());
+    all.insert(key.to_owned(), items.to_vec());
     let text = serde_json::to_string(&all).map_err(|e| CoreError::Internal(e.to_string()))?;
     sqlx::query(
         "UPDATE automation_runs SET plan = ?, items_total = items_total + ?, updated_at = ?
          WHERE id = ?",
     )
     .bind(text)
-    .bind(signed(items.len() as u64))
+    .bind(if counted {
+        signed(items.len() as u64)
+    } else {
+        0
+    })
     .bind(ts(now()))
     .bind(run.to_string())
     .execute(&folio.pool)
@@ -327,14 +334,16 @@ pub(crate) async fn log_item(
     credits: u64,
     reason: Option<&str>,
 ) -> Result<(), CoreError> {
-    let mut tx = folio.pool.begin().await?;
+    // a write from the start (`BEGIN IMMEDIATE`): items end side by side, and a read turned
+    // write would fail at once with "database is locked" when another item's line is written
+    let mut tx = folio.begin_write().await?;
     let known: Option<i64> = sqlx::query_scalar(
         "SELECT credits FROM automation_items WHERE run_id = ? AND stage = ? AND item = ?",
     )
     .bind(run.to_string())
     .bind(stage.as_str())
     .bind(item)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(tx.conn())
     .await?;
     let at = ts(now());
     sqlx::query(
@@ -352,7 +361,7 @@ pub(crate) async fn log_item(
     .bind(signed(credits))
     .bind(reason.map(|r| folio_ai::cap_text(r, MAX_REASON)))
     .bind(&at)
-    .execute(&mut *tx)
+    .execute(tx.conn())
     .await?;
     sqlx::query(
         "UPDATE automation_runs SET items_processed = items_processed + ?,
@@ -362,10 +371,9 @@ pub(crate) async fn log_item(
     .bind(signed(credits))
     .bind(&at)
     .bind(run.to_string())
-    .execute(&mut *tx)
+    .execute(tx.conn())
     .await?;
-    tx.commit().await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// Items of a stage's plan with a line in the log already.

@@ -144,6 +144,7 @@ impl Folio {
             .execute(&self.pool)
             .await?;
         }
+        // side by side: each run is driven on a thread of its own (see `automation_run`)
         let runs = due.iter().map(|(site, _)| async move {
             let outcome = self.automation_run(*site, RunTrigger::Schedule).await;
             if let Err(e) = &outcome {

@@ -41,11 +41,24 @@ async fn planned<F>(
 where
     F: Future<Output = Result<Vec<String>, CoreError>>,
 {
-    if let Some(items) = runs::planned(&ctx.folio, ctx.run.id, stage).await? {
+    planned_as(ctx, stage.as_str(), true, choose).await
+}
+
+/// [`planned`] under another key of the plan; `counted`: the items are the stage's log items.
+async fn planned_as<F>(
+    ctx: &RunCtx,
+    key: &str,
+    counted: bool,
+    choose: F,
+) -> Result<Vec<String>, CoreError>
+where
+    F: Future<Output = Result<Vec<String>, CoreError>>,
+{
+    if let Some(items) = runs::planned(&ctx.folio, ctx.run.id, key).await? {
         return Ok(items);
     }
     let items = choose.await?;
-    runs::plan(&ctx.folio, ctx.run.id, stage, &items).await?;
+    runs::plan(&ctx.folio, ctx.run.id, key, &items, counted).await?;
     Ok(items)
 }
 
@@ -82,30 +95,29 @@ async fn pipeline(
     }
 }
 
-/// Items of the plan that ended in an earlier part of the run without a log line (the process
-/// stopped between saving an item and logging it) are logged as skipped.
+/// After a pipeline stage ran to its end (not stopped), every item of its plan either ended
+/// in it (and is logged) or was finished before — in an earlier part of the run that stopped
+/// between saving the item and logging it: those are logged as skipped, so the run's count
+/// adds up.
 async fn log_unlogged(
     ctx: &RunCtx,
     stage: AutomationStage,
     items: &[String],
-    finished: impl Fn(&str) -> bool,
 ) -> Result<(), CoreError> {
     if ctx.stopped() {
         return Ok(());
     }
     let logged = runs::logged(&ctx.folio, ctx.run.id, stage).await?;
     for item in items.iter().filter(|i| !logged.contains_key(*i)) {
-        if finished(item) {
-            ctx.log(
-                stage,
-                item,
-                "",
-                ItemOutcome::Skipped,
-                0,
-                Some("finished before the run resumed"),
-            )
-            .await;
-        }
+        ctx.log(
+            stage,
+            item,
+            "",
+            ItemOutcome::Skipped,
+            0,
+            Some("finished before the run resumed"),
+        )
+        .await;
     }
     Ok(())
 }
@@ -136,7 +148,7 @@ async fn clustering(ctx: &Arc<RunCtx>) -> Result<(), CoreError> {
     let site = ctx.run.site_id;
     let folio = &ctx.folio;
     let n = limit(ctx.config.clustering_limit);
-    let items = planned(ctx, AutomationStage::Clustering, async {
+    let items = planned_as(ctx, "clustering_keywords", false, async {
         Ok(keywords_to_cluster(folio, site, n)
             .await?
             .into_iter()
@@ -148,15 +160,33 @@ async fn clustering(ctx: &Arc<RunCtx>) -> Result<(), CoreError> {
     if keywords.is_empty() {
         return Ok(());
     }
-    // only those still unclustered (a resumed run clustered some already)
     let target = StageTarget {
         keywords,
         ..StageTarget::site(site)
     };
-    if folio.clustering_work_for(&target).await?.is_empty() {
-        return Ok(());
+    // The stage's log items are its batches (each one call), known by their first keyword as
+    // the pipeline reports them: batches of each sector's keywords in the pipeline's order.
+    let batches = planned(ctx, AutomationStage::Clustering, async {
+        let model = folio.stage_text_model(site, Stage::Clustering).await?;
+        let size = crate::pipeline::clustering::batch_size(model.context_window).max(1);
+        Ok(folio
+            .clustering_work_for(&target)
+            .await?
+            .iter()
+            .flat_map(|w| {
+                w.keywords
+                    .chunks(size)
+                    .filter_map(|b| b.first().map(|k| k.id.to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect())
+    })
+    .await?;
+    // only those still unclustered (a resumed run clustered some already)
+    if !folio.clustering_work_for(&target).await?.is_empty() {
+        pipeline(ctx, AutomationStage::Clustering, Stage::Clustering, target).await?;
     }
-    pipeline(ctx, AutomationStage::Clustering, Stage::Clustering, target).await
+    log_unlogged(ctx, AutomationStage::Clustering, &batches).await
 }
 
 async fn ideas(ctx: &Arc<RunCtx>) -> Result<(), CoreError> {
@@ -182,7 +212,7 @@ async fn ideas(ctx: &Arc<RunCtx>) -> Result<(), CoreError> {
         },
     )
     .await?;
-    log_unlogged(ctx, AutomationStage::Ideas, &items, |_| true).await
+    log_unlogged(ctx, AutomationStage::Ideas, &items).await
 }
 
 /// Ideas → writing tasks, topping the queue up to the run's article limit (free, local).
@@ -280,27 +310,12 @@ async fn writing(ctx: &Arc<RunCtx>) -> Result<(), CoreError> {
         },
     )
     .await?;
-    let written = written_tasks(folio, &items).await?;
-    log_unlogged(ctx, AutomationStage::Writing, &items, |t| {
-        written.iter().any(|w| w == t)
-    })
-    .await
-}
-
-/// The tasks of `items` that are written.
-async fn written_tasks(folio: &Folio, items: &[String]) -> Result<Vec<String>, CoreError> {
-    let mut out = Vec::new();
-    for (raw, id) in items.iter().zip(ids::<folio_model::TaskId>(items)) {
-        if folio.get_task(id).await?.status == TaskStatus::Completed {
-            out.push(raw.clone());
-        }
-    }
-    Ok(out)
+    log_unlogged(ctx, AutomationStage::Writing, &items).await
 }
 
 /// The articles this run wrote (from its writing stage's tasks), in task order.
 async fn run_articles(ctx: &RunCtx) -> Result<Vec<ContentId>, CoreError> {
-    let tasks = runs::planned(&ctx.folio, ctx.run.id, AutomationStage::Writing)
+    let tasks = runs::planned(&ctx.folio, ctx.run.id, AutomationStage::Writing.as_str())
         .await?
         .unwrap_or_default();
     let mut out = Vec::new();
@@ -356,7 +371,8 @@ async fn images(ctx: &Arc<RunCtx>) -> Result<(), CoreError> {
             ..StageTarget::site(site)
         },
     )
-    .await
+    .await?;
+    log_unlogged(ctx, AutomationStage::Images, &items).await
 }
 
 /// This run's articles → review; with auto-approve, those whose quality gate passed →
