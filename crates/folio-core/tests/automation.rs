@@ -357,6 +357,50 @@ async fn a_run_that_cannot_be_covered_never_starts_and_one_whose_balance_runs_ou
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_run_stops_at_its_credit_cap_and_goes_on_when_resumed() {
+    let w = configured(AutomationConfigUpdate {
+        image_limit: Some(0),
+        run_credit_cap: Some(1),
+        ..small()
+    })
+    .await;
+    let run = w
+        .folio
+        .automation_run(w.site.id, RunTrigger::Manual)
+        .await
+        .unwrap();
+    assert_eq!(run.status, AutomationRunStatus::Paused, "{run:?}");
+    let reason = run.reason.as_deref().unwrap();
+    assert!(reason.contains("cap of 1 credits"), "{reason}");
+    // the first paid item reached the cap: nothing after it started
+    assert_eq!(run.stage, Some(AutomationStage::Clustering));
+    assert!(w
+        .folio
+        .list_ideas(w.site.id, None, None)
+        .await
+        .unwrap()
+        .is_empty());
+    // raised, the run goes on from there
+    w.folio
+        .update_automation_config(
+            w.site.id,
+            AutomationConfigUpdate {
+                run_credit_cap: Some(0),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let resumed = w
+        .folio
+        .automation_run(w.site.id, RunTrigger::Manual)
+        .await
+        .unwrap();
+    assert_eq!(resumed.id, run.id);
+    assert_eq!(resumed.status, AutomationRunStatus::Completed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_run_past_its_maximum_runtime_stops_cleanly_and_resumes() {
     let w = configured(AutomationConfigUpdate {
         image_limit: Some(0),
