@@ -1,8 +1,8 @@
 //! A site's automation schedule: days of the week and a time in the site's timezone (its
 //! publishing settings'), run while the app or `folio automation daemon` is running. Each site
 //! keeps the last slot it ran for, so a slot missed while nothing was running runs once at the
-//! next start — not once per slot missed — and a slot from before the schedule was set never
-//! runs.
+//! next start — not once per slot missed — and a slot from before the config last changed
+//! never runs.
 
 use crate::publishing::slots::SlotRules;
 use crate::store::db::{parse_stored, ts};
@@ -95,7 +95,8 @@ impl Folio {
     }
 
     /// Sites whose schedule has a slot due — come since the last slot they ran for and since
-    /// their schedule was set — with that slot.
+    /// their config last changed (a new schedule never runs for a slot already past) — with
+    /// that slot.
     pub async fn automation_due(
         &self,
         now: DateTime<Utc>,
