@@ -11,10 +11,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     let Ok(folio) = app.state::<AppState>().folio() else {
         return;
     };
-    // Core's automation futures are not `Send` (like a pipeline stage's): the loop runs on a
-    // blocking thread of its own, driving them with the runtime's handle.
-    let runtime = tokio::runtime::Handle::current();
-    tauri::async_runtime::spawn_blocking(move || {
-        runtime.block_on(folio.automation_daemon(CancellationToken::new()));
+    tauri::async_runtime::spawn(async move {
+        folio.automation_daemon(CancellationToken::new()).await;
     });
 }

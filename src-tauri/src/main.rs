@@ -78,10 +78,7 @@ fn main() -> ExitCode {
                 deep_link::forward(&links, &event.urls());
             });
             job_events::start(app.handle().clone());
-            let schedules = app.handle().clone();
-            tauri::async_runtime::spawn(async move {
-                background_automation::start(&schedules);
-            });
+            background_automation::start(app.handle());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 background_sync::start_if_logged_in(&handle, &handle.state::<AppState>()).await;

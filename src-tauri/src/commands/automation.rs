@@ -9,7 +9,7 @@ use folio_model::ipc::{
 };
 use folio_model::{
     AutomationConfig, AutomationEstimate, AutomationItem, AutomationRun, AutomationStatus,
-    ErrorDto, ErrorKind, RunTrigger,
+    ErrorDto, RunTrigger,
 };
 use tauri::AppHandle;
 
@@ -36,28 +36,16 @@ pub async fn automation_estimate(
     Ok(folio(&app)?.automation_estimate(args.site).await?)
 }
 
-/// Run (or resume) the site's automation until it completes, pauses or is cancelled.
-///
-/// Like `pipeline_run`, `Folio::automation_run`'s future is not `Send` (it drives the pipeline's
-/// stages), so it is driven by `block_on` on one of the runtime's blocking threads. Its job,
-/// progress, lock and stop are core's as for any other job.
+/// Run (or resume) the site's automation until it completes, pauses or is cancelled. Core
+/// drives the run on a thread of its own; its job, progress, lock and stop are core's as for any
+/// other job.
 pub async fn automation_run(
     app: AppHandle,
     args: AutomationRunArgs,
 ) -> Result<AutomationRun, ErrorDto> {
-    let folio = folio(&app)?;
-    let runtime = tokio::runtime::Handle::current();
-    let run = tauri::async_runtime::spawn_blocking(move || {
-        runtime.block_on(folio.automation_run(args.site, RunTrigger::Manual))
-    })
-    .await
-    .map_err(|e| {
-        ErrorDto::new(
-            ErrorKind::Internal,
-            format!("the automation run ended: {e}"),
-        )
-    })?;
-    Ok(run?)
+    Ok(folio(&app)?
+        .automation_run(args.site, RunTrigger::Manual)
+        .await?)
 }
 
 pub async fn automation_pause(
