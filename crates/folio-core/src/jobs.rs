@@ -18,6 +18,7 @@
 //! over, Ctrl-C).
 
 pub mod lock;
+pub(crate) mod own_thread;
 pub mod registry;
 
 pub use registry::{Job, JobReporter, Jobs, ProgressObserver};

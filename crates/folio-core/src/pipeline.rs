@@ -46,7 +46,12 @@ impl Folio {
         stage: Stage,
         target: StageTarget,
     ) -> Result<StageReport, CoreError> {
-        self.run_stage_with(stage, target, None).await
+        // driven on a thread of its own with a deep stack (`jobs::own_thread`)
+        let folio = self.clone();
+        crate::jobs::own_thread::run("a pipeline stage", move || async move {
+            folio.run_stage_with(stage, target, None).await
+        })
+        .await
     }
 
     /// [`Self::run_stage`] inside longer work that is told of each item and can stop it.

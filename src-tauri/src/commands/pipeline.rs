@@ -8,8 +8,8 @@ use folio_model::ipc::{
     PipelineEstimateArgs, PipelineFailuresArgs, PipelineRunArgs, TasksListArgs,
 };
 use folio_model::{
-    DuplicateTopic, ErrorDto, ErrorKind, OfflineClusterReport, SimilarKeyword, StageEstimate,
-    StageFailure, StageReport, Task, ThresholdPreview,
+    DuplicateTopic, ErrorDto, OfflineClusterReport, SimilarKeyword, StageEstimate, StageFailure,
+    StageReport, Task, ThresholdPreview,
 };
 use tauri::AppHandle;
 
@@ -23,21 +23,10 @@ pub async fn pipeline_estimate(
 }
 
 /// Run a stage; core refuses one the balance cannot cover and reports what it did (a cancelled
-/// run included).
-///
-/// `Folio::run_stage`'s future is not `Send` (rustc cannot prove the higher-ranked lifetime of
-/// the clustering stream's closure), so a Tauri command cannot await it: it is driven by
-/// `block_on` on one of the runtime's blocking threads. Its job, progress and cancel are core's
-/// as for any other job.
+/// run included). Core drives it on a thread of its own; its job, progress and cancel are
+/// core's as for any other job.
 pub async fn pipeline_run(app: AppHandle, args: PipelineRunArgs) -> Result<StageReport, ErrorDto> {
-    let folio = folio(&app)?;
-    let runtime = tokio::runtime::Handle::current();
-    let report = tauri::async_runtime::spawn_blocking(move || {
-        runtime.block_on(folio.run_stage(args.stage, args.target))
-    })
-    .await
-    .map_err(|e| ErrorDto::new(ErrorKind::Internal, format!("the stage's run ended: {e}")))?;
-    Ok(report?)
+    Ok(folio(&app)?.run_stage(args.stage, args.target).await?)
 }
 
 pub async fn cluster_offline_preview(

@@ -20,9 +20,6 @@ use std::time::Duration;
 /// Provider failures in a row that pause a run (instead of failing every item left).
 pub const PROVIDER_FAILURES_TO_PAUSE: u32 = 3;
 
-/// The stack of the thread a run is driven on (only what it touches is ever allocated).
-const RUN_STACK_BYTES: usize = 64 * 1024 * 1024;
-
 /// How often a run looks for a pause or cancel another process asked for.
 const REQUEST_POLL: Duration = Duration::from_millis(200);
 
@@ -222,23 +219,13 @@ impl Folio {
             .jobs()
             .start(JobKind::Automation, JobScope::Site { site })
             .await?;
-        // The run is driven on a thread of its own with a deep stack: the seven stages nest the
-        // pipeline's large futures, which in a debug build overflow an ordinary thread's 2 MiB
-        // (and the pipeline's futures are not `Send`, so no task of the runtime could take
-        // them). The caller only waits for the outcome, so this future is small and `Send`.
-        let (folio, runtime) = (self.clone(), tokio::runtime::Handle::current());
-        let (done, outcome) = tokio::sync::oneshot::channel();
-        std::thread::Builder::new()
-            .name("folio-automation".into())
-            .stack_size(RUN_STACK_BYTES)
-            .spawn(move || {
-                let outcome = runtime.block_on(Box::pin(folio.drive(site, trigger, &job)));
-                let _ = done.send(job.finish(outcome));
-            })
-            .map_err(|e| CoreError::Internal(format!("starting the automation run: {e}")))?;
-        outcome
-            .await
-            .map_err(|_| CoreError::Internal("the automation run's thread ended".into()))?
+        // driven on a thread of its own with a deep stack (`jobs::own_thread`)
+        let folio = self.clone();
+        crate::jobs::own_thread::run("the automation run", move || async move {
+            let outcome = folio.drive(site, trigger, &job).await;
+            job.finish(outcome)
+        })
+        .await
     }
 
     async fn drive(
