@@ -56,7 +56,7 @@ async fn first_device(
     base: &str,
     data_dir: &Path,
 ) -> Result<(String, String)> {
-    let keychain = keychain_service("a");
+    let keychain = folio_e2e::keychain_service("sync-a");
     let driver = Driver::start_with_env(
         data_dir,
         &[("FOLIO_KEYCHAIN_SERVICE", OsStr::new(&keychain))],
@@ -172,7 +172,7 @@ async fn first_device(
 /// Another device logs in to the account: its own (empty) account is left, the store re-opened,
 /// and the first device's sites arrive.
 async fn second_device(base: &str, data_dir: &Path, sites: [String; 2]) -> Result<()> {
-    let keychain = keychain_service("b");
+    let keychain = folio_e2e::keychain_service("sync-b");
     let driver = Driver::start_with_env(
         data_dir,
         &[("FOLIO_KEYCHAIN_SERVICE", OsStr::new(&keychain))],
@@ -204,15 +204,6 @@ async fn second_device(base: &str, data_dir: &Path, sites: [String; 2]) -> Resul
     screenshot(&app, "account-second-device").await?;
     app.close().await?;
     Ok(())
-}
-
-/// A keychain service no other run (or the person's own Folio) uses.
-fn keychain_service(device: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!("folio-e2e-sync-{}-{nanos}-{device}", std::process::id())
 }
 
 /// Add a site on the Sites page; its id.

@@ -149,14 +149,7 @@ async fn a_site_runs_its_automation_with_live_progress_pause_and_resume() -> Res
     let base_url = format!("{}/v1", mock.uri());
     let data_dir = tempfile::tempdir()?;
     let site = seed(data_dir.path()).await?;
-    let keychain = format!(
-        "folio-e2e-automation-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
-    );
+    let keychain = folio_e2e::keychain_service("automation");
     let driver = Driver::start_with_env(
         data_dir.path(),
         &[("FOLIO_KEYCHAIN_SERVICE", OsStr::new(&keychain))],
@@ -166,23 +159,7 @@ async fn a_site_runs_its_automation_with_live_progress_pause_and_resume() -> Res
 
     // OpenAI at the fake, with a key.
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
-    click(&app, "#nav-settings").await?;
-    wait_for_text(&app, "#provider-openai h3", "the OpenAI row", |t| {
-        t == "OpenAI"
-    })
-    .await?;
-    type_into(&app, "#provider-openai-url", &base_url).await?;
-    click(&app, "#provider-openai-save-url").await?;
-    wait_for_text(&app, "#provider-openai-notice", "the address saved", |t| {
-        t == "Address saved."
-    })
-    .await?;
-    type_into(&app, "#provider-openai-key", KEY).await?;
-    click(&app, "#provider-openai-save-key").await?;
-    wait_for_text(&app, "#provider-openai-key-state", "the key, masked", |t| {
-        t.starts_with("key: sk-…")
-    })
-    .await?;
+    folio_e2e::set_up_openai(&app, &base_url, KEY).await?;
 
     // The Automation page: the site's defaults, no run yet.
     click(&app, "#nav-automation").await?;

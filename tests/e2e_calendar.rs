@@ -188,7 +188,7 @@ async fn schedule_next_approved_then_move_posts_to_free_slots() -> Result<()> {
     if !display_available()? {
         return Ok(());
     }
-    let keychain = keychain_service();
+    let keychain = folio_e2e::keychain_service("calendar");
     // Core here and the app share the keychain entry of the connection.
     std::env::set_var("FOLIO_KEYCHAIN_SERVICE", &keychain);
     let wp = tokio::task::spawn_blocking(|| WordPress::start(Options::default()))
@@ -367,12 +367,4 @@ async fn schedule_next_approved_then_move_posts_to_free_slots() -> Result<()> {
     drop(driver);
     tokio::task::spawn_blocking(move || wp.stop()).await??;
     Ok(())
-}
-
-fn keychain_service() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!("folio-e2e-calendar-{}-{nanos}", std::process::id())
 }

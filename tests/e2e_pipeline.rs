@@ -37,76 +37,60 @@ const KEYWORDS: [(&str, u32, u32); 6] = [
 ];
 const EDITED_HEADING: &str = "Pruning cuts that heal fast";
 
-/// `words` words of filler text drawn from a fixed vocabulary by a generator seeded with
-/// `topic`: different topics share no run of five words, so the quality gate's repetition check
-/// (which blocks) sees distinct parts, as it would from a real model.
+/// The words this test's fake writes its articles with (see [`folio_e2e::prose`]).
+const VOCABULARY: [&str; 48] = [
+    "roses",
+    "garden",
+    "cane",
+    "bud",
+    "leaf",
+    "stem",
+    "soil",
+    "water",
+    "sun",
+    "shade",
+    "bloom",
+    "root",
+    "mulch",
+    "spring",
+    "winter",
+    "autumn",
+    "cut",
+    "shear",
+    "angle",
+    "node",
+    "growth",
+    "health",
+    "disease",
+    "air",
+    "light",
+    "height",
+    "shape",
+    "old",
+    "young",
+    "wood",
+    "green",
+    "brown",
+    "thin",
+    "thick",
+    "clean",
+    "sharp",
+    "slow",
+    "fast",
+    "early",
+    "late",
+    "every",
+    "season",
+    "gardeners",
+    "keep",
+    "watch",
+    "choose",
+    "leave",
+    "remove",
+];
+
 fn prose(topic: &str, words: usize) -> String {
-    const VOCABULARY: [&str; 48] = [
-        "roses",
-        "garden",
-        "cane",
-        "bud",
-        "leaf",
-        "stem",
-        "soil",
-        "water",
-        "sun",
-        "shade",
-        "bloom",
-        "root",
-        "mulch",
-        "spring",
-        "winter",
-        "autumn",
-        "cut",
-        "shear",
-        "angle",
-        "node",
-        "growth",
-        "health",
-        "disease",
-        "air",
-        "light",
-        "height",
-        "shape",
-        "old",
-        "young",
-        "wood",
-        "green",
-        "brown",
-        "thin",
-        "thick",
-        "clean",
-        "sharp",
-        "slow",
-        "fast",
-        "early",
-        "late",
-        "every",
-        "season",
-        "gardeners",
-        "keep",
-        "watch",
-        "choose",
-        "leave",
-        "remove",
-    ];
-    let mut state = topic.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let mut out = Vec::with_capacity(words);
-    for i in 0..words {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let word = VOCABULARY[(state >> 33) as usize % VOCABULARY.len()];
-        out.push(if i % 12 == 11 || i + 1 == words {
-            format!("{word}.")
-        } else {
-            word.to_owned()
-        });
-    }
-    out.join(" ")
+    folio_e2e::prose(&VOCABULARY, topic, words)
 }
 
 /// The lines under the first table header `header` (`a | b | …`), up to the first line that is
@@ -388,14 +372,7 @@ async fn keywords_become_a_written_article_through_the_pipeline_pages() -> Resul
     let data_dir = tempfile::tempdir()?;
     let files = tempfile::tempdir()?;
     let site = seed(data_dir.path(), files.path()).await?;
-    let keychain = format!(
-        "folio-e2e-pipeline-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
-    );
+    let keychain = folio_e2e::keychain_service("pipeline");
     let driver = Driver::start_with_env(
         data_dir.path(),
         &[("FOLIO_KEYCHAIN_SERVICE", OsStr::new(&keychain))],
@@ -405,23 +382,7 @@ async fn keywords_become_a_written_article_through_the_pipeline_pages() -> Resul
 
     // OpenAI at the fake, with a key.
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
-    click(&app, "#nav-settings").await?;
-    wait_for_text(&app, "#provider-openai h3", "the OpenAI row", |t| {
-        t == "OpenAI"
-    })
-    .await?;
-    type_into(&app, "#provider-openai-url", &base_url).await?;
-    click(&app, "#provider-openai-save-url").await?;
-    wait_for_text(&app, "#provider-openai-notice", "the address saved", |t| {
-        t == "Address saved."
-    })
-    .await?;
-    type_into(&app, "#provider-openai-key", KEY).await?;
-    click(&app, "#provider-openai-save-key").await?;
-    wait_for_text(&app, "#provider-openai-key-state", "the key, masked", |t| {
-        t.starts_with("key: sk-…")
-    })
-    .await?;
+    folio_e2e::set_up_openai(&app, &base_url, KEY).await?;
 
     // Planner → Clusters: nothing yet; the estimate first, then the run.
     click(&app, "#nav-clusters").await?;

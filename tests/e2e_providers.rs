@@ -71,7 +71,7 @@ async fn settings_stores_a_provider_key_tests_it_and_keeps_the_default_model() -
     let mock = mock_openai().await;
     let base_url = format!("{}/v1", mock.uri());
     let data_dir = tempfile::tempdir()?;
-    let keychain = keychain_service();
+    let keychain = folio_e2e::keychain_service("providers");
     let driver = Driver::start_with_env(
         data_dir.path(),
         &[("FOLIO_KEYCHAIN_SERVICE", OsStr::new(&keychain))],
@@ -280,13 +280,4 @@ async fn selected(app: &Client, css: &str) -> Result<String> {
         .find(Locator::Css(&format!("{css} option:checked")))
         .await?;
     Ok(option.attr("value").await?.unwrap_or_default())
-}
-
-/// A keychain service no other run (or the person's own Folio) uses.
-fn keychain_service() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!("folio-e2e-providers-{}-{nanos}", std::process::id())
 }

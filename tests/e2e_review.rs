@@ -34,33 +34,16 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const CSV: &str = "Keyword,Volume,Keyword Difficulty\ngarden hoe,2400,31\ncompost bin,1900,28\n";
 
-/// `words` words of filler drawn from a fixed vocabulary by a generator seeded with `topic`:
-/// different topics share no run of five words, as a real model's parts would not. (The core
-/// fake's own filler has twenty variants, so parts of a longer article can repeat each other and
-/// the gate's repetition check blocks it.)
+/// The words this test's fake writes its articles with (see [`folio_e2e::prose`]).
+const VOCABULARY: [&str; 40] = [
+    "hoe", "blade", "handle", "soil", "weeds", "rows", "beds", "steel", "ash", "grip", "edge",
+    "angle", "stroke", "root", "stone", "clay", "loam", "moist", "dry", "spring", "summer",
+    "autumn", "sharpen", "clean", "oil", "store", "shed", "light", "heavy", "long", "short",
+    "push", "pull", "draw", "slice", "keep", "choose", "check", "every", "season",
+];
+
 fn prose(topic: &str, words: usize) -> String {
-    const VOCABULARY: [&str; 40] = [
-        "hoe", "blade", "handle", "soil", "weeds", "rows", "beds", "steel", "ash", "grip", "edge",
-        "angle", "stroke", "root", "stone", "clay", "loam", "moist", "dry", "spring", "summer",
-        "autumn", "sharpen", "clean", "oil", "store", "shed", "light", "heavy", "long", "short",
-        "push", "pull", "draw", "slice", "keep", "choose", "check", "every", "season",
-    ];
-    let mut state = topic.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    let mut out = Vec::with_capacity(words);
-    for i in 0..words {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let word = VOCABULARY[(state >> 33) as usize % VOCABULARY.len()];
-        out.push(if i % 12 == 11 || i + 1 == words {
-            format!("{word}.")
-        } else {
-            word.to_owned()
-        });
-    }
-    out.join(" ")
+    folio_e2e::prose(&VOCABULARY, topic, words)
 }
 
 /// The rest of the line after `marker` in `prompt`.
@@ -291,14 +274,7 @@ async fn articles_in_review_are_approved_and_rejected_in_the_window() -> Result<
     }
     // A keychain service of this run's own: the provider key must not meet a person's (or
     // another test's). Set before anything else runs, and inherited by the app.
-    let keychain = format!(
-        "folio-e2e-review-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default()
-    );
+    let keychain = folio_e2e::keychain_service("review");
     std::env::set_var("FOLIO_KEYCHAIN_SERVICE", &keychain);
     let model = FakeModel::default();
     let openai = MockServer::start().await;

@@ -124,7 +124,7 @@ async fn connect_doctor_sync_and_publish_an_article_to_a_real_wordpress() -> Res
         .context("starting WordPress (scripts/setup.sh test installs it)")?;
     let data_dir = tempfile::tempdir()?;
     let (site, article) = seed(data_dir.path()).await?;
-    let keychain = keychain_service();
+    let keychain = folio_e2e::keychain_service("wordpress");
     let driver = Driver::start_with_env(
         data_dir.path(),
         &[
@@ -350,12 +350,4 @@ async fn connect_doctor_sync_and_publish_an_article_to_a_real_wordpress() -> Res
     drop(driver);
     tokio::task::spawn_blocking(move || wp.stop()).await??;
     Ok(())
-}
-
-fn keychain_service() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!("folio-e2e-wordpress-{}-{nanos}", std::process::id())
 }

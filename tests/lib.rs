@@ -281,6 +281,65 @@ where
     }
 }
 
+/// `words` words of filler text drawn from `vocabulary` by a generator seeded with `topic`:
+/// different topics share no run of five words, so the quality gate's repetition check (which
+/// blocks) sees distinct parts, as it would from a real model.
+pub fn prose(vocabulary: &[&str], topic: &str, words: usize) -> String {
+    let mut state = topic.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut out = Vec::with_capacity(words);
+    for i in 0..words {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let word = vocabulary[(state >> 33) as usize % vocabulary.len()];
+        out.push(if i % 12 == 11 || i + 1 == words {
+            format!("{word}.")
+        } else {
+            word.to_owned()
+        });
+    }
+    out.join(" ")
+}
+
+/// A keychain service no other run (or the person's own Folio) uses: `folio-e2e-{name}-…`.
+pub fn keychain_service(name: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("folio-e2e-{name}-{}-{nanos}", std::process::id())
+}
+
+/// In Settings, point OpenAI at `base_url` and save `key`, as a person does (from any page).
+pub async fn set_up_openai(client: &Client, base_url: &str, key: &str) -> Result<()> {
+    click(client, "#nav-settings").await?;
+    wait_for_text(client, "#provider-openai h3", "the OpenAI row", |t| {
+        t == "OpenAI"
+    })
+    .await?;
+    type_into(client, "#provider-openai-url", base_url).await?;
+    click(client, "#provider-openai-save-url").await?;
+    wait_for_text(
+        client,
+        "#provider-openai-notice",
+        "the address saved",
+        |t| t == "Address saved.",
+    )
+    .await?;
+    type_into(client, "#provider-openai-key", key).await?;
+    click(client, "#provider-openai-save-key").await?;
+    wait_for_text(
+        client,
+        "#provider-openai-key-state",
+        "the key, masked",
+        |t| t.starts_with("key: sk-…"),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Replace the content of an input the way a person would: clear it, then type.
 pub async fn type_into(client: &Client, css: &str, text: &str) -> Result<()> {
     with_element(client, css, "typing into", |el| async move {

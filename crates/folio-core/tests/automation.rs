@@ -64,6 +64,14 @@ async fn until(folio: &Folio, site: SiteId, ok: impl Fn(&AutomationRun) -> bool)
     }
 }
 
+/// Run the site's automation to its end (completed, paused, failed or cancelled).
+async fn run_now(folio: &Folio, site: SiteId) -> AutomationRun {
+    folio
+        .automation_run(site, RunTrigger::Manual)
+        .await
+        .unwrap()
+}
+
 /// Start the site's run in the background; its outcome comes back through the handle.
 fn start(folio: &Folio, site: SiteId) -> tokio::task::JoinHandle<AutomationRun> {
     let folio = folio.clone();
@@ -86,10 +94,7 @@ async fn a_run_takes_new_keywords_to_approved_articles_and_logs_every_item() {
     );
     assert_eq!(estimate.stages.len(), 7);
 
-    let run = folio
-        .automation_run(site, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let run = run_now(folio, site).await;
     assert_eq!(run.status, AutomationRunStatus::Completed, "{run:?}");
     assert_eq!(run.stage, Some(AutomationStage::Schedule));
     assert_eq!(run.credits_estimated, estimate.credits);
@@ -148,10 +153,7 @@ async fn a_run_takes_new_keywords_to_approved_articles_and_logs_every_item() {
 
     // a second run starts afresh and pays for the next two clusters' ideas only
     let calls = ledger_calls(folio).await;
-    let second = folio
-        .automation_run(site, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let second = run_now(folio, site).await;
     assert_ne!(second.id, run.id);
     assert_eq!(second.status, AutomationRunStatus::Completed);
     assert!(ledger_calls(folio).await > calls);
@@ -170,11 +172,7 @@ async fn without_auto_approve_articles_wait_for_review_with_the_reason() {
         ..small()
     })
     .await;
-    let run = w
-        .folio
-        .automation_run(w.site.id, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let run = run_now(&w.folio, w.site.id).await;
     assert_eq!(run.status, AutomationRunStatus::Completed);
     let queue = w.folio.review_queue(w.site.id).await.unwrap();
     assert_eq!(queue.len(), 2);
@@ -199,11 +197,7 @@ async fn a_paused_run_resumes_where_it_stopped_and_pays_for_nothing_twice() {
         ..small()
     })
     .await;
-    let done = straight
-        .folio
-        .automation_run(straight.site.id, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let done = run_now(&straight.folio, straight.site.id).await;
     assert_eq!(done.status, AutomationRunStatus::Completed);
     let expected = ledger_calls(&straight.folio).await;
 
@@ -234,11 +228,7 @@ async fn a_paused_run_resumes_where_it_stopped_and_pays_for_nothing_twice() {
     assert!(!w.folio.automation_status(site).await.unwrap().active);
 
     w.model.set_delay(StdDuration::ZERO);
-    let resumed = w
-        .folio
-        .automation_run(site, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let resumed = run_now(&w.folio, site).await;
     assert_eq!(
         resumed.id, paused.id,
         "the paused run is resumed, not replaced"
@@ -271,11 +261,7 @@ async fn a_second_run_of_the_site_is_refused_and_a_cancelled_run_is_never_resume
         AutomationRunStatus::Cancelled
     );
     w.model.set_delay(StdDuration::ZERO);
-    let next = w
-        .folio
-        .automation_run(site, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let next = run_now(&w.folio, site).await;
     assert_ne!(next.id, first.id);
     assert_eq!(next.status, AutomationRunStatus::Completed);
 }
@@ -289,11 +275,7 @@ async fn three_provider_failures_in_a_row_pause_the_run_with_the_reason() {
     })
     .await;
     w.model.fail(Kind::Ideas, vec![Fault::QuotaExhausted; 3]);
-    let run = w
-        .folio
-        .automation_run(w.site.id, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let run = run_now(&w.folio, w.site.id).await;
     assert_eq!(run.status, AutomationRunStatus::Paused, "{run:?}");
     assert_eq!(run.stage, Some(AutomationStage::Ideas));
     let reason = run.reason.unwrap();
@@ -306,11 +288,7 @@ async fn three_provider_failures_in_a_row_pause_the_run_with_the_reason() {
     assert!(w.folio.list_content(w.site.id).await.unwrap().is_empty());
 
     // the provider is back: resuming makes the ideas and the articles
-    let resumed = w
-        .folio
-        .automation_run(w.site.id, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let resumed = run_now(&w.folio, w.site.id).await;
     assert_eq!(resumed.id, run.id);
     assert_eq!(resumed.status, AutomationRunStatus::Completed);
     assert_eq!(w.folio.list_content(w.site.id).await.unwrap().len(), 2);
@@ -364,11 +342,7 @@ async fn a_run_stops_at_its_credit_cap_and_goes_on_when_resumed() {
         ..small()
     })
     .await;
-    let run = w
-        .folio
-        .automation_run(w.site.id, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let run = run_now(&w.folio, w.site.id).await;
     assert_eq!(run.status, AutomationRunStatus::Paused, "{run:?}");
     let reason = run.reason.as_deref().unwrap();
     assert!(reason.contains("cap of 1 credits"), "{reason}");
@@ -391,11 +365,7 @@ async fn a_run_stops_at_its_credit_cap_and_goes_on_when_resumed() {
         )
         .await
         .unwrap();
-    let resumed = w
-        .folio
-        .automation_run(w.site.id, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let resumed = run_now(&w.folio, w.site.id).await;
     assert_eq!(resumed.id, run.id);
     assert_eq!(resumed.status, AutomationRunStatus::Completed);
 }
@@ -410,20 +380,12 @@ async fn a_run_past_its_maximum_runtime_stops_cleanly_and_resumes() {
     // the config refuses less than a minute; a value synced from elsewhere is what a run reads
     sqlx_set_max_runtime(&w, 1).await;
     w.model.set_delay(StdDuration::from_millis(400));
-    let run = w
-        .folio
-        .automation_run(w.site.id, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let run = run_now(&w.folio, w.site.id).await;
     assert_eq!(run.status, AutomationRunStatus::Paused, "{run:?}");
     assert!(run.reason.as_deref().unwrap().contains("maximum runtime"));
     w.model.set_delay(StdDuration::ZERO);
     sqlx_set_max_runtime(&w, 3600).await;
-    let resumed = w
-        .folio
-        .automation_run(w.site.id, RunTrigger::Manual)
-        .await
-        .unwrap();
+    let resumed = run_now(&w.folio, w.site.id).await;
     assert_eq!(resumed.status, AutomationRunStatus::Completed);
 }
 
