@@ -507,6 +507,14 @@ async fn schedule(ctx: &Arc<RunCtx>) -> Result<(), CoreError> {
     })
     .await?;
     let logged = runs::logged(folio, ctx.run.id, AutomationStage::Schedule).await?;
+    // The slots of what is still waiting, planned once (a resumed run plans again): each upload
+    // takes its own slot, so the others' stay free.
+    let slots: std::collections::HashMap<ContentId, _> = folio
+        .schedule_plan(site, false, false)
+        .await?
+        .into_iter()
+        .map(|p| (p.content, p.slot))
+        .collect();
     for (raw, id) in items.iter().zip(ids::<ContentId>(&items)) {
         if ctx.stopped() {
             break;
@@ -530,14 +538,7 @@ async fn schedule(ctx: &Arc<RunCtx>) -> Result<(), CoreError> {
             .await;
             continue;
         }
-        // its slot now: the plan of what is still waiting, in the same order as before
-        let slot = folio
-            .schedule_plan(site, false, false)
-            .await?
-            .into_iter()
-            .find(|p| p.content == id)
-            .map(|p| p.slot);
-        let Some(slot) = slot else {
+        let Some(slot) = slots.get(&id).copied() else {
             ctx.log(
                 AutomationStage::Schedule,
                 raw,
