@@ -254,8 +254,9 @@ pub async fn wait_for_attr(client: &Client, css: &str, name: &str, value: &str) 
 }
 
 /// Act on the element matching `css` once it exists: a page renders its title before its list
-/// arrives from core, and Yew may replace an element between finding and using it, so a missing
-/// or stale element is "not yet" until [`UI_TIMEOUT`]; any other WebDriver error is returned.
+/// arrives from core, and Yew may replace an element between finding and using it, so a missing,
+/// stale or not yet usable element is "not yet" until [`UI_TIMEOUT`]; any other WebDriver error
+/// is returned.
 async fn with_element<T, F, Fut>(client: &Client, css: &str, what: &str, act: F) -> Result<T>
 where
     F: Fn(Element) -> Fut,
@@ -270,7 +271,12 @@ where
             },
             Err(e) => e,
         };
-        let not_yet = err.is_no_such_element() || err.is_stale_element_reference();
+        // an input Yew is re-rendering (or has disabled while the page loads) is not yet
+        // usable either
+        let not_yet = err.is_no_such_element()
+            || err.is_stale_element_reference()
+            || err.is_element_not_interactable()
+            || err.is_invalid_element_state();
         if !not_yet {
             return Err(err).with_context(|| format!("{what} {css}"));
         }
