@@ -7,6 +7,7 @@
 //!   as import batches plus decisions) and [`keyword_index`] (the in-memory keyword lists).
 //! - [`db`] (row helpers), [`scope`] (site/sector checks) and [`local_meta`] (device-local facts).
 
+pub mod authorship;
 pub mod db;
 pub(crate) mod doc_cache;
 pub mod keyword_docs;

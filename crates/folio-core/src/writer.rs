@@ -11,6 +11,7 @@ pub mod images;
 pub mod quality_gate;
 pub mod quality_report;
 pub mod review;
+pub mod revisions;
 pub mod sanitize;
 pub mod tasks;
 pub mod terms;

@@ -18,6 +18,7 @@ pub mod planner;
 pub mod provider;
 pub mod publishing;
 pub mod quality;
+pub mod revision;
 pub mod settings;
 pub mod site;
 pub mod status;
@@ -75,6 +76,7 @@ pub use publishing::{
 pub use quality::{
     default_banned_phrases, QualityCheckKind, QualityFinding, QualityReport, DEFAULT_BANNED_PHRASES,
 };
+pub use revision::{ContentRevision, RevisionView};
 pub use settings::{
     AiSettings, EffectiveSetting, Resolved, SettingKey, SettingSource, SettingValue,
 };

@@ -270,6 +270,8 @@ pub(crate) struct OpenDocs {
     versions: BTreeMap<DocId, i64>,
     /// Where committed documents wait for the next write (`None`: always load from storage).
     cache: Option<std::sync::Arc<crate::store::doc_cache::DocCache>>,
+    /// What kind of change this write makes, signed into its changes (`None`: any write).
+    pub(crate) kind: Option<crate::store::authorship::ChangeKind>,
 }
 
 impl OpenDocs {
@@ -277,6 +279,7 @@ impl OpenDocs {
         Self {
             docs: BTreeMap::new(),
             versions: BTreeMap::new(),
+            kind: None,
             cache: Some(cache),
         }
     }
@@ -334,7 +337,18 @@ impl OpenDocs {
         conn: &mut SqliteConnection,
     ) -> Result<usize, CoreError> {
         let mut saved = 0;
+        let mut author = None;
         for stored in self.docs.values_mut() {
+            // Each write's edits become one change signed with who and when, which an
+            // article's revision history lists (`writer/revisions.rs`).
+            if stored.doc.pending_ops() > 0 {
+                if author.is_none() {
+                    author = Some(crate::store::authorship::ChangeAuthor::this_device(conn).await?);
+                }
+                if let Some(author) = &author {
+                    crate::store::authorship::commit_signed(&mut stored.doc, author, self.kind);
+                }
+            }
             if folio_sync::doc_store::save(conn, stored).await?
                 != folio_sync::doc_store::Saved::Nothing
             {

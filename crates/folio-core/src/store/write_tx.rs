@@ -59,6 +59,12 @@ impl WriteTx {
         (&mut self.tx, &mut self.docs)
     }
 
+    /// Sign this write's document changes as a person's edit (see `store/authorship.rs`): the
+    /// article history gathers quick edits into one version.
+    pub(crate) fn sign_as(&mut self, kind: crate::store::authorship::ChangeKind) {
+        self.docs.kind = Some(kind);
+    }
+
     pub async fn commit(mut self) -> Result<(), CoreError> {
         let (touched, bulk) = (self.touched.len(), self.bulk.len());
         let records = crate::store::mirror::flush(&mut self.tx, &mut self.docs).await?;

@@ -3,6 +3,7 @@
 //! (`sanitize.rs`) before it is stored, and the word count is computed from what is stored.
 
 use crate::planner::ideas::move_idea;
+use crate::store::authorship::ChangeKind;
 use crate::store::db::{not_found, now, parse_stored, prefixed, status_error, ts};
 use crate::store::scope::{check_scope, sector_or_first};
 use crate::text::{required_text, tidy};
@@ -366,6 +367,16 @@ impl Folio {
         id: ContentId,
         u: ContentUpdate,
     ) -> Result<Content, CoreError> {
+        self.update_content_as(id, u, ChangeKind::Edit).await
+    }
+
+    /// [`Self::update_content`], its document change signed as `kind`.
+    pub(crate) async fn update_content_as(
+        &self,
+        id: ContentId,
+        u: ContentUpdate,
+        kind: ChangeKind,
+    ) -> Result<Content, CoreError> {
         // Sanitised before the write transaction: parsing a large body need not hold the lock.
         let body = u
             .body_html
@@ -374,6 +385,7 @@ impl Folio {
             .transpose()?;
         let account = self.account_id.to_string();
         let mut tx = self.begin_write().await?;
+        tx.sign_as(kind);
         let mut c = read_content(tx.conn(), &account, id).await?;
         if let Some(title) = &u.title {
             c.title = required_text("title", "title", title)?;
