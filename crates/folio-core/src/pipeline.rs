@@ -17,6 +17,7 @@ pub mod clustering;
 pub mod estimate;
 pub mod ideas;
 pub mod images;
+pub mod regenerate;
 pub(crate) mod runner;
 pub mod voice;
 pub mod writing;

@@ -13,5 +13,6 @@ pub mod quality_report;
 pub mod review;
 pub mod revisions;
 pub mod sanitize;
+pub mod sections;
 pub mod tasks;
 pub mod terms;

@@ -76,7 +76,7 @@ pub use publishing::{
 pub use quality::{
     default_banned_phrases, QualityCheckKind, QualityFinding, QualityReport, DEFAULT_BANNED_PHRASES,
 };
-pub use revision::{ContentRevision, RevisionView};
+pub use revision::{ContentRevision, RevisionView, SectionRegenerated};
 pub use settings::{
     AiSettings, EffectiveSetting, Resolved, SettingKey, SettingSource, SettingValue,
 };

@@ -33,3 +33,15 @@ pub struct RevisionView {
     pub meta_description: String,
     pub excerpt: String,
 }
+
+/// An article with one section written again by AI.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionRegenerated {
+    pub content: crate::Content,
+    /// The section (0-based H2 index).
+    pub section: u32,
+    /// The version to restore to undo it (the article just before).
+    pub undo_revision: Option<String>,
+    /// What the call cost.
+    pub credits: u64,
+}

@@ -19,12 +19,12 @@ struct Calls {
     output_tokens: u64,
 }
 
-fn tokens(chars: usize) -> u64 {
+pub(crate) fn tokens(chars: usize) -> u64 {
     u64::try_from(chars.div_ceil(3)).unwrap_or(u64::MAX)
 }
 
 /// Output tokens of `words` words of HTML (about 1.4 tokens a word, plus markup).
-fn words_out(words: u32) -> u64 {
+pub(crate) fn words_out(words: u32) -> u64 {
     u64::from(words) * 7 / 5 + 150
 }
 
@@ -266,7 +266,7 @@ impl Folio {
     }
 }
 
-fn text_usd(model: &AiModel, input: u64, output: u64) -> Decimal {
+pub(crate) fn text_usd(model: &AiModel, input: u64, output: u64) -> Decimal {
     let k = Decimal::from(1000);
     Decimal::from(input) / k * model.cost_per_1k_input.unwrap_or_default()
         + Decimal::from(output) / k * model.cost_per_1k_output.unwrap_or_default()

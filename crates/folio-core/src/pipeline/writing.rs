@@ -75,7 +75,7 @@ pub(crate) struct MetaPart {
     pub excerpt: String,
 }
 
-fn string_schema(fields: &[&str]) -> serde_json::Value {
+pub(crate) fn string_schema(fields: &[&str]) -> serde_json::Value {
     let props: serde_json::Map<String, serde_json::Value> = fields
         .iter()
         .map(|f| ((*f).to_owned(), serde_json::json!({"type": "string"})))
@@ -98,7 +98,7 @@ fn faq_schema() -> serde_json::Value {
 }
 
 /// A part's HTML must be text, without headings the code adds or tags the allowlist drops.
-fn check_fragment(html: &str, min_words: u32, what: &str) -> Result<(), String> {
+pub(crate) fn check_fragment(html: &str, min_words: u32, what: &str) -> Result<(), String> {
     let lower = html.to_ascii_lowercase();
     if lower.contains("<h1") || lower.contains("<h2") {
         return Err(format!(

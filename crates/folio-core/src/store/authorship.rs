@@ -42,6 +42,8 @@ pub enum ChangeKind {
     Edit,
     /// An older version made current again.
     Restore,
+    /// A section written again by AI.
+    Regenerate,
 }
 
 #[derive(Serialize, Deserialize)]

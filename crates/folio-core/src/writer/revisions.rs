@@ -75,6 +75,28 @@ fn snapshot(doc: &AutoCommit, key: &str, heads: &[ChangeHash]) -> Option<Snapsho
     })
 }
 
+fn revision_of(
+    last: ChangeHash,
+    time: i64,
+    author: Option<ChangeAuthor>,
+    device: &str,
+    snap: &Snapshot,
+    saves: u32,
+) -> ContentRevision {
+    ContentRevision {
+        id: last.to_string(),
+        at: (time > 0)
+            .then(|| DateTime::<Utc>::from_timestamp(time, 0))
+            .flatten(),
+        author: author
+            .as_ref()
+            .map_or_else(|| "another device".to_owned(), ChangeAuthor::label),
+        this_device: author.as_ref().is_some_and(|a| a.device == device),
+        word_count: html_word_count(&snap.body_html),
+        saves,
+    }
+}
+
 /// The versions of the article in `doc`, newest first, each with its fields.
 fn versions(doc: &mut AutoCommit, key: &str, device: &str) -> Vec<(ContentRevision, Snapshot)> {
     let mut groups: Vec<Group> = Vec::new();
@@ -116,18 +138,7 @@ fn versions(doc: &mut AutoCommit, key: &str, device: &str) -> Vec<(ContentRevisi
             }
         }
         let author = g.signature.map(|s| s.author);
-        let revision = ContentRevision {
-            id: g.last.to_string(),
-            at: (g.time > 0)
-                .then(|| DateTime::<Utc>::from_timestamp(g.time, 0))
-                .flatten(),
-            author: author
-                .as_ref()
-                .map_or_else(|| "another device".to_owned(), ChangeAuthor::label),
-            this_device: author.as_ref().is_some_and(|a| a.device == device),
-            word_count: html_word_count(&snap.body_html),
-            saves: g.saves,
-        };
+        let revision = revision_of(g.last, g.time, author, device, &snap, g.saves);
         out.push((revision, snap));
     }
     out.reverse();
@@ -158,6 +169,38 @@ impl Folio {
             .map_err(|e| CoreError::Internal(format!("reading the article's history stopped: {e}")))
     }
 
+    async fn change_version(
+        &self,
+        id: ContentId,
+        hash: ChangeHash,
+    ) -> Result<Option<(ContentRevision, Snapshot)>, CoreError> {
+        let Some(doc) = self.article_doc(id).await? else {
+            return Ok(None);
+        };
+        let device = self.device_id().await?;
+        let Some(change) = doc.get_change_by_hash(&hash) else {
+            return Ok(None);
+        };
+        let author = Signature::from_message(change.message()).map(|s| s.author);
+        let time = change.timestamp();
+        let Some(snap) = snapshot(&doc, &record_key(id), &[hash]) else {
+            return Ok(None);
+        };
+        Ok(Some((
+            revision_of(hash, time, author, &device, &snap, 1),
+            snap,
+        )))
+    }
+
+    /// The article's latest change: the version to come back to after an edit made now (a
+    /// regenerated section's undo).
+    pub(crate) async fn latest_change(&self, id: ContentId) -> Result<Option<String>, CoreError> {
+        let Some(mut doc) = self.article_doc(id).await? else {
+            return Ok(None);
+        };
+        Ok(doc.get_changes(&[]).last().map(|c| c.hash().to_string()))
+    }
+
     /// The article's saved versions, newest first (at most [`MAX_REVISIONS`]).
     pub async fn content_revisions(
         &self,
@@ -184,12 +227,20 @@ impl Folio {
                  (64 hex digits)",
             )
         })?;
-        let (revision, snap) = self
+        let listed = self
             .article_versions(id)
             .await?
             .into_iter()
-            .find(|(r, _)| r.id == wanted.to_string())
-            .ok_or_else(|| not_found(format!("revision {wanted} of content {id}")))?;
+            .find(|(r, _)| r.id == wanted.to_string());
+        let (revision, snap) = match listed {
+            Some(v) => v,
+            // Any change of the history names the article as it stood after it (the state
+            // before a section was regenerated, say), listed as a version or not.
+            None => self
+                .change_version(id, wanted)
+                .await?
+                .ok_or_else(|| not_found(format!("revision {wanted} of content {id}")))?,
+        };
         Ok(RevisionView {
             revision,
             title: snap.title,
