@@ -25,6 +25,7 @@ pub mod planner;
 pub mod providers;
 pub mod publisher;
 pub mod review;
+pub mod revisions;
 pub mod sites;
 pub mod usage;
 pub mod wordpress;
@@ -174,6 +175,11 @@ commands! {
     automation::automation_cancel => AutomationCancel,
     automation::automation_runs => AutomationRuns,
     automation::automation_log => AutomationLog,
+    revisions::content_revisions => ContentRevisions,
+    revisions::content_revision_get => ContentRevisionGet,
+    revisions::content_revision_restore => ContentRevisionRestore,
+    revisions::section_estimate => SectionEstimate,
+    revisions::section_regenerate => SectionRegenerate,
 }
 
 #[cfg(test)]

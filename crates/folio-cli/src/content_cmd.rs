@@ -1,6 +1,7 @@
 //! `folio content …`
 
 use crate::output::{print_json, print_table, Failure};
+use crate::revision_cmd;
 use crate::JsonFlag;
 use clap::{Args, Subcommand};
 use folio_core::MAX_IMAGE_BYTES;
@@ -23,6 +24,16 @@ pub enum ContentCommand {
     Images(ImagesArgs),
     /// Remove an image from its article (the file stays in the data directory).
     RemoveImage(RemoveImageArgs),
+    /// Change an article's title, body (sanitised), meta fields or slug.
+    Edit(revision_cmd::EditArgs),
+    /// An article's saved versions, newest first, with who saved each and when.
+    Revisions(revision_cmd::RevisionsArgs),
+    /// One saved version's text.
+    Revision(revision_cmd::RevisionArgs),
+    /// Make a saved version the article's text again (a new edit; nothing is lost).
+    Restore(revision_cmd::RevisionArgs),
+    /// Write one section (an H2 and what follows it) again with AI; the rest is kept.
+    RewriteSection(revision_cmd::RewriteSectionArgs),
 }
 
 impl ContentCommand {
@@ -34,6 +45,10 @@ impl ContentCommand {
             ContentCommand::AttachImage(a) => a.json.json,
             ContentCommand::Images(a) => a.json.json,
             ContentCommand::RemoveImage(a) => a.json.json,
+            ContentCommand::Edit(a) => a.json.json,
+            ContentCommand::Revisions(a) => a.json.json,
+            ContentCommand::Revision(a) | ContentCommand::Restore(a) => a.json.json,
+            ContentCommand::RewriteSection(a) => a.json.json,
         }
     }
 }
@@ -111,6 +126,11 @@ pub async fn run(folio: &Folio, command: ContentCommand) -> Result<(), Failure> 
         ContentCommand::AttachImage(a) => attach_image(folio, a).await,
         ContentCommand::Images(a) => images(folio, a).await,
         ContentCommand::RemoveImage(a) => remove_image(folio, a).await,
+        ContentCommand::Edit(a) => revision_cmd::edit(folio, a).await,
+        ContentCommand::Revisions(a) => revision_cmd::revisions(folio, a).await,
+        ContentCommand::Revision(a) => revision_cmd::revision(folio, a).await,
+        ContentCommand::Restore(a) => revision_cmd::restore(folio, a).await,
+        ContentCommand::RewriteSection(a) => revision_cmd::rewrite_section(folio, a).await,
     }
 }
 

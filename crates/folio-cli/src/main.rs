@@ -15,6 +15,7 @@ mod output;
 mod pipeline_cmd;
 mod provider_cmd;
 mod review_cmd;
+mod revision_cmd;
 mod schedule_cmd;
 mod settings_cmd;
 mod site_cmd;

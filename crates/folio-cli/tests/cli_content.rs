@@ -149,3 +149,88 @@ fn bad_content_input_is_refused() {
     ));
     assert_eq!(listed["items"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn an_article_is_edited_and_an_old_version_restored_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = ok_json(&folio(
+        dir.path(),
+        &[
+            "site",
+            "add",
+            "--name",
+            "Garden",
+            "--domain",
+            "garden.example",
+            "--json",
+        ],
+    ));
+    let draft = dir.path().join("draft.html");
+    std::fs::write(&draft, "<h2>Hoes</h2><p>The first draft.</p>").unwrap();
+    let added = ok_json(&folio(
+        dir.path(),
+        &[
+            "content",
+            "add",
+            "--site",
+            site["id"].as_str().unwrap(),
+            "--title",
+            "Hoes",
+            "--body-file",
+            draft.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    let id = added["id"].as_str().unwrap();
+    let edited = dir.path().join("edited.html");
+    std::fs::write(
+        &edited,
+        "<h2>Hoes</h2><p onclick=\"x()\">The edited text.</p><script>x()</script>",
+    )
+    .unwrap();
+    let saved = ok_json(&folio(
+        dir.path(),
+        &[
+            "content",
+            "edit",
+            id,
+            "--body-file",
+            edited.to_str().unwrap(),
+            "--meta-title",
+            "All about hoes",
+            "--json",
+        ],
+    ));
+    assert_eq!(saved["body_html"], "<h2>Hoes</h2><p>The edited text.</p>");
+    assert_eq!(saved["meta_title"], "All about hoes");
+
+    let revisions = ok_json(&folio(dir.path(), &["content", "revisions", id, "--json"]));
+    let items = revisions["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{revisions}");
+    assert_eq!(items[0]["this_device"], true);
+    let first = items[1]["id"].as_str().unwrap();
+    let old = ok_json(&folio(
+        dir.path(),
+        &["content", "revision", id, first, "--json"],
+    ));
+    assert_eq!(old["body_html"], "<h2>Hoes</h2><p>The first draft.</p>");
+    let restored = ok_json(&folio(
+        dir.path(),
+        &["content", "restore", id, first, "--json"],
+    ));
+    assert_eq!(
+        restored["body_html"],
+        "<h2>Hoes</h2><p>The first draft.</p>"
+    );
+    assert_eq!(restored["meta_title"], "");
+    let after = ok_json(&folio(dir.path(), &["content", "revisions", id, "--json"]));
+    assert_eq!(after["items"].as_array().unwrap().len(), 3);
+
+    let out = folio(dir.path(), &["content", "restore", id, "not-a-revision"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("64 hex digits"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -17,7 +17,6 @@ use folio_core::writer::sections::sections;
 use folio_core::CoreError;
 use folio_model::{NewContent, Stage, StageTarget};
 use pipeline_world::{ledger_calls, world};
-use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_section_is_written_again_in_place_and_undone_by_restoring() {
@@ -53,10 +52,7 @@ async fn a_section_is_written_again_in_place_and_undone_by_restoring() {
     let calls_before = ledger_calls(folio).await;
     // The new answer carries markup only the sanitiser stops, so it differs from the old text.
     w.model.fail(Kind::Section, vec![Fault::Script]);
-    let done = folio
-        .regenerate_section(article, 1, &CancellationToken::new())
-        .await
-        .unwrap();
+    let done = folio.regenerate_section(article, 1).await.unwrap();
     assert_eq!(ledger_calls(folio).await - calls_before, 1);
     assert!(done.credits > 0);
     assert_eq!(
@@ -99,10 +95,7 @@ async fn a_hand_written_article_is_refused_before_any_call() {
         .await
         .unwrap();
     let calls = ledger_calls(folio).await;
-    let e = folio
-        .regenerate_section(c.id, 0, &CancellationToken::new())
-        .await
-        .unwrap_err();
+    let e = folio.regenerate_section(c.id, 0).await.unwrap_err();
     assert!(
         matches!(
             e,

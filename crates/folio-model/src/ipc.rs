@@ -406,6 +406,22 @@ commands! {
     /// posts ("Schedule next approved"); with `replan`, move the posts still ahead too.
     SchedulePlan = "schedule_plan"
         (SchedulePlanArgs { site: SiteId, apply: bool, replan: bool }) -> Vec<crate::PlannedPost>;
+
+    // ---- An article's history and its sections -----------------------------------------------
+    /// The article's saved versions, newest first.
+    ContentRevisions = "content_revisions" (ContentRevisionsArgs { content: ContentId })
+        -> Vec<crate::ContentRevision>;
+    ContentRevisionGet = "content_revision_get"
+        (ContentRevisionGetArgs { content: ContentId, revision: String }) -> crate::RevisionView;
+    /// Make a version current again (a new edit, it syncs).
+    ContentRevisionRestore = "content_revision_restore"
+        (ContentRevisionRestoreArgs { content: ContentId, revision: String }) -> Content;
+    /// What writing one section (0-based H2) again will cost.
+    SectionEstimate = "section_estimate" (SectionEstimateArgs { content: ContentId, section: u32 })
+        -> StageEstimate;
+    /// Write one section again with AI (a `section` job; cancel it with `jobs_cancel`).
+    SectionRegenerate = "section_regenerate"
+        (SectionRegenerateArgs { content: ContentId, section: u32 }) -> crate::SectionRegenerated;
 }
 
 /// Every change of the sync indicator the background sync reports.

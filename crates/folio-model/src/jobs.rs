@@ -32,6 +32,8 @@ pub enum JobKind {
     Images,
     /// A site's automation run: the seven stages unattended.
     Automation,
+    /// One section of an article written again.
+    Section,
 }
 
 impl JobKind {
@@ -45,6 +47,7 @@ impl JobKind {
             JobKind::Writing => "writing",
             JobKind::Images => "images",
             JobKind::Automation => "automation",
+            JobKind::Section => "section",
         }
     }
 
@@ -59,6 +62,7 @@ impl JobKind {
             JobKind::Writing => "Writing articles",
             JobKind::Images => "Generating images",
             JobKind::Automation => "Running automation",
+            JobKind::Section => "Rewriting a section",
         }
     }
 }

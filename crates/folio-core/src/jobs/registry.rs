@@ -21,7 +21,8 @@ const PROGRESS_BUFFER: usize = 1024;
 /// sector would count duplicates against rows the first has not committed; two publishes of one
 /// article would both miss the post the other is creating and make two. Two runs of a pipeline
 /// stage over one site (one sector for clustering) would both pick the same waiting items and
-/// pay for each twice. Two automation runs of a site would resume the same run.
+/// pay for each twice. Two automation runs of a site would resume the same run. Two rewrites of
+/// one article's section would each pay and the second would undo the first.
 pub fn exclusive(kind: JobKind) -> bool {
     match kind {
         JobKind::KeywordImport
@@ -30,7 +31,8 @@ pub fn exclusive(kind: JobKind) -> bool {
         | JobKind::Ideas
         | JobKind::Writing
         | JobKind::Images
-        | JobKind::Automation => true,
+        | JobKind::Automation
+        | JobKind::Section => true,
         JobKind::ProviderTest => false,
     }
 }

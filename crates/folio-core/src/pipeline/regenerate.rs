@@ -18,8 +18,8 @@ use crate::writer::sections::{replace_section, sections};
 use crate::{CoreError, Folio};
 use folio_ai::StructuredRequest;
 use folio_model::{
-    AiOperation, Content, ContentId, ContentUpdate, EstimateInput, OutlineSection,
-    SectionRegenerated, Stage, StageEstimate,
+    AiOperation, Content, ContentId, ContentUpdate, EstimateInput, JobKind, JobPhase, JobScope,
+    OutlineSection, SectionRegenerated, Stage, StageEstimate,
 };
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -121,8 +121,30 @@ impl Folio {
     }
 
     /// Write section `index` (0-based H2) of the article again and put it in place of the old
-    /// one; every other part of the article stays as it is.
+    /// one; every other part of the article stays as it is. Runs as a `section` job of the
+    /// article (one at a time, across processes; cancel it like any job).
     pub async fn regenerate_section(
+        &self,
+        content: ContentId,
+        index: usize,
+    ) -> Result<SectionRegenerated, CoreError> {
+        let job = self
+            .jobs()
+            .start(JobKind::Section, JobScope::Content { content })
+            .await?;
+        job.say(
+            JobPhase::Calling,
+            0,
+            Some(1),
+            format!("Writing section {} again", index + 1),
+        );
+        let result = self
+            .regenerate_section_with(content, index, job.token())
+            .await;
+        job.finish(result)
+    }
+
+    async fn regenerate_section_with(
         &self,
         content: ContentId,
         index: usize,
