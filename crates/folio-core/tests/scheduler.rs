@@ -12,6 +12,7 @@
 mod wordpress_site;
 
 use chrono::{Timelike, Utc};
+use folio_core::publishing::scheduler::LEAD;
 use folio_core::Folio;
 use folio_model::{
     ContentId, ContentStatus, NewContent, PublishingSettingsUpdate, Site, SiteStatus, SlotState,
@@ -233,4 +234,44 @@ async fn approved_articles_go_up_as_future_posts_in_the_sites_slots() {
         "the due post stays"
     );
     folio.close().await;
+}
+
+/// Every minute of the day is a slot: the nearest one given is still [`LEAD`] away, so the
+/// article is scheduled, never put live because its slot was seconds off (the automation kill
+/// test once planned a post 58 s ahead and WordPress published it at once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slot_seconds_away_is_not_given() {
+    let (_wp, _dir, folio, site) = garden_on_wordpress().await;
+    let every_minute: Vec<String> = (0..24 * 60)
+        .map(|m| format!("{:02}:{:02}", m / 60, m % 60))
+        .collect();
+    folio
+        .update_publishing_settings(
+            site.id,
+            PublishingSettingsUpdate {
+                daily_publish_limit: Some(1440),
+                weekly_publish_limit: Some(10_000),
+                monthly_publish_limit: Some(50_000),
+                publish_time_slots: Some(every_minute),
+                timezone: Some("UTC".into()),
+                publish_days: Some(
+                    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                        .map(String::from)
+                        .to_vec(),
+                ),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    approved(&folio, &site, "Right away").await;
+    let before = Utc::now();
+    let plan = folio.schedule_plan(site.id, false, false).await.unwrap();
+    assert_eq!(plan.len(), 1);
+    assert!(
+        plan[0].slot >= before + LEAD,
+        "the slot {} is less than {LEAD} after {before}",
+        plan[0].slot
+    );
+    assert!(plan[0].slot <= Utc::now() + LEAD + chrono::Duration::minutes(1));
 }

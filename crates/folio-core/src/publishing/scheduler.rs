@@ -17,6 +17,12 @@ use folio_wordpress::WpClient;
 /// may be publishing it right now, and a post that went live is never moved.
 pub const SETTLED: Duration = Duration::minutes(10);
 
+/// The nearest slot given is at least this far ahead. WordPress publishes a `future` post whose
+/// date is less than a minute away at once (and the publisher then asks for `publish`), so a
+/// slot seconds away would put the article live when the person asked for it to be scheduled;
+/// the lead also covers the upload itself and a resumed run.
+pub const LEAD: Duration = Duration::minutes(5);
+
 impl Folio {
     /// Give every approved article of `site` that is not on the site yet its slot, in the order
     /// they were approved; with `apply`, upload each as a scheduled post (stopping at the first
@@ -64,7 +70,7 @@ impl Folio {
             .collect();
         waiting.sort_by_key(|c| (c.updated_at, c.created_at, c.id));
         let queue: Vec<&ContentSummary> = moving.into_iter().chain(waiting).collect();
-        let slots = rules.next_free(now, &taken, queue.len());
+        let slots = rules.next_free(now + LEAD, &taken, queue.len());
         let mut planned = Vec::with_capacity(slots.len());
         for (article, slot) in queue.into_iter().zip(slots) {
             let previous = article.scheduled_publish_at.filter(|_| movable(article));
