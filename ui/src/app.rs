@@ -19,6 +19,8 @@ use crate::pages::settings::SettingsPage;
 use crate::pages::site_detail::SiteDetailPage;
 use crate::pages::sites::SitesPage;
 use crate::pages::usage::UsagePage;
+use crate::palette::state::{Entry, Kind as PaletteKind, Target};
+use crate::palette::Palette;
 use crate::scope::PlannerChoice;
 use crate::sync::{AccountAction, AccountState, SyncIndicator};
 use folio_model::ipc::{self, NoArgs};
@@ -108,6 +110,16 @@ impl Route {
             Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
         }
+    }
+
+    /// What the command palette offers before anything loads: every page of the sidebar,
+    /// then the main actions.
+    fn palette_entries() -> Vec<Entry> {
+        Route::NAV
+            .iter()
+            .map(|&(r, _)| Entry::new(PaletteKind::Page, r.label(), Target::Go(r.hash())))
+            .chain(crate::palette::state::actions())
+            .collect()
     }
 
     /// The sidebar entry a page belongs to: a site's page is part of Sites.
@@ -263,6 +275,7 @@ pub fn app() -> Html {
             <main class="content">
                 { page }
             </main>
+            <Palette fixed={Route::palette_entries()} />
         </div>
     }
 }

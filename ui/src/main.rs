@@ -8,6 +8,7 @@ mod format;
 mod forms;
 mod hooks;
 mod pages;
+mod palette;
 mod scope;
 mod stage_run;
 mod sync;
