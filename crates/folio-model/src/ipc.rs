@@ -406,6 +406,12 @@ commands! {
     /// posts ("Schedule next approved"); with `replan`, move the posts still ahead too.
     SchedulePlan = "schedule_plan"
         (SchedulePlanArgs { site: SiteId, apply: bool, replan: bool }) -> Vec<crate::PlannedPost>;
+
+    // ---- Article editor ------------------------------------------------------------------------
+    /// Edit an article (the editor's autosave, its HTML source view): core sanitises a new body
+    /// and writes it into the article's text by minimal splices; the reply is what core stored.
+    ContentUpdate = "content_update"
+        (ContentUpdateArgs { content: ContentId, update: crate::ContentUpdate }) -> Content;
 }
 
 /// Every change of the sync indicator the background sync reports.

@@ -175,6 +175,9 @@ export function create(element, html) {
         heading: { levels: [2, 3, 4] },
         strike: false,
         underline: false,
+        // An article ending in a list or a heading would gain an empty paragraph (an edit) just
+        // by being opened.
+        trailingNode: false,
         codeBlock: { defaultLanguage: null, languageClassPrefix: null },
         link: {
           openOnClick: false,
@@ -193,7 +196,7 @@ export function create(element, html) {
       imageNode(sources, views),
     ],
     editorProps: {
-      attributes: { id: 'editor-content', class: 'editor-content article-body', spellcheck: 'true' },
+      attributes: { id: 'article-body', class: 'editor-content article-body', spellcheck: 'true' },
       transformPastedHTML: cleanPastedHTML,
       handleKeyDown: (_view, event) => {
         // Ctrl-K belongs to the app's command palette; links are Ctrl-Shift-K.
