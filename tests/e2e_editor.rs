@@ -116,7 +116,7 @@ async fn an_article_is_edited_saved_and_cleaned_in_the_window() -> Result<()> {
     saved(&app).await?;
 
     // Type at the end (WebDriver puts the caret at the end of an editable it focuses).
-    let enter = Key::Enter.to_string();
+    let enter = char::from(Key::Enter);
     send_keys(&app, "#article-body", &format!(" More words.{enter}Tools we like")).await?;
     click(&app, "#editor-h2").await?;
     wait_for_texts(&app, "#article-body h2", "the new heading", |t| {

@@ -160,7 +160,9 @@ impl PartialEq for EditorSlot {
 
 impl EditorSlot {
     pub fn set(&self, editor: Option<Editor>) {
-        *self.0.borrow_mut() = editor;
+        // The old editor is destroyed after the slot is released: its last events may read it.
+        let old = self.0.replace(editor);
+        drop(old);
     }
 
     /// Run `f` with the editor, if one is mounted.

@@ -100,7 +100,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     html! {
         <div class="editor-toolbar" id="editor-toolbar" role="toolbar" aria-label="Formatting">
             { for GROUPS.iter().map(|group| html! {
-                <span class="editor-tool-group">{ for group.iter().map(plain) }</span>
+                <span class="editor-tool-group">{ for group.iter().map(&plain) }</span>
             }) }
             <span class="editor-tool-group">
                 { action("link", "Link", "Link (Ctrl-Shift-K)", &props.on_link, is("link"), disabled) }
