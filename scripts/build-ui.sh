@@ -18,6 +18,15 @@ mkdir -p ui/dist.tmp
 wasm-bindgen --target web --no-typescript --out-dir ui/dist.tmp --out-name folio_ui \
   "$target_dir/wasm32-unknown-unknown/$profile_dir/folio-ui.wasm"
 cp ui/index.html ui/boot.js ui/style.css ui/dist.tmp/
+# The article editor engine (ui/editor, npm, installed by scripts/setup.sh): one ES module that
+# boot.js loads before the wasm. Bundled here, so nothing is fetched at run time.
+esbuild=ui/editor/node_modules/.bin/esbuild
+if [ ! -x "$esbuild" ]; then
+  echo "build-ui: $esbuild is missing: run scripts/setup.sh (it runs npm ci in ui/editor)" >&2
+  exit 1
+fi
+"$esbuild" ui/editor/src/editor.js --bundle --minify --format=esm --log-level=warning \
+  --outfile=ui/dist.tmp/editor.js
 # Only touch files whose bytes changed: the app embeds ui/dist and rebuilds when it changes.
 mkdir -p ui/dist
 for f in ui/dist.tmp/*; do

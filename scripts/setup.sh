@@ -88,6 +88,14 @@ if [ ! -x node_modules/.bin/tauri ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# --- the article editor engine (Tiptap + esbuild, exact versions from ui/editor's lock file) ---
+# Installed again only when the lock file is newer than what is installed.
+if [ ! -d ui/editor/node_modules ] || [ ui/editor/package-lock.json -nt ui/editor/node_modules ]; then
+  say "installing the article editor's packages (npm ci in ui/editor)"
+  (cd ui/editor && npm ci --no-audit --no-fund --loglevel=error)
+  touch ui/editor/node_modules
+fi
+
 # --- tauri-driver for the end-to-end tests ---------------------------------------------------
 if [ "$purpose" = test ] && ! tauri-driver --help >/dev/null 2>&1; then
   say "installing tauri-driver 2.x (about a minute, once)"

@@ -18,6 +18,7 @@
 pub mod account;
 pub mod automation;
 pub mod content;
+pub mod editor;
 pub mod jobs;
 pub mod keywords;
 pub mod pipeline;
@@ -180,6 +181,7 @@ commands! {
     revisions::content_revision_restore => ContentRevisionRestore,
     revisions::section_estimate => SectionEstimate,
     revisions::section_regenerate => SectionRegenerate,
+    editor::content_update => ContentUpdate,
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! Pieces of the page that several pages use: a form field with its error, a button that says
 //! when it is busy, an on/off switch, the week's days as toggles, a table, a progress bar, an
-//! empty state, the site and sector pickers, a pipeline stage's run (estimate, progress, report)
+//! empty state, the article editor, the site and sector pickers, a pipeline stage's run (estimate, progress, report)
 //! and a quality gate's report. Pages compose them; they hold no state of their own.
 
 mod busy_button;
 mod day_toggles;
+mod editor;
 mod empty_state;
 mod field;
 mod progress;
@@ -16,6 +17,7 @@ mod table;
 
 pub use busy_button::BusyButton;
 pub use day_toggles::DayToggles;
+pub use editor::{ArticleEditor, EditorImage, EditorSlot};
 pub use empty_state::EmptyState;
 pub use field::TextField;
 pub use progress::ProgressBar;

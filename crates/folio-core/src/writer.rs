@@ -7,6 +7,7 @@ pub mod content;
 pub mod content_status;
 pub mod html;
 pub mod image_files;
+pub mod image_refs;
 pub mod images;
 pub mod quality_gate;
 pub mod quality_report;

@@ -422,6 +422,12 @@ commands! {
     /// Write one section again with AI (a `section` job; cancel it with `jobs_cancel`).
     SectionRegenerate = "section_regenerate"
         (SectionRegenerateArgs { content: ContentId, section: u32 }) -> crate::SectionRegenerated;
+
+    // ---- Article editor ------------------------------------------------------------------------
+    /// Edit an article (the editor's autosave, its HTML source view): core sanitises a new body
+    /// and writes it into the article's text by minimal splices; the reply is what core stored.
+    ContentUpdate = "content_update"
+        (ContentUpdateArgs { content: ContentId, update: crate::ContentUpdate }) -> Content;
 }
 
 /// Every change of the sync indicator the background sync reports.
@@ -472,7 +478,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 86);
+        assert_eq!(COMMANDS.len(), 87);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

@@ -1,4 +1,4 @@
-//! One article (`#content/<id>`): its title and facts, the generated text with its quality
+//! One article (`#content/<id>`): its title and facts, its text in the editor with its quality
 //! report, cost and *Generate images* (`content/article.rs`), its images (`content/images.rs`)
 //! and publishing it on the site's WordPress (`content/publish.rs`).
 
@@ -68,7 +68,8 @@ pub fn content_page(props: &ContentPageProps) -> Html {
                 </p>
             </header>
             <div id="content-detail" class="content-detail" data-content-id={content.id.to_string()}>
-                <ArticlePanel content={content.clone()} on_images_made={on_images_made} />
+                <ArticlePanel content={content.clone()} on_images_made={on_images_made}
+                    on_saved={on_changed.clone()} />
                 <ImagesPanel content={content.id} title={content.title.clone()} reload={*images_made} />
                 <PublishPanel site={content.site_id} content={content.id} {on_changed} />
             </div>

@@ -14,15 +14,34 @@
 //! (`writer::sanitize`): then every element is one the article allowlist knows. Whatever a block
 //! cannot hold exactly (a list item with a table in it, a figure without a table) becomes a
 //! `wp:html` block with the same HTML, so nothing is lost.
+//!
+//! An image reference (`<figure><img src="folio-image:<id>"></figure>` or a bare `img` at the
+//! top level, `writer/image_refs.rs`) becomes a block that names the image; the publisher puts
+//! the uploaded image's block there (`publishing/media.rs`). A reference anywhere else (inside a
+//! paragraph, a list, a table) cannot be a block and is dropped.
 
+use crate::writer::image_refs::parse_image_ref;
 use crate::writer::sanitize::sanitize_article_html;
 use dom_query::{Document, NodeRef};
+use folio_model::ImageId;
 
 /// One top-level block of a post.
 pub(crate) struct Block {
     pub(crate) markup: String,
     /// An H2 heading block: the in-article images are placed after these.
     pub(crate) h2: bool,
+    /// Where the body places one of the article's images (the markup is then empty).
+    pub(crate) image: Option<ImageId>,
+}
+
+impl Block {
+    fn html(markup: String) -> Self {
+        Self {
+            markup,
+            h2: false,
+            image: None,
+        }
+    }
 }
 
 /// Elements that live inside a paragraph (the sanitiser's phrasing elements).
@@ -43,12 +62,46 @@ pub(crate) fn article_blocks(sanitized: &str) -> Vec<Block> {
         Some(html) if html.has_name("html") => html,
         _ => root,
     };
+    for img in doc.select("img").nodes() {
+        if image_reference(&top, img).is_none() {
+            img.remove_from_parent();
+        }
+    }
     blocks_of(&top.children())
+}
+
+/// The image a top-level `img`, or the only `img` of a top-level `figure`, refers to.
+fn image_reference(top: &NodeRef, img: &NodeRef) -> Option<ImageId> {
+    let parent = img.parent()?;
+    let placed = parent.id == top.id
+        || (parent.has_name("figure")
+            && parent.parent().is_some_and(|p| p.id == top.id)
+            && parts(&parent).len() == 1);
+    if !placed {
+        return None;
+    }
+    parse_image_ref(&img.attr("src")?)
+}
+
+/// The image a top-level element places: a bare reference or a figure holding only one.
+fn placed_image(el: &NodeRef) -> Option<ImageId> {
+    let img = if el.has_name("img") {
+        el.clone()
+    } else if el.has_name("figure") {
+        match parts(el).as_slice() {
+            [only] if only.has_name("img") => only.clone(),
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    parse_image_ref(&img.attr("src")?)
 }
 
 fn join(blocks: &[Block]) -> String {
     blocks
         .iter()
+        .filter(|b| b.image.is_none())
         .map(|b| b.markup.as_str())
         .collect::<Vec<_>>()
         .join("\n\n")
@@ -110,10 +163,7 @@ fn blocks_of(nodes: &[NodeRef]) -> Vec<Block> {
     let mut run_text = false;
     let flush = |run: &mut String, run_text: &mut bool, blocks: &mut Vec<Block>| {
         if *run_text {
-            blocks.push(Block {
-                markup: paragraph(run.trim()),
-                h2: false,
-            });
+            blocks.push(Block::html(paragraph(run.trim())));
         }
         run.clear();
         *run_text = false;
@@ -140,7 +190,14 @@ fn paragraph(inner: &str) -> String {
 /// The block for one element; `None` for an element with no text (an empty paragraph).
 fn block_of(el: &NodeRef) -> Option<Block> {
     let tag = name(el);
-    let block = |markup| Block { markup, h2: false };
+    let block = Block::html;
+    if let Some(image) = placed_image(el) {
+        return Some(Block {
+            markup: String::new(),
+            h2: false,
+            image: Some(image),
+        });
+    }
     let has_text = !el.text().trim().is_empty();
     match tag.as_str() {
         "p" => has_text.then(|| block(paragraph(&inner_html(el)))),
@@ -159,6 +216,7 @@ fn block_of(el: &NodeRef) -> Option<Block> {
                     ),
                 ),
                 h2: tag == "h2",
+                image: None,
             }
         }),
         "ul" | "ol" => Some(block(list(el).unwrap_or_else(|| html_block(el)))),

@@ -1,11 +1,22 @@
 //! An article's images on WordPress: uploaded once (each media id saved the moment WordPress
-//! returns it) and placed in the post as block-editor image blocks after the H2 heading blocks.
+//! returns it) and placed in the post as block-editor image blocks: where the body refers to
+//! them (`folio-image:<id>`, placed in the editor), and the in-article images it does not refer
+//! to after the H2 heading blocks, as before. A reference to an image that is not the
+//! article's (or has no file to upload) is dropped.
 
 use crate::publishing::blocks::Block;
 use crate::store::db::{now, ts};
 use crate::{CoreError, Entity, Folio};
-use folio_model::{Content, Image, ImageStatus};
+use folio_model::{Content, Image, ImageId, ImageStatus};
 use folio_wordpress::{MediaUpload, WpClient};
+use std::collections::HashSet;
+
+/// One uploaded image of the article as an image block.
+pub(crate) struct Figure {
+    pub(crate) image: ImageId,
+    pub(crate) featured: bool,
+    pub(crate) markup: String,
+}
 
 /// The image as WordPress's block editor writes it, so the post stays editable in wp-admin.
 fn figure(image: &Image, media_id: i64, src: &str) -> String {
@@ -24,32 +35,45 @@ fn figure(image: &Image, media_id: i64, src: &str) -> String {
     )
 }
 
-/// The post's blocks with the in-article images placed after the H2 heading blocks, in
-/// position order: the first after the first H2, and so on; images beyond the last H2 go at the
-/// end. Blocks are separated by a blank line, as the block editor writes them.
-pub(crate) fn place_images(blocks: &[Block], figures: &[String]) -> String {
-    let mut figures = figures.iter();
+/// The post's blocks with the images in place: each reference in the body becomes that image's
+/// block (dropped when it is not one of `figures`), then the in-article images the body does not
+/// refer to follow the H2 heading blocks in position order — the first after the first H2, and
+/// so on; those beyond the last H2 go at the end. The featured image appears only where the
+/// body places it. Blocks are separated by a blank line, as the block editor writes them.
+pub(crate) fn place_images(blocks: &[Block], figures: &[Figure]) -> String {
+    let referenced: HashSet<ImageId> = blocks.iter().filter_map(|b| b.image).collect();
+    let mut loose = figures
+        .iter()
+        .filter(|f| !f.featured && !referenced.contains(&f.image))
+        .map(|f| f.markup.as_str());
     let mut out: Vec<&str> = Vec::with_capacity(blocks.len() + figures.len());
     for block in blocks {
+        if let Some(image) = block.image {
+            if let Some(figure) = figures.iter().find(|f| f.image == image) {
+                out.push(&figure.markup);
+            }
+            continue;
+        }
         out.push(&block.markup);
         if block.h2 {
-            if let Some(figure) = figures.next() {
+            if let Some(figure) = loose.next() {
                 out.push(figure);
             }
         }
     }
-    out.extend(figures.map(String::as_str));
+    out.extend(loose);
     out.join("\n\n")
 }
 
 impl Folio {
     /// Uploads the article's images that are not on the site yet (saving each media id at
-    /// once) and returns the featured media id and the in-article figures.
+    /// once) and returns the featured media id and every image's figure (the featured one's too:
+    /// the body may place it).
     pub(crate) async fn upload_images(
         &self,
         client: &WpClient,
         content: &Content,
-    ) -> Result<(Option<i64>, Vec<String>, u32), CoreError> {
+    ) -> Result<(Option<i64>, Vec<Figure>, u32), CoreError> {
         let mut featured = None;
         let mut figures = Vec::new();
         let mut uploaded = 0u32;
@@ -69,9 +93,12 @@ impl Folio {
             n += 1;
             if image.is_featured() {
                 featured = Some(media_id);
-            } else {
-                figures.push(figure(&image, media_id, &src));
             }
+            figures.push(Figure {
+                image: image.id,
+                featured: image.is_featured(),
+                markup: figure(&image, media_id, &src),
+            });
         }
         Ok((featured, figures, uploaded))
     }
@@ -182,17 +209,82 @@ mod tests {
     use folio_model::ContentId;
     use uuid::Uuid;
 
+    fn fig(markup: &str, featured: bool) -> Figure {
+        Figure {
+            image: folio_model::ImageId(Uuid::now_v7()),
+            featured,
+            markup: markup.to_owned(),
+        }
+    }
+
+    fn p(t: &str) -> String {
+        format!("<!-- wp:paragraph -->\n<p>{t}</p>\n<!-- /wp:paragraph -->")
+    }
+
+    fn h2(t: &str) -> String {
+        format!(
+            "<!-- wp:heading -->\n<h2 class=\"wp-block-heading\">{t}</h2>\n<!-- /wp:heading -->"
+        )
+    }
+
+    #[test]
+    fn images_the_body_places_go_there_and_the_others_after_the_h2s() {
+        let (featured, a, b, c) = (
+            fig("[F]", true),
+            fig("[A]", false),
+            fig("[B]", false),
+            fig("[C]", false),
+        );
+        let refer = |f: &Figure| {
+            format!(
+                "<figure><img src=\"{}\" alt=\"x\"></figure>",
+                crate::writer::image_refs::image_ref(f.image)
+            )
+        };
+        let stranger = format!(
+            "<img src=\"{}\">",
+            crate::writer::image_refs::image_ref(folio_model::ImageId(Uuid::now_v7()))
+        );
+        // C inside a paragraph: not a place for a block, dropped; the stranger's too
+        let body = format!(
+            "<p>intro</p>{}<h2>One</h2><p>a</p>{}<h2>Two</h2><p>b {}</p>{stranger}<p>end</p>",
+            refer(&b),
+            refer(&featured),
+            refer(&c).replace("figure", "span"),
+        );
+        let sanitized = crate::writer::sanitize::sanitize_article_html(&body);
+        let blocks = crate::publishing::blocks::article_blocks(&sanitized);
+        let placed = place_images(&blocks, &[featured, a, b, c]);
+        assert_eq!(
+            placed,
+            [
+                p("intro"),
+                "[B]".into(),
+                h2("One"),
+                "[A]".into(),
+                p("a"),
+                "[F]".into(),
+                h2("Two"),
+                "[C]".into(),
+                p("b "),
+                p("end"),
+            ]
+            .join("\n\n"),
+            "B and the featured image where the body put them, A and C (not placed) after the \
+             H2s, the stranger's reference gone"
+        );
+    }
+
     #[test]
     fn images_follow_the_h2_blocks_in_order_and_the_rest_go_last() {
         let blocks = crate::publishing::blocks::article_blocks(
             "<p>intro</p><h2>One</h2><p>a</p><h3>Sub</h3><h2>Two</h2><p>b</p>",
         );
-        let figs = vec!["[1]".to_owned(), "[2]".to_owned(), "[3]".to_owned()];
+        let figs: Vec<Figure> = ["[1]", "[2]", "[3]"]
+            .iter()
+            .map(|m| fig(m, false))
+            .collect();
         let placed = place_images(&blocks, &figs);
-        let h2 = |t: &str| {
-            format!("<!-- wp:heading -->\n<h2 class=\"wp-block-heading\">{t}</h2>\n<!-- /wp:heading -->")
-        };
-        let p = |t: &str| format!("<!-- wp:paragraph -->\n<p>{t}</p>\n<!-- /wp:paragraph -->");
         let h3 = "<!-- wp:heading {\"level\":3} -->\n<h3 class=\"wp-block-heading\">Sub</h3>\n<!-- /wp:heading -->";
         assert_eq!(
             placed,

@@ -6,10 +6,15 @@
 //! block editor can hold: paragraphs, H2–H4, lists, tables, quotes, code, links, emphasis.
 //! Everything else loses its tag but keeps its text, except elements whose content is not
 //! article text (scripts, styles, frames, embedded objects, SVG, forms' option lists), which go
-//! entirely. No attribute survives but a link's `href` (http, https or mailto only) and the
-//! table cells' `colspan`, `rowspan` and `scope`; so no event handlers, styles, classes or ids.
+//! entirely. No attribute survives but a link's `href` (http, https or mailto only), the
+//! table cells' `colspan`, `rowspan` and `scope`, and an image's `alt` and its `src` — which
+//! must be a reference to one of the article's images, `folio-image:<image id>`
+//! (`writer/image_refs.rs`); an `img` with any other address goes. So no event handlers,
+//! styles, classes or ids, and nothing an article shows is loaded from elsewhere.
 
+use crate::writer::image_refs::{image_ref, parse_image_ref, IMAGE_REF_SCHEME};
 use crate::CoreError;
+use dom_query::Document;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -47,6 +52,7 @@ const TAGS: &[&str] = &[
     "hr",
     "figure",
     "figcaption",
+    "img",
 ];
 
 /// Tags removed together with everything inside them: their content is code, styling, another
@@ -59,11 +65,13 @@ const DROPPED_WITH_CONTENT: &[&str] = &[
 
 /// The only URL schemes a link may use. Relative links are dropped too: they would point into
 /// the WordPress site (or the app) wherever the article is shown.
-const URL_SCHEMES: &[&str] = &["http", "https", "mailto"];
+/// (`folio-image` is allowed for an `img`'s `src` only; the attribute filter sees to that.)
+const URL_SCHEMES: &[&str] = &["http", "https", "mailto", IMAGE_REF_SCHEME];
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let attributes: HashMap<&str, HashSet<&str>> = [
         ("a", ["href"].as_slice()),
+        ("img", ["src", "alt"].as_slice()),
         ("td", ["colspan", "rowspan"].as_slice()),
         ("th", ["colspan", "rowspan", "scope"].as_slice()),
     ]
@@ -82,6 +90,10 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         // from the sites an article cites that readers came from it.
         .link_rel(None)
         .attribute_filter(|_, attribute, value| match attribute {
+            // An image reference, written one way whatever case or spaces it came with.
+            "src" => parse_image_ref(value).map(|id| image_ref(id).into()),
+            // A link to an image reference would lead nowhere outside Folio.
+            "href" if is_image_ref_scheme(value) => None,
             // WordPress finds block delimiters (`<!-- wp:… -->`) anywhere in a post, attribute
             // values included, and the serialiser escapes neither `<` nor `>` there: encoded,
             // a link can never open or close a block (a URL means the same either way).
@@ -101,6 +113,42 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Whether an address uses the image reference scheme, read the way a URL parser reads it
+/// (spaces and control characters ignored, any case).
+fn is_image_ref_scheme(value: &str) -> bool {
+    let squeezed: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(IMAGE_REF_SCHEME.len() + 1)
+        .collect();
+    squeezed
+        .to_ascii_lowercase()
+        .starts_with(&format!("{IMAGE_REF_SCHEME}:"))
+}
+
+/// `html` without the `img` elements that lost their `src` (an address that was not an image
+/// reference): an image without its picture is nothing to keep.
+fn drop_images_without_source(html: String) -> String {
+    if !html.contains("<img") {
+        return html;
+    }
+    let doc = Document::fragment(html.as_str());
+    let orphans = doc.select("img:not([src])");
+    if orphans.is_empty() {
+        return html;
+    }
+    orphans.remove();
+    let root = doc.root();
+    // html5ever puts a fragment's nodes under an `html` element.
+    let top = match root.first_element_child() {
+        Some(el) if el.has_name("html") => el,
+        _ => root,
+    };
+    top.try_inner_html()
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+}
+
 /// The article HTML with only the allowed markup left (see the module documentation); the text
 /// is kept. Input longer than [`MAX_ARTICLE_HTML_BYTES`] is cut at that length first (the parser
 /// closes whatever the cut leaves open), so the work is bounded whatever arrives; the store and
@@ -110,7 +158,7 @@ pub fn sanitize_article_html(html: &str) -> String {
     while !html.is_char_boundary(end) {
         end -= 1;
     }
-    SANITIZER.clean(&html[..end]).to_string()
+    drop_images_without_source(SANITIZER.clean(&html[..end]).to_string())
 }
 
 /// The sanitised body to store or publish, or a validation error when the body (as given, or
@@ -165,6 +213,50 @@ mod tests {
     fn images_go_and_their_handlers_with_them() {
         let out = sanitize_article_html("<p>A<img src=x onerror=alert(1)>B</p>");
         assert_eq!(out, "<p>AB</p>");
+        for other in [
+            "<img src=\"https://example.com/a.png\" alt=\"a\">",
+            "<img src=\"data:image/png;base64,AAAA\">",
+            "<img src=\"folio-image:not-a-uuid\" alt=\"a\">",
+            "<img alt=\"no source\">",
+            "<img src=\"/relative.png\">",
+        ] {
+            assert_eq!(
+                sanitize_article_html(&format!("<p>x</p>{other}")),
+                "<p>x</p>",
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn image_references_are_kept_with_their_alt_text_only() {
+        let id = "0190a8d2-7a4e-7cc1-9a51-2b8d3f0e4c11";
+        let out = sanitize_article_html(&format!(
+            "<figure class=\"x\"><img src=\" FOLIO-IMAGE:{} \" alt=\"A &quot;tomato&quot;\" \
+             onerror=\"alert(1)\" style=\"width:9px\" width=\"9\"></figure><p>after</p>",
+            id.to_uppercase()
+        ));
+        assert_eq!(
+            out,
+            format!("<figure><img src=\"folio-image:{id}\" alt=\"A &quot;tomato&quot;\"></figure><p>after</p>")
+        );
+        assert_eq!(sanitize_article_html(&out), out, "stable");
+    }
+
+    #[test]
+    fn a_link_never_points_at_an_image_reference() {
+        let id = "0190a8d2-7a4e-7cc1-9a51-2b8d3f0e4c11";
+        for href in [
+            format!("folio-image:{id}"),
+            format!("Folio-Image:{id}"),
+            format!("folio-\timage:{id}"),
+        ] {
+            assert_eq!(
+                sanitize_article_html(&format!("<a href=\"{href}\">x</a>")),
+                "<a>x</a>",
+                "{href}"
+            );
+        }
     }
 
     #[test]

@@ -1,15 +1,18 @@
-//! The generated article: its body rendered (core's sanitised HTML, and only that), its quality
+//! The article: its text in the editor (`article/editing.rs`, saved through core), its quality
 //! gate's report (passed / blocking / warnings, each with core's message), what it cost, and
 //! *Generate images* (core's estimate first, then the job; the images panel loads the new
 //! images).
 //!
-//! State: `article/state.rs`.
+//! State: `article/state.rs`, the editor's saving `article/saving.rs`.
 
+mod editing;
+mod saving;
 mod state;
 
 use crate::components::{QualityReportView, StagePanel};
 use crate::format::{count, usd};
 use crate::hooks::{invoke, use_stage_run};
+use editing::EditorPanel;
 use folio_model::ipc::{self, ContentCostArgs, ContentQualityArgs};
 use folio_model::Content;
 use state::{ArticleAction as A, ArticleState};
@@ -21,6 +24,8 @@ pub struct ArticlePanelProps {
     pub content: Content,
     /// Images were generated: the page's images panel loads them again.
     pub on_images_made: Callback<u64>,
+    /// The editor saved the article: core's stored article.
+    pub on_saved: Callback<Content>,
 }
 
 #[function_component(ArticlePanel)]
@@ -73,14 +78,9 @@ pub fn article_panel(props: &ArticlePanelProps) -> Html {
                         <dt>{"Meta description"}</dt><dd id="article-meta-description">{&c.meta_description}</dd>
                     </dl>
                 }
-                if c.body_html.trim().is_empty() {
-                    <p class="muted" id="article-body-empty">{"No text yet."}</p>
-                } else {
-                    // core's sanitised HTML (`Content::body_html`), never a model's raw answer
-                    <article id="article-body" class="article-body">
-                        { Html::from_html_unchecked(AttrValue::from(c.body_html.clone())) }
-                    </article>
-                }
+                // core's sanitised HTML (`Content::body_html`), never a model's raw answer
+                <EditorPanel content={c.id} body={AttrValue::from(c.body_html.clone())}
+                    on_saved={props.on_saved.clone()} />
             </section>
             <section class="panel" id="quality-panel" aria-labelledby="quality-title">
                 <div class="panel-head"><h2 id="quality-title">{"Quality check"}</h2></div>

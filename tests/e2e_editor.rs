@@ -1,0 +1,328 @@
+//! The article editor in the real window: an article with one attached image written through
+//! core before the app starts. On its page the test types text, makes an H2, a bulleted list and
+//! a link, inserts the article's image from the editor's picker, sees the autosave say *Saved*
+//! and core hold it all (the image as a `folio-image:` reference); after a restart the editor
+//! shows it intact (h2, ul/li, a[href], the picture with its alt text). Messy HTML pasted
+//! through a synthetic paste event (Google Docs' wrapper, styles, spans, a font tag, a script,
+//! an H1 and an H6) is cleaned in the editor and in core's stored body; a `<script>` typed in
+//! the HTML source view is removed by core and the editor shows core's result. Screenshot
+//! `target/e2e/editor.png`.
+
+use anyhow::{ensure, Context, Result};
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use folio_core::Folio;
+use folio_e2e::{
+    click, display_available, screenshot, send_keys, texts, type_into, wait_for_attr,
+    wait_for_props, wait_for_text, wait_for_texts, Driver,
+};
+use folio_model::{AttachImage, ContentId, ImageId, NewContent, NewSite};
+use std::path::Path;
+
+/// A valid 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+const ALT: &str = "A red garden hoe";
+
+async fn seed(data_dir: &Path) -> Result<(ContentId, ImageId)> {
+    let folio = Folio::open(data_dir).await?;
+    let site = folio
+        .create_site(&NewSite {
+            name: "Garden Blog".into(),
+            domain: "garden.example".into(),
+            sectors: vec![],
+        })
+        .await?;
+    let article = folio
+        .add_content(NewContent {
+            site: site.id,
+            sector: None,
+            title: "Choosing a Garden Hoe".into(),
+            body_html: Some("<h2>Why</h2><p>Weeds.</p>".into()),
+        })
+        .await?;
+    let image = folio
+        .attach_image(AttachImage {
+            content: article.id,
+            file_name: "hoe.png".into(),
+            bytes: PNG.to_vec(),
+            featured: false,
+            alt_text: ALT.into(),
+            caption: String::new(),
+        })
+        .await?;
+    folio.close().await;
+    Ok((article.id, image.id))
+}
+
+/// The article's body as core stores it (the app keeps running; SQLite lets both read).
+async fn stored_body(data_dir: &Path, article: ContentId) -> Result<String> {
+    let folio = Folio::open(data_dir).await?;
+    let body = folio.get_content(article).await?.body_html;
+    folio.close().await;
+    Ok(body)
+}
+
+async fn open_article(app: &fantoccini::Client, article: ContentId) -> Result<()> {
+    app.execute(
+        "location.hash = arguments[0]",
+        vec![serde_json::json!(format!("#content/{article}"))],
+    )
+    .await?;
+    wait_for_text(app, "#page-title", "the article's page", |t| {
+        t == "Choosing a Garden Hoe"
+    })
+    .await?;
+    wait_for_texts(app, "#article-body h2", "the editor", |t| !t.is_empty()).await?;
+    Ok(())
+}
+
+/// The autosave (or Ctrl-S) has stored everything.
+async fn saved(app: &fantoccini::Client) -> Result<()> {
+    wait_for_attr(app, "#editor-save-status", "data-state", "saved").await?;
+    let text = texts(app, "#editor-save-status").await?;
+    ensure!(text == ["Saved"], "status line: {text:?}");
+    Ok(())
+}
+
+async fn count(app: &fantoccini::Client, css: &str) -> Result<usize> {
+    Ok(app.find_all(Locator::Css(css)).await?.len())
+}
+
+const MESSY: &str = "<meta charset=\"utf-8\"><b style=\"font-weight:normal;\" \
+    id=\"docs-internal-guid-5e1f\"><h1 style=\"color:red\">Pasted title</h1>\
+    <p class=\"MsoNormal\" style=\"margin:0\"><span style=\"font-family:Arial;color:#333\">Plain \
+    <span style=\"font-weight:700\">strong</span> words</span><font color=\"red\"> in red</font>\
+    </p><script>window.pastedScriptRan = true</script><h6 style=\"font-size:8px\">Small \
+    heading</h6><style>p{color:red}</style></b>";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_is_edited_saved_and_cleaned_in_the_window() -> Result<()> {
+    if !display_available()? {
+        return Ok(());
+    }
+    let data_dir = tempfile::tempdir()?;
+    let (article, image) = seed(data_dir.path()).await?;
+    let driver = Driver::start(data_dir.path()).await?;
+    let app = driver.launch_app().await?;
+    wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
+    open_article(&app, article).await?;
+    saved(&app).await?;
+
+    // Type at the end: WebKit's driver leaves the caret at the start of an editable it
+    // focuses, so the caret is put at the end first (the editor follows the DOM selection).
+    let enter = char::from(Key::Enter);
+    app.execute(
+        "const el = document.querySelector('#article-body'); el.focus(); \
+         const r = document.createRange(); r.selectNodeContents(el); r.collapse(false); \
+         const s = getSelection(); s.removeAllRanges(); s.addRange(r);",
+        vec![],
+    )
+    .await?;
+    send_keys(
+        &app,
+        "#article-body",
+        &format!(" More words.{enter}Tools we like"),
+    )
+    .await?;
+    click(&app, "#editor-h2").await?;
+    wait_for_texts(&app, "#article-body h2", "the new heading", |t| {
+        t == ["Why", "Tools we like"]
+    })
+    .await?;
+    send_keys(&app, "#article-body", &format!("{enter}Steel blade")).await?;
+    click(&app, "#editor-bullet-list").await?;
+    send_keys(
+        &app,
+        "#article-body",
+        &format!("{enter}Long handle{enter}{enter}See "),
+    )
+    .await?;
+    wait_for_texts(&app, "#article-body ul li", "the list", |t| {
+        t == ["Steel blade", "Long handle"]
+    })
+    .await?;
+    click(&app, "#editor-link").await?;
+    type_into(&app, "#editor-link-url", "https://example.com/hoes").await?;
+    click(&app, "#editor-link-apply").await?;
+    wait_for_texts(
+        &app,
+        "#article-body a[href='https://example.com/hoes']",
+        "the link",
+        |t| t == ["https://example.com/hoes"],
+    )
+    .await?;
+    click(&app, "#editor-image").await?;
+    click(&app, &format!(".editor-image-choice[data-image='{image}']")).await?;
+    wait_for_props(
+        &app,
+        "#article-body figure img",
+        "alt",
+        "the image in place",
+        |a| a == [ALT],
+    )
+    .await?;
+    wait_for_props(
+        &app,
+        "#article-body figure img",
+        "src",
+        "the picture",
+        |s| s.len() == 1 && s[0].starts_with("data:image/png;base64,"),
+    )
+    .await?;
+    saved(&app).await?;
+    let body = stored_body(data_dir.path(), article).await?;
+    for part in [
+        "<h2>Why</h2><p>Weeds. More words.</p><h2>Tools we like</h2>",
+        "<ul><li><p>Steel blade</p></li><li><p>Long handle</p></li></ul>",
+        "<a href=\"https://example.com/hoes\">https://example.com/hoes</a>",
+    ] {
+        ensure!(body.contains(part), "core's body lacks {part}: {body}");
+    }
+    ensure!(
+        body.contains(&format!(
+            "<figure><img src=\"folio-image:{image}\" alt=\"{ALT}\"></figure>"
+        )),
+        "core's body has the image reference: {body}"
+    );
+
+    // A restart: everything is still there.
+    app.close().await?;
+    let app = driver.launch_app().await?;
+    wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
+    open_article(&app, article).await?;
+    wait_for_texts(
+        &app,
+        "#article-body h2",
+        "the headings after a restart",
+        |t| t == ["Why", "Tools we like"],
+    )
+    .await?;
+    ensure!(texts(&app, "#article-body ul li").await? == ["Steel blade", "Long handle"]);
+    ensure!(count(&app, "#article-body a[href='https://example.com/hoes']").await? == 1);
+    wait_for_props(
+        &app,
+        "#article-body figure img",
+        "src",
+        "the picture after a restart",
+        |s| s.len() == 1 && s[0].starts_with("data:image/png;base64,"),
+    )
+    .await?;
+    ensure!(texts(&app, "#editor-save-status").await? == ["Saved"]);
+
+    // Messy HTML pasted after "Weeds. More words.": the editor is focused and the caret put
+    // there first (a focused editor reads the DOM selection when it changes), then a paste
+    // event carries the clipboard.
+    app.execute(
+        "const p = document.querySelector('#article-body p');
+         document.querySelector('#article-body').focus();
+         const range = document.createRange();
+         range.selectNodeContents(p);
+         range.collapse(false);
+         const sel = window.getSelection();
+         sel.removeAllRanges();
+         sel.addRange(range);",
+        vec![],
+    )
+    .await?;
+    app.execute(
+        "const dt = new DataTransfer();
+         dt.setData('text/html', arguments[0]);
+         dt.setData('text/plain', 'Pasted title Plain strong words in red Small heading');
+         document.querySelector('#article-body').dispatchEvent(
+           new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));",
+        vec![serde_json::json!(MESSY)],
+    )
+    .await?;
+    wait_for_texts(&app, "#article-body p", "the pasted text", |t| {
+        t.iter().any(|p| p.contains("Pasted title"))
+    })
+    .await?;
+    for messy in [
+        "#article-body [style]",
+        "#article-body :is(p, h2, h3, h4, ul, ol, li, strong, em, a)[class]",
+        "#article-body span",
+        "#article-body font",
+        "#article-body script",
+        "#article-body h1",
+        "#article-body h6",
+        "#article-body b",
+    ] {
+        ensure!(count(&app, messy).await? == 0, "{messy} in the editor");
+    }
+    let ran: serde_json::Value = app
+        .execute("return window.pastedScriptRan === true", vec![])
+        .await?;
+    ensure!(ran == serde_json::json!(false), "the pasted script ran");
+    ensure!(
+        texts(&app, "#article-body strong").await? == ["strong"],
+        "a bold span stays bold"
+    );
+    let ps = texts(&app, "#article-body p").await?;
+    ensure!(
+        ps.iter().any(|p| p.contains("Plain strong words in red"))
+            && ps.iter().any(|p| p.contains("Small heading")),
+        "the text is kept: {ps:?}"
+    );
+    saved(&app).await?;
+    let body = stored_body(data_dir.path(), article).await?;
+    for gone in [
+        "<span",
+        "style=",
+        "class=",
+        "<script",
+        "<font",
+        "<h1",
+        "<h6",
+        "docs-internal",
+        "<b>",
+        "<meta",
+    ] {
+        ensure!(!body.contains(gone), "core's body holds {gone}: {body}");
+    }
+    ensure!(body.contains("Pasted title</p>"), "{body}");
+    ensure!(body.contains("<strong>strong</strong>"), "{body}");
+
+    // The HTML source view: a script typed there is removed by core.
+    click(&app, "#editor-html").await?;
+    let source = wait_for_props(&app, "#editor-source", "value", "the HTML source", |v| {
+        v.len() == 1 && v[0].contains("<h2>Tools we like</h2>")
+    })
+    .await?;
+    ensure!(
+        source[0].contains(&format!("folio-image:{image}")),
+        "{}",
+        source[0]
+    );
+    app.execute(
+        "const t = document.querySelector('#editor-source');
+         t.value = t.value + '<p>From source</p><script>window.sourceScriptRan = true</script>';",
+        vec![],
+    )
+    .await?;
+    click(&app, "#editor-html").await?;
+    wait_for_texts(&app, "#article-body p", "the source's paragraph", |t| {
+        t.iter().any(|p| p == "From source")
+    })
+    .await?;
+    saved(&app).await?;
+    ensure!(count(&app, "#article-body script").await? == 0);
+    let body = stored_body(data_dir.path(), article).await?;
+    ensure!(body.ends_with("<p>From source</p>"), "{body}");
+    ensure!(
+        !body.contains("<script") && !body.contains("sourceScriptRan"),
+        "{body}"
+    );
+    ensure!(texts(&app, "#article-body h2").await? == ["Why", "Tools we like"]);
+    screenshot(&app, "editor")
+        .await
+        .context("the editor screenshot")?;
+    app.close().await?;
+    Ok(())
+}
