@@ -182,6 +182,10 @@ commands! {
     revisions::section_estimate => SectionEstimate,
     revisions::section_regenerate => SectionRegenerate,
     editor::content_update => ContentUpdate,
+    editor::content_quality_check => ContentQualityCheck,
+    editor::content_term_choices => ContentTermChoices,
+    editor::content_terms_set => ContentTermsSet,
+    editor::review_submit => ReviewSubmit,
 }
 
 #[cfg(test)]

@@ -838,3 +838,56 @@ async fn images_and_terms_belong_to_their_article_and_site() {
     );
     assert_eq!(folio.list_terms(garden.id, None).await.unwrap().len(), 2);
 }
+
+/// The article page's choices: the site's terms once each by name with the article's marked;
+/// replacing by name creates what is new and drops what is not named.
+#[tokio::test]
+async fn an_articles_terms_are_chosen_by_name() {
+    let (_dir, folio, garden, _) = setup().await;
+    let c = folio
+        .add_content(NewContent {
+            site: garden.id,
+            sector: None,
+            title: "Hoes".into(),
+            body_html: Some("<p>x</p>".into()),
+        })
+        .await
+        .unwrap();
+    folio
+        .add_term(garden.id, TaxonomyType::Category, "Tools")
+        .await
+        .unwrap();
+    let name = |taxonomy, name: &str| folio_model::TermName {
+        taxonomy,
+        name: name.into(),
+    };
+    let set = folio
+        .replace_content_terms(
+            c.id,
+            &[
+                name(TaxonomyType::Tag, "Weeding"),
+                name(TaxonomyType::Category, "tools"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(set.len(), 2, "{set:?}");
+    let choices = folio.term_choices(c.id).await.unwrap();
+    let seen: Vec<_> = choices
+        .iter()
+        .map(|t| (t.taxonomy, t.name.as_str(), t.chosen, t.on_wordpress))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (TaxonomyType::Category, "Tools", true, false),
+            (TaxonomyType::Tag, "Weeding", true, false)
+        ]
+    );
+    folio
+        .replace_content_terms(c.id, &[name(TaxonomyType::Tag, "Weeding")])
+        .await
+        .unwrap();
+    let choices = folio.term_choices(c.id).await.unwrap();
+    assert!(!choices[0].chosen && choices[1].chosen, "{choices:?}");
+}

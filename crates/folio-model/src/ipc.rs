@@ -428,6 +428,18 @@ commands! {
     /// and writes it into the article's text by minimal splices; the reply is what core stored.
     ContentUpdate = "content_update"
         (ContentUpdateArgs { content: ContentId, update: crate::ContentUpdate }) -> Content;
+    /// Run the quality gate again on the article as stored (after an edit); the report is kept.
+    ContentQualityCheck = "content_quality_check"
+        (ContentQualityCheckArgs { content: ContentId }) -> QualityReport;
+    /// The categories and tags the article may carry (the site's and its WordPress site's).
+    ContentTermChoices = "content_term_choices"
+        (ContentTermChoicesArgs { content: ContentId }) -> Vec<crate::TermChoice>;
+    /// Give the article exactly these categories and tags (new names become the site's).
+    ContentTermsSet = "content_terms_set"
+        (ContentTermsSetArgs { content: ContentId, terms: Vec<crate::TermName> })
+        -> Vec<crate::TermChoice>;
+    /// Put a draft up for review.
+    ReviewSubmit = "review_submit" (ReviewSubmitArgs { content: ContentId }) -> Content;
 }
 
 /// Every change of the sync indicator the background sync reports.
@@ -478,7 +490,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 87);
+        assert_eq!(COMMANDS.len(), 91);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

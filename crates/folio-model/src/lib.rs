@@ -89,5 +89,5 @@ pub use sync::{AccountSession, AccountView, SyncReport, SyncStatus, SyncUpdate};
 pub use writer::{
     AttachImage, Content, ContentFilter, ContentSummary, ContentUpdate, Image, ImageResult,
     ImageType, NewContent, NewImage, NewTask, ReviewItem, SiteStatusChange, Task, TaskContent,
-    TaxonomyType, Term,
+    TaxonomyType, Term, TermChoice, TermName,
 };

@@ -318,6 +318,25 @@ pub struct Term {
     pub external_id: Option<i64>,
 }
 
+/// A category or tag an article may carry, for choosing on its page: the site's own terms and
+/// its WordPress site's (as last fetched), once each by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermChoice {
+    pub taxonomy: TaxonomyType,
+    pub name: String,
+    /// The article carries it.
+    pub chosen: bool,
+    /// The WordPress site has it already (else publishing creates it there).
+    pub on_wordpress: bool,
+}
+
+/// A category or tag named for an article (an existing one, or a new one to create).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermName {
+    pub taxonomy: TaxonomyType,
+    pub name: String,
+}
+
 #[cfg(test)]
 mod reading_tests {
     use super::*;

@@ -1,12 +1,52 @@
-//! An article's quality-gate report as the writer stored it (the `content.quality` column):
-//! read back for the article's page. The checks themselves run when the article is written.
+//! An article's quality-gate report (the `content.quality` column, local to this device): the
+//! writer stores one when it writes an article, and [`Folio::recheck_quality`] runs the gate
+//! again on the article as it reads after a person's edit (the editor calls it after each
+//! autosave, so the report on the page follows the typing).
 
-use crate::store::db::from_json;
+use crate::store::db::{from_json, to_json};
+use crate::writer::quality_gate::{check_quality, QualityInput};
+use crate::writer::sections::sections;
 use crate::{CoreError, Folio};
 use folio_model::quality::QualityReport;
 use folio_model::ContentId;
 
 impl Folio {
+    /// Run the quality gate again on the article as it is stored now and keep the report. The
+    /// keyword and the length target are its task's (none for a hand-written article: those
+    /// checks pass with a note); the outline is the article's own H2s — once a person edits
+    /// the headings they are the outline, and the check that the model followed its brief has
+    /// done its work.
+    pub async fn recheck_quality(&self, id: ContentId) -> Result<QualityReport, CoreError> {
+        let c = self.get_content(id).await?;
+        let (keyword, target) = match c.task_id {
+            Some(task) => {
+                let t = self.get_task(task).await?;
+                (t.primary_keyword, t.target_word_count)
+            }
+            None => (String::new(), None),
+        };
+        let outline: Vec<String> = sections(&c.body_html)
+            .into_iter()
+            .map(|s| s.heading)
+            .collect();
+        let banned = self.banned_phrases(c.site_id).await?;
+        let report = check_quality(&QualityInput {
+            title: &c.title,
+            meta_title: &c.meta_title,
+            body_html: &c.body_html,
+            primary_keyword: &keyword,
+            outline: &outline,
+            target_word_count: target,
+            banned_phrases: &banned,
+        });
+        sqlx::query("UPDATE content SET quality = ? WHERE id = ?")
+            .bind(to_json!(&report)?)
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(report)
+    }
+
     /// The quality gate's report of an article; `None` for one never checked (written by hand,
     /// or before the gate existed).
     pub async fn content_quality(&self, id: ContentId) -> Result<Option<QualityReport>, CoreError> {
@@ -71,6 +111,17 @@ mod tests {
             folio.content_quality(article.id).await.unwrap(),
             Some(report)
         );
+
+        // An edit that breaks the length target: the gate runs again on the stored text and
+        // the report says so (and is kept).
+        let rechecked = folio.recheck_quality(article.id).await.unwrap();
+        assert_eq!(
+            folio.content_quality(article.id).await.unwrap(),
+            Some(rechecked.clone())
+        );
+        assert_eq!(rechecked.findings.len(), QualityCheckKind::ALL.len());
+        let words = folio.get_content(article.id).await.unwrap().word_count;
+        assert_eq!(rechecked.word_count, words);
 
         let unknown = ContentId(uuid::Uuid::now_v7());
         assert!(matches!(

@@ -6,7 +6,7 @@ use crate::text::{name_key, required_text};
 use crate::writer::content::read_content;
 use crate::writer::html::slugify;
 use crate::{CoreError, Entity, Folio};
-use folio_model::{ContentId, SiteId, TaxonomyType, Term, TermId};
+use folio_model::{ContentId, SiteId, TaxonomyType, Term, TermChoice, TermId, TermName};
 use uuid::Uuid;
 
 fn term_from(
@@ -160,6 +160,72 @@ impl Folio {
             }
         }
         self.set_content_terms(content, &terms).await
+    }
+
+    /// What the article's page offers to choose from: the site's categories and tags and its
+    /// WordPress site's (as last fetched), once each by name (the first spelling seen), the
+    /// article's marked; categories first, then by name.
+    pub async fn term_choices(&self, content: ContentId) -> Result<Vec<TermChoice>, CoreError> {
+        let c = self.get_content(content).await?;
+        let chosen = self.content_terms(content).await?;
+        let local = self.list_terms(c.site_id, None).await?;
+        let structure = self
+            .site_integration(c.site_id)
+            .await?
+            .map(|i| i.structure)
+            .unwrap_or_default();
+        let remote = structure
+            .categories
+            .iter()
+            .map(|r| (TaxonomyType::Category, &r.name))
+            .chain(structure.tags.iter().map(|r| (TaxonomyType::Tag, &r.name)));
+        let mut out: Vec<TermChoice> = Vec::new();
+        let mut add = |taxonomy: TaxonomyType, name: &str, on_wordpress: bool| {
+            let key = name_key(name);
+            if key.is_empty() {
+                return;
+            }
+            match out
+                .iter_mut()
+                .find(|t| t.taxonomy == taxonomy && name_key(&t.name) == key)
+            {
+                Some(t) => t.on_wordpress |= on_wordpress,
+                None => out.push(TermChoice {
+                    taxonomy,
+                    name: name.trim().to_owned(),
+                    chosen: chosen
+                        .iter()
+                        .any(|t| t.taxonomy == taxonomy && name_key(&t.name) == key),
+                    on_wordpress,
+                }),
+            }
+        };
+        for t in &local {
+            add(t.taxonomy, &t.name, t.external_id.is_some());
+        }
+        for (taxonomy, name) in remote {
+            add(taxonomy, name, true);
+        }
+        out.sort_by_key(|t| (t.taxonomy != TaxonomyType::Category, name_key(&t.name)));
+        Ok(out)
+    }
+
+    /// Give the article exactly these categories and tags, by name: a name the site does not
+    /// have yet becomes one of its terms (created on WordPress when the article is published).
+    pub async fn replace_content_terms(
+        &self,
+        content: ContentId,
+        names: &[TermName],
+    ) -> Result<Vec<Term>, CoreError> {
+        let c = self.get_content(content).await?;
+        let mut ids = Vec::with_capacity(names.len());
+        for n in names {
+            let term = self.add_term(c.site_id, n.taxonomy, &n.name).await?;
+            if !ids.contains(&term.id) {
+                ids.push(term.id);
+            }
+        }
+        self.set_content_terms(content, &ids).await
     }
 
     /// An article's categories and tags.
