@@ -17,6 +17,11 @@ pub struct EditArgs {
     /// The new body as HTML (`-` reads standard input); sanitised like any body.
     #[arg(long, value_name = "FILE")]
     body_file: Option<PathBuf>,
+    /// The body the new one was edited from (e.g. saved from `folio content show`): what was
+    /// changed in the article since (another device, the app) is merged with this edit block by
+    /// block instead of being overwritten.
+    #[arg(long, value_name = "FILE", requires = "body_file")]
+    base_file: Option<PathBuf>,
     #[arg(long)]
     meta_title: Option<String>,
     #[arg(long)]
@@ -81,6 +86,10 @@ pub async fn edit(folio: &Folio, a: EditArgs) -> Result<(), Failure> {
         Some(path) => Some(read_body(path).await?),
         None => None,
     };
+    let base_html = match &a.base_file {
+        Some(path) => Some(read_body(path).await?),
+        None => None,
+    };
     let c = folio
         .update_content(
             a.id,
@@ -91,6 +100,7 @@ pub async fn edit(folio: &Folio, a: EditArgs) -> Result<(), Failure> {
                 meta_title: a.meta_title,
                 meta_description: a.meta_description,
                 slug: a.slug,
+                base_html,
             },
         )
         .await?;

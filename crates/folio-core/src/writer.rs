@@ -9,6 +9,7 @@ pub mod html;
 pub mod image_files;
 pub mod image_refs;
 pub mod images;
+pub mod merge;
 pub mod quality_gate;
 pub mod quality_report;
 pub mod review;

@@ -180,3 +180,53 @@ async fn another_devices_edit_merges_and_shows_as_theirs() {
     let view = a.content_revision(c.id, &theirs[0].id).await.unwrap();
     assert!(view.body_html.contains("Closing by B") && !view.body_html.contains("Opening by A"));
 }
+
+/// The editor saves with the body it started from: a change stored since (another device, the
+/// CLI) is merged with the edit block by block, not overwritten; without a base the new body
+/// replaces the stored one.
+#[tokio::test]
+async fn an_edit_from_an_older_base_is_merged_with_what_was_stored_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let folio = Folio::open(dir.path()).await.unwrap();
+    let c = article(&folio).await;
+    let base = folio.get_content(c.id).await.unwrap().body_html;
+    // Meanwhile, elsewhere: the last paragraph is edited.
+    let theirs = base.replace(
+        "Paragraph 3 of the article",
+        "Paragraph 3, edited elsewhere",
+    );
+    assert_ne!(theirs, base);
+    folio.update_content(c.id, body(&theirs)).await.unwrap();
+    // The editor, still on `base`, edits the first paragraph.
+    let ours = base.replace("Paragraph 0 of the article", "Paragraph 0, edited here");
+    let saved = folio
+        .update_content(
+            c.id,
+            ContentUpdate {
+                body_html: Some(ours.clone()),
+                base_html: Some(base.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        saved.body_html.contains("Paragraph 0, edited here"),
+        "{}",
+        saved.body_html
+    );
+    assert!(
+        saved.body_html.contains("Paragraph 3, edited elsewhere"),
+        "{}",
+        saved.body_html
+    );
+    assert_eq!(
+        saved.body_html.matches("<p>").count(),
+        4,
+        "{}",
+        saved.body_html
+    );
+    // No base: the body as sent.
+    let replaced = folio.update_content(c.id, body(&ours)).await.unwrap();
+    assert!(!replaced.body_html.contains("edited elsewhere"));
+}

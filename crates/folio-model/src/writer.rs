@@ -181,6 +181,11 @@ pub struct ContentUpdate {
     /// An empty slug is derived from the title again.
     #[serde(default)]
     pub slug: Option<String>,
+    /// The body the edit started from (the editor's): when the stored body has changed since
+    /// (another device, the CLI), the new body is merged with it block by block instead of
+    /// replacing it. `None`: the new body replaces the stored one.
+    #[serde(default)]
+    pub base_html: Option<String>,
 }
 
 /// Which articles of a site to list.

@@ -8,6 +8,7 @@ use crate::store::db::{not_found, now, parse_stored, prefixed, status_error, ts}
 use crate::store::scope::{check_scope, sector_or_first};
 use crate::text::{required_text, tidy};
 use crate::writer::html::{html_word_count, slugify, MAX_SLUG_LEN};
+use crate::writer::merge::merge_bodies;
 use crate::writer::sanitize::sanitize_article_body;
 use crate::writer::tasks::read_task;
 use crate::{CoreError, Entity, Folio, WriteTx};
@@ -383,6 +384,10 @@ impl Folio {
             .as_deref()
             .map(sanitize_article_body)
             .transpose()?;
+        let base = match (&body, u.base_html.as_deref()) {
+            (Some(_), Some(base)) => Some(sanitize_article_body(base)?),
+            _ => None,
+        };
         let account = self.account_id.to_string();
         let mut tx = self.begin_write().await?;
         tx.sign_as(kind);
@@ -390,7 +395,11 @@ impl Folio {
         if let Some(title) = &u.title {
             c.title = required_text("title", "title", title)?;
         }
-        if let Some(body) = body {
+        if let Some(mut body) = body {
+            if let Some(base) = base.filter(|b| *b != c.body_html) {
+                // The stored body moved on since the editor's base: merge, never overwrite.
+                body = sanitize_article_body(&merge_bodies(&base, &body, &c.body_html))?;
+            }
             c.word_count = html_word_count(&body);
             c.body_html = body;
         }

@@ -272,6 +272,7 @@ impl Folio {
                 meta_title: Some(v.meta_title),
                 meta_description: Some(v.meta_description),
                 slug: None,
+                base_html: None,
             },
             ChangeKind::Restore,
         )

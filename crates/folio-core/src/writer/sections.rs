@@ -15,7 +15,7 @@ pub struct Section {
 }
 
 /// The top-level nodes of a (sanitised) body as HTML, with whether each is an H2.
-fn top_level(html: &str) -> Vec<(bool, String, String)> {
+pub(crate) fn top_level(html: &str) -> Vec<(bool, String, String)> {
     let doc = Document::fragment(html);
     let root = doc.root();
     // html5ever puts a fragment's nodes under an `html` element.
