@@ -186,6 +186,7 @@ commands! {
     editor::content_term_choices => ContentTermChoices,
     editor::content_terms_set => ContentTermsSet,
     editor::review_submit => ReviewSubmit,
+    editor::content_sections => ContentSections,
 }
 
 #[cfg(test)]

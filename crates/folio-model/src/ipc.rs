@@ -440,6 +440,8 @@ commands! {
         -> Vec<crate::TermChoice>;
     /// Put a draft up for review.
     ReviewSubmit = "review_submit" (ReviewSubmitArgs { content: ContentId }) -> Content;
+    /// The article's H2 headings in order (the sections one can have rewritten).
+    ContentSections = "content_sections" (ContentSectionsArgs { content: ContentId }) -> Vec<String>;
 }
 
 /// Every change of the sync indicator the background sync reports.
@@ -490,7 +492,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 91);
+        assert_eq!(COMMANDS.len(), 92);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

@@ -4,7 +4,7 @@
 
 use super::folio;
 use folio_model::ipc::{
-    ContentQualityCheckArgs, ContentTermChoicesArgs, ContentTermsSetArgs, ContentUpdateArgs,
+    ContentQualityCheckArgs, ContentSectionsArgs, ContentTermChoicesArgs, ContentTermsSetArgs, ContentUpdateArgs,
     ReviewSubmitArgs,
 };
 use folio_model::quality::QualityReport;
@@ -44,4 +44,11 @@ pub async fn content_terms_set(
 
 pub async fn review_submit(app: AppHandle, args: ReviewSubmitArgs) -> Result<Content, ErrorDto> {
     Ok(folio(&app)?.review_submit(args.content).await?)
+}
+
+pub async fn content_sections(
+    app: AppHandle,
+    args: ContentSectionsArgs,
+) -> Result<Vec<String>, ErrorDto> {
+    Ok(folio(&app)?.content_sections(args.content).await?)
 }

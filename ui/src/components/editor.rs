@@ -6,5 +6,5 @@ mod bridge;
 mod toolbar;
 mod view;
 
-pub use bridge::{Editor, EditorSlot};
+pub use bridge::EditorSlot;
 pub use view::{ArticleEditor, EditorImage};

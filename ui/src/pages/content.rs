@@ -1,18 +1,24 @@
 //! One article (`#content/<id>`): its title and facts, its text in the editor with its quality
 //! report, cost and *Generate images* (`content/article.rs`), its images (`content/images.rs`)
-//! and publishing it on the site's WordPress (`content/publish.rs`).
+//! and publishing it on the site's WordPress (`content/publish.rs`); beside the text its
+//! details, categories and tags and status actions (`content/side.rs`), its sections to rewrite
+//! with AI and its history (`content/history.rs`).
 
 mod article;
+mod history;
 mod images;
 mod publish;
+mod side;
 
 use crate::app::Route;
 use crate::hooks::use_invoke;
 use article::ArticlePanel;
 use folio_model::ipc::{self, ContentGetArgs};
 use folio_model::{Content, ContentId};
+use history::HistoryPanel;
 use images::ImagesPanel;
 use publish::PublishPanel;
+use side::SidePanel;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -27,6 +33,9 @@ pub fn content_page(props: &ContentPageProps) -> Html {
     });
     // Counts image runs that made images: the images panel loads them again.
     let images_made = use_state(|| 0u64);
+    // A change made on this page to the body (a restored version, a rewritten section): the
+    // editor reads it at once and says what it was.
+    let refresh = use_state(|| None::<(u64, AttrValue)>);
     let content = match &*loaded {
         None => {
             return html! {
@@ -54,6 +63,14 @@ pub fn content_page(props: &ContentPageProps) -> Html {
         let loaded = loaded.clone();
         Callback::from(move |c: Content| loaded.set(Some(Ok(c))))
     };
+    let on_body_changed = {
+        let (loaded, refresh) = (loaded.clone(), refresh.clone());
+        Callback::from(move |(said, c): (AttrValue, Content)| {
+            let n = refresh.as_ref().map_or(1, |(n, _)| n + 1);
+            refresh.set(Some((n, said)));
+            loaded.set(Some(Ok(c)));
+        })
+    };
     let on_images_made = {
         let images_made = images_made.clone();
         Callback::from(move |n: u64| images_made.set(n))
@@ -68,10 +85,17 @@ pub fn content_page(props: &ContentPageProps) -> Html {
                 </p>
             </header>
             <div id="content-detail" class="content-detail" data-content-id={content.id.to_string()}>
-                <ArticlePanel content={content.clone()} on_images_made={on_images_made}
-                    on_saved={on_changed.clone()} />
-                <ImagesPanel content={content.id} title={content.title.clone()} reload={*images_made} />
-                <PublishPanel site={content.site_id} content={content.id} {on_changed} />
+                <div class="content-main">
+                    <ArticlePanel content={content.clone()} on_images_made={on_images_made}
+                        on_saved={on_changed.clone()} refresh={(*refresh).clone()} />
+                    <ImagesPanel content={content.id} title={content.title.clone()} reload={*images_made} />
+                    <PublishPanel site={content.site_id} content={content.id} on_changed={on_changed.clone()} />
+                </div>
+                <div class="content-side">
+                    <SidePanel content={content.clone()} on_changed={on_changed.clone()} />
+                    <HistoryPanel content={content.id} version={AttrValue::from(content.updated_at.to_rfc3339())}
+                        on_changed={on_body_changed} />
+                </div>
             </div>
         </section>
     }

@@ -37,6 +37,17 @@ pub(crate) fn top_level(html: &str) -> Vec<(bool, String, String)> {
         .collect()
 }
 
+impl crate::Folio {
+    /// The article's H2 headings in order: the sections `regenerate_section` takes by index.
+    pub async fn content_sections(
+        &self,
+        id: folio_model::ContentId,
+    ) -> Result<Vec<String>, CoreError> {
+        let c = self.get_content(id).await?;
+        Ok(sections(&c.body_html).into_iter().map(|s| s.heading).collect())
+    }
+}
+
 /// The body's H2 sections in order.
 pub fn sections(html: &str) -> Vec<Section> {
     let mut out: Vec<Section> = Vec::new();

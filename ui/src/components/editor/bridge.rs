@@ -28,8 +28,6 @@ extern "C" {
     fn command(this: &Handle, name: &str, arg: &JsValue) -> bool;
     #[wasm_bindgen(method)]
     fn active(this: &Handle) -> js_sys::Array;
-    #[wasm_bindgen(method, js_name = caretBlock)]
-    fn caret_block(this: &Handle) -> u32;
     #[wasm_bindgen(method, js_name = linkHref)]
     fn link_href(this: &Handle) -> String;
     #[wasm_bindgen(method, js_name = setImageSource)]
@@ -110,11 +108,6 @@ impl Editor {
             .iter()
             .filter_map(|v| v.as_string())
             .collect()
-    }
-
-    /// Which top-level block holds the caret (to keep it there when merging a remote change).
-    pub fn caret_block(&self) -> u32 {
-        self.handle.caret_block()
     }
 
     pub fn link_href(&self) -> String {

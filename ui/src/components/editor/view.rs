@@ -111,11 +111,13 @@ pub fn article_editor(props: &ArticleEditorProps) -> Html {
         });
     }
     {
-        // the link form's field gets the focus when it opens
+        // the link form's field gets the link's address and the focus when it opens
         let link_ref = link_ref.clone();
+        let href = (*link_form).clone();
         use_effect_with(link_form.is_some(), move |open| {
             if *open {
                 if let Some(input) = link_ref.cast::<HtmlInputElement>() {
+                    input.set_value(href.as_deref().unwrap_or_default());
                     let _ = input.focus();
                     input.select();
                 }
@@ -254,13 +256,14 @@ pub fn article_editor(props: &ArticleEditorProps) -> Html {
             data-source={source.is_some().to_string()}>
             <Toolbar active={(*active).clone()} {on_command} {on_link} {on_image} {on_source}
                 source_open={source.is_some()} />
-            // Uncontrolled fields (`defaultvalue`): Yew writes a `value` back into the DOM on
-            // every render, and the editor re-renders as the caret moves or a save ends — what
-            // the person typed would be wiped.
-            if let Some(href) = &*link_form {
+            // Uncontrolled fields (the link's address is put in when the form opens; the
+            // source view's `defaultvalue`): Yew writes a `value` back into the DOM on every
+            // render, and the editor re-renders as the caret moves or a save ends — what the
+            // person typed would be wiped.
+            if link_form.is_some() {
                 <form class="editor-popover" id="editor-link-form" onsubmit={apply_link}>
                     <label for="editor-link-url">{"Link address"}</label>
-                    <input id="editor-link-url" type="url" ref={link_ref} defaultvalue={href.clone()}
+                    <input id="editor-link-url" type="url" ref={link_ref}
                         placeholder="https://\u{2026}" />
                     <button id="editor-link-apply" type="submit">{"Apply"}</button>
                     <button id="editor-link-remove" type="button" onclick={remove_link}>{"Remove link"}</button>

@@ -13,7 +13,7 @@ use crate::components::{QualityReportView, StagePanel};
 use crate::format::{count, usd};
 use crate::hooks::{invoke, use_stage_run};
 use editing::EditorPanel;
-use folio_model::ipc::{self, ContentCostArgs, ContentQualityArgs};
+use folio_model::ipc::{self, ContentCostArgs, ContentQualityArgs, ContentQualityCheckArgs};
 use folio_model::Content;
 use state::{ArticleAction as A, ArticleState};
 use wasm_bindgen_futures::spawn_local;
@@ -26,6 +26,9 @@ pub struct ArticlePanelProps {
     pub on_images_made: Callback<u64>,
     /// The editor saved the article: core's stored article.
     pub on_saved: Callback<Content>,
+    /// The page changed the body itself: the editor reads it now (see `EditorPanel::refresh`).
+    #[prop_or_default]
+    pub refresh: Option<(u64, AttrValue)>,
 }
 
 #[function_component(ArticlePanel)]
@@ -39,6 +42,22 @@ pub fn article_panel(props: &ArticlePanelProps) -> Html {
             spawn_local(async move {
                 let r = invoke::<ipc::ContentQuality>(&ContentQualityArgs { content }).await;
                 dispatch.dispatch(A::QualityLoaded(r));
+            });
+        });
+    }
+    {
+        // The gate runs again on what core stored after each change of the text (the
+        // autosave's debounce is this report's).
+        // Not on opening: the report the writer kept is checked against the brief's outline.
+        let dispatch = dispatch.clone();
+        let opened = *use_mut_ref(|| props.content.updated_at).borrow();
+        use_effect_with(props.content.updated_at, move |&at| {
+            if at == opened {
+                return;
+            }
+            spawn_local(async move {
+                let r = invoke::<ipc::ContentQualityCheck>(&ContentQualityCheckArgs { content }).await;
+                dispatch.dispatch(A::QualityLoaded(r.map(Some)));
             });
         });
     }
@@ -72,15 +91,9 @@ pub fn article_panel(props: &ArticlePanelProps) -> Html {
         <>
             <section class="panel article-panel" id="article-panel" aria-labelledby="article-title">
                 <div class="panel-head"><h2 id="article-title">{"Article"}</h2></div>
-                if !c.meta_title.is_empty() || !c.meta_description.is_empty() {
-                    <dl class="article-meta">
-                        <dt>{"Meta title"}</dt><dd id="article-meta-title">{&c.meta_title}</dd>
-                        <dt>{"Meta description"}</dt><dd id="article-meta-description">{&c.meta_description}</dd>
-                    </dl>
-                }
                 // core's sanitised HTML (`Content::body_html`), never a model's raw answer
                 <EditorPanel content={c.id} body={AttrValue::from(c.body_html.clone())}
-                    on_saved={props.on_saved.clone()} />
+                    on_saved={props.on_saved.clone()} refresh={props.refresh.clone()} />
             </section>
             <section class="panel" id="quality-panel" aria-labelledby="quality-title">
                 <div class="panel-head"><h2 id="quality-title">{"Quality check"}</h2></div>

@@ -4,12 +4,18 @@
 //! The images the editor inserts and shows are the article's with a file (`images_list`, then
 //! `image_data` for each picture).
 //!
+//! Changes made elsewhere (another device by sync, the CLI, a restored version, a rewritten
+//! section) are read every `POLL_MS` from core — a local read — and merged (see `saving.rs`);
+//! the page asks for an immediate read with `refresh` after a change it made itself.
+//!
 //! State: `article/saving.rs`.
 
 use super::saving::{SaveAction, SaveState, AUTOSAVE_DELAY_MS};
 use crate::components::{ArticleEditor, EditorImage, EditorSlot};
 use crate::hooks::invoke;
-use folio_model::ipc::{self, ContentUpdateArgs, ImageDataArgs, ImagesListArgs};
+use folio_model::ipc::{
+    self, ContentGetArgs, ContentRevisionsArgs, ContentUpdateArgs, ImageDataArgs, ImagesListArgs,
+};
 use folio_model::{Content, ContentId, ContentUpdate};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,12 +29,24 @@ pub struct EditorPanelProps {
     pub body: AttrValue,
     /// Core stored a save: the page shows its facts (words, status).
     pub on_saved: Callback<Content>,
+    /// Bumped by the page after it changed the body itself (a restored version, a rewritten
+    /// section): read it now; the text says what happened ("the version you restored").
+    #[prop_or_default]
+    pub refresh: Option<(u64, AttrValue)>,
 }
 
-/// Save `html` as the article's body.
-async fn send(content: ContentId, html: String) -> Result<Content, folio_model::ErrorDto> {
+/// How often the stored body is read for changes made elsewhere (a local read).
+const POLL_MS: i32 = 2_000;
+
+/// Save `html` as the article's body, edited from `base`.
+async fn send(
+    content: ContentId,
+    html: String,
+    base: Option<String>,
+) -> Result<Content, folio_model::ErrorDto> {
     let update = ContentUpdate {
         body_html: Some(html),
+        base_html: base,
         ..ContentUpdate::default()
     };
     invoke::<ipc::ContentUpdate>(&ContentUpdateArgs { content, update }).await
@@ -69,12 +87,16 @@ async fn load_images(content: ContentId) -> Vec<EditorImage> {
 struct Leaving {
     dirty: bool,
     source: Option<String>,
+    base: String,
 }
 
 #[function_component(EditorPanel)]
 pub fn editor_panel(props: &EditorPanelProps) -> Html {
     let content = props.content;
-    let save = use_reducer(SaveState::default);
+    let save = {
+        let body = props.body.clone();
+        use_reducer(move || SaveState::opened(&body))
+    };
     let slot = use_state(EditorSlot::default);
     let images = use_state(|| Rc::new(Vec::<EditorImage>::new()));
     let images_request = use_state(|| 0u64);
@@ -83,6 +105,7 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
         let mut l = leaving.borrow_mut();
         l.dirty = save.is_dirty();
         l.source = save.pending_source().map(str::to_owned);
+        l.base = (*save.base).clone();
     }
     {
         let images = images.clone();
@@ -111,8 +134,9 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
                     .source
                     .or_else(|| slot.with(|e| e.html()))
                     .unwrap_or_default();
+                let base = Some((*sending.base).clone());
                 spawn_local(async move {
-                    let result = send(content, html.clone()).await;
+                    let result = send(content, html.clone(), base).await;
                     if let Ok(c) = &result {
                         on_saved.emit(c.clone());
                     }
@@ -125,6 +149,60 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
         });
     }
     {
+        // Changes made elsewhere: the stored body, read every POLL_MS and when the page asks.
+        let generation = use_mut_ref(|| 0u64);
+        *generation.borrow_mut() = save.generation;
+        let read = {
+            let dispatch = save.dispatcher();
+            Rc::new(move |by: Option<String>| {
+                let generation = *generation.borrow();
+                let dispatch = dispatch.clone();
+                spawn_local(async move {
+                    let Ok(c) = invoke::<ipc::ContentGet>(&ContentGetArgs { content }).await else {
+                        return;
+                    };
+                    let by = match by {
+                        Some(by) => by,
+                        None => invoke::<ipc::ContentRevisions>(&ContentRevisionsArgs { content })
+                            .await
+                            .ok()
+                            .and_then(|r| r.into_iter().next())
+                            .map_or_else(|| "another device".to_owned(), |r| r.author),
+                    };
+                    dispatch.dispatch(SaveAction::Polled {
+                        generation,
+                        body: c.body_html,
+                        by,
+                    });
+                });
+            })
+        };
+        {
+            let read = read.clone();
+            use_effect_with(props.refresh.clone(), move |refresh| {
+                if let Some((_, by)) = refresh {
+                    read(Some(by.to_string()));
+                }
+            });
+        }
+        use_effect_with(content, move |_| {
+            let tick = Closure::<dyn Fn()>::new(move || read(None));
+            let id = web_sys::window().and_then(|w| {
+                w.set_interval_with_callback_and_timeout_and_arguments_0(
+                    tick.as_ref().unchecked_ref(),
+                    POLL_MS,
+                )
+                .ok()
+            });
+            move || {
+                if let (Some(w), Some(id)) = (web_sys::window(), id) {
+                    w.clear_interval_with_handle(id);
+                }
+                drop(tick);
+            }
+        });
+    }
+    {
         // Leaving the page with unsaved changes saves them first; then the editor goes.
         let (slot, leaving) = ((*slot).clone(), leaving.clone());
         use_effect_with(content, move |&content| {
@@ -132,9 +210,10 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
                 let l = leaving.borrow();
                 if l.dirty {
                     let html = l.source.clone().or_else(|| slot.with(|e| e.html()));
+                    let base = Some(l.base.clone());
                     if let Some(html) = html {
                         spawn_local(async move {
-                            let _ = send(content, html).await;
+                            let _ = send(content, html, base).await;
                         });
                     }
                 }
@@ -162,8 +241,15 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
     let status = save.status();
     html! {
         <div class="editor-panel">
-            <p id="editor-save-status" class={classes!("editor-save-status", status.key())}
-                data-state={status.key()} role="status" aria-live="polite">{status.text()}</p>
+            <div class="editor-status-row">
+                <p id="editor-save-status" class={classes!("editor-save-status", status.key())}
+                    data-state={status.key()} role="status" aria-live="polite">{status.text()}</p>
+                if let Some(by) = &save.remote {
+                    <p id="editor-remote" class="editor-remote hint" role="status">
+                        {format!("Updated from {by}")}
+                    </p>
+                }
+            </div>
             <ArticleEditor slot={(*slot).clone()} html={props.body.clone()} images={(*images).clone()}
                 replace={save.replace.clone()} {on_change} {on_save_now} {on_source_done}
                 {on_images_wanted} />

@@ -11,7 +11,13 @@
 //! - after a save, the editor takes core's body only if core changed what was sent and nothing
 //!   was typed since it was sent (a source-view save always: the editor did not hold that HTML);
 //! - a failed save keeps the changes as unsaved and says what to do; the next edit or Ctrl-S
-//!   tries again.
+//!   tries again;
+//! - every save carries the body the editor's text derives from (`base`): core merges the edit
+//!   with whatever was stored since, block by block, so a change from another device or the
+//!   CLI is never overwritten;
+//! - the page reads the stored body now and then (`Polled`): a body that changed elsewhere is
+//!   shown in the editor at once when nothing is unsaved (the caret stays in its block), or
+//!   merged by saving now when something is — either way the status line says who changed it.
 
 use folio_model::ErrorDto;
 use std::rc::Rc;
@@ -27,6 +33,8 @@ pub struct Sending {
     pub edits: u64,
     /// The source view's HTML, when that is what is saved (else the editor's HTML is read).
     pub source: Option<String>,
+    /// The body the saved text was edited from (core merges with what was stored since).
+    pub base: Rc<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -48,6 +56,14 @@ pub struct SaveState {
     /// Core's body for the editor to show (a new number each time).
     pub replace: Option<(u64, Rc<String>)>,
     pub error: Option<ErrorDto>,
+    /// The body the editor's text derives from: what it opened with, or core's answer it took.
+    pub base: Rc<String>,
+    /// The body core holds, as last heard (a save's answer or a read).
+    stored: Rc<String>,
+    /// Saves answered so far: a read started before the latest answer is stale.
+    pub generation: u64,
+    /// Who changed the article elsewhere, when the editor took their change.
+    pub remote: Option<String>,
 }
 
 pub enum SaveAction {
@@ -63,6 +79,13 @@ pub enum SaveAction {
     Saved {
         sent: String,
         result: Result<String, ErrorDto>,
+    },
+    /// The stored body, read when `generation` saves had been answered; `by`: who saved the
+    /// latest version (for "updated from …").
+    Polled {
+        generation: u64,
+        body: String,
+        by: String,
     },
 }
 
@@ -109,6 +132,16 @@ impl Reducible for SaveState {
 }
 
 impl SaveState {
+    /// The editor opened on core's `body`.
+    pub fn opened(body: &str) -> Self {
+        let body = Rc::new(body.to_owned());
+        Self {
+            base: body.clone(),
+            stored: body,
+            ..Self::default()
+        }
+    }
+
     /// Edits core has not stored yet (typed, or in a save still in flight).
     pub fn is_dirty(&self) -> bool {
         self.edits > self.saved_edits || self.pending_source.is_some()
@@ -136,6 +169,7 @@ impl SaveState {
             SaveAction::Edited => {
                 self.edits += 1;
                 self.timer += 1;
+                self.remote = None;
             }
             SaveAction::TimerFired(timer) => {
                 if timer == self.timer {
@@ -152,14 +186,22 @@ impl SaveState {
                 let Some(sending) = self.sending.take() else {
                     return;
                 };
+                self.generation += 1;
                 match result {
                     Ok(body) => {
                         self.error = None;
                         self.saved_edits = self.saved_edits.max(sending.edits);
-                        let differs = sending.source.is_some() || body != sent;
-                        if differs && self.edits == sending.edits {
-                            let n = self.replace.as_ref().map_or(1, |(n, _)| n + 1);
-                            self.replace = Some((n, Rc::new(body)));
+                        let body = Rc::new(body);
+                        self.stored = body.clone();
+                        let differs = sending.source.is_some() || *body != sent;
+                        if !differs || self.edits == sending.edits {
+                            if differs {
+                                self.show(body.clone());
+                            }
+                            self.base = body;
+                        } else {
+                            // The editor keeps newer typing on top of what it sent.
+                            self.base = Rc::new(sent);
                         }
                     }
                     Err(e) => {
@@ -176,7 +218,36 @@ impl SaveState {
                     self.save();
                 }
             }
+            SaveAction::Polled {
+                generation,
+                body,
+                by,
+            } => {
+                if generation != self.generation
+                    || self.sending.is_some()
+                    || body == *self.stored
+                {
+                    return;
+                }
+                let body = Rc::new(body);
+                self.stored = body.clone();
+                self.remote = Some(by);
+                if self.is_dirty() {
+                    // core merges the unsaved text with the change; its answer reaches the
+                    // editor if nothing is typed meanwhile
+                    self.save();
+                } else {
+                    self.show(body.clone());
+                    self.base = body;
+                }
+            }
         }
+    }
+
+    /// Have the editor show `body`.
+    fn show(&mut self, body: Rc<String>) {
+        let n = self.replace.as_ref().map_or(1, |(n, _)| n + 1);
+        self.replace = Some((n, body));
     }
 
     /// Send a save now, or once the one in flight ends; nothing when all is saved.
@@ -191,6 +262,7 @@ impl SaveState {
         self.sending = Some(Sending {
             edits: self.edits,
             source: self.pending_source.take(),
+            base: self.base.clone(),
         });
         self.request += 1;
     }
@@ -352,6 +424,59 @@ mod tests {
         assert_eq!(s.sending.as_ref().unwrap().edits, 2);
         saved(&mut s, "<p>ab</p>", "<p>ab</p>");
         assert_eq!(s.status(), SaveStatus::Saved);
+    }
+
+    #[test]
+    fn a_save_carries_the_body_the_editor_derives_from() {
+        let mut s = SaveState::opened("<p>a</p>");
+        s.apply(SaveAction::Edited);
+        s.apply(SaveAction::SaveNow);
+        assert_eq!(s.sending.as_ref().unwrap().base.as_str(), "<p>a</p>");
+        // typed during the save; core's answer is not shown, so the base is what was sent
+        s.apply(SaveAction::Edited);
+        saved(&mut s, "<p>ab</p>", "<p>ab</p><p>merged</p>");
+        assert_eq!(s.base.as_str(), "<p>ab</p>");
+        assert_eq!(s.replace, None);
+        s.apply(SaveAction::SaveNow);
+        saved(&mut s, "<p>abc</p>", "<p>abc</p><p>merged</p>");
+        assert_eq!(s.base.as_str(), "<p>abc</p><p>merged</p>", "core's answer shown");
+        assert_eq!(s.replace.as_ref().unwrap().1.as_str(), "<p>abc</p><p>merged</p>");
+    }
+
+    #[test]
+    fn a_change_made_elsewhere_is_shown_or_merged() {
+        let mut s = SaveState::opened("<p>a</p>");
+        let polled = |s: &mut SaveState, body: &str| {
+            let generation = s.generation;
+            s.apply(SaveAction::Polled {
+                generation,
+                body: body.into(),
+                by: "ana on laptop".into(),
+            })
+        };
+        polled(&mut s, "<p>a</p>");
+        assert_eq!((s.replace.clone(), s.remote.clone()), (None, None), "no change");
+        // nothing unsaved: shown at once
+        polled(&mut s, "<p>a</p><p>b</p>");
+        assert_eq!(s.replace.as_ref().unwrap().1.as_str(), "<p>a</p><p>b</p>");
+        assert_eq!(s.base.as_str(), "<p>a</p><p>b</p>");
+        assert_eq!(s.remote.as_deref(), Some("ana on laptop"));
+        // something unsaved: saved now, from the old base, for core to merge
+        s.apply(SaveAction::Edited);
+        assert_eq!(s.remote, None);
+        polled(&mut s, "<p>a</p><p>b</p><p>c</p>");
+        assert_eq!(s.request, 1);
+        assert_eq!(s.sending.as_ref().unwrap().base.as_str(), "<p>a</p><p>b</p>");
+        // a read started before a save was answered is stale
+        let stale = s.generation;
+        saved(&mut s, "<p>a!</p><p>b</p>", "<p>a!</p><p>b</p><p>c</p>");
+        assert_eq!(s.base.as_str(), "<p>a!</p><p>b</p><p>c</p>");
+        s.apply(SaveAction::Polled {
+            generation: stale,
+            body: "<p>old</p>".into(),
+            by: "x".into(),
+        });
+        assert_eq!(s.base.as_str(), "<p>a!</p><p>b</p><p>c</p>");
     }
 
     #[test]
