@@ -323,6 +323,52 @@ async fn an_article_is_edited_saved_and_cleaned_in_the_window() -> Result<()> {
     screenshot(&app, "editor")
         .await
         .context("the editor screenshot")?;
+
+    // Beside the text: the meta title's counter follows the typing; saved through core.
+    type_into(
+        &app,
+        "#details-meta-title",
+        "Garden hoes: how to choose one",
+    )
+    .await?;
+    wait_for_text(&app, "#meta-title-count", "the counter", |t| t == "30 / 60").await?;
+    wait_for_attr(&app, "#meta-title-count", "data-fit", "good").await?;
+    type_into(&app, "#details-meta-description", "Too short.").await?;
+    wait_for_attr(&app, "#meta-description-count", "data-fit", "short").await?;
+    click(&app, "#details-save").await?;
+    wait_for_text(&app, "#details-save", "the details saved", |t| {
+        t == "Save details"
+    })
+    .await?;
+    let folio = Folio::open(data_dir.path()).await?;
+    let stored = folio.get_content(article).await?;
+    folio.close().await;
+    ensure!(
+        stored.meta_title == "Garden hoes: how to choose one",
+        "{}",
+        stored.meta_title
+    );
+
+    // The history: the first version (the seeded body) restored is a new edit the editor shows.
+    wait_for_texts(&app, "#revisions .revision", "the versions", |t| {
+        t.len() >= 2
+    })
+    .await?;
+    let first = app
+        .find_all(Locator::Css("#revisions .revision-restore"))
+        .await?
+        .pop()
+        .context("no restore button")?;
+    first.click().await?;
+    wait_for_texts(&app, "#article-body h2", "the restored version", |t| {
+        t == ["Why"]
+    })
+    .await?;
+    wait_for_text(&app, "#editor-remote", "the editor saying so", |t| {
+        t == "Updated from the version you restored"
+    })
+    .await?;
+    ensure!(stored_body(data_dir.path(), article).await? == "<h2>Why</h2><p>Weeds.</p>");
     app.close().await?;
     Ok(())
 }

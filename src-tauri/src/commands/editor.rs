@@ -4,8 +4,8 @@
 
 use super::folio;
 use folio_model::ipc::{
-    ContentQualityCheckArgs, ContentSectionsArgs, ContentTermChoicesArgs, ContentTermsSetArgs, ContentUpdateArgs,
-    ReviewSubmitArgs,
+    ContentQualityCheckArgs, ContentSectionsArgs, ContentTermChoicesArgs, ContentTermsSetArgs,
+    ContentUpdateArgs, ReviewSubmitArgs,
 };
 use folio_model::quality::QualityReport;
 use folio_model::{Content, ErrorDto, TermChoice};

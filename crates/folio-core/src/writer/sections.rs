@@ -44,7 +44,10 @@ impl crate::Folio {
         id: folio_model::ContentId,
     ) -> Result<Vec<String>, CoreError> {
         let c = self.get_content(id).await?;
-        Ok(sections(&c.body_html).into_iter().map(|s| s.heading).collect())
+        Ok(sections(&c.body_html)
+            .into_iter()
+            .map(|s| s.heading)
+            .collect())
     }
 }
 

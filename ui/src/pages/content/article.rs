@@ -56,7 +56,8 @@ pub fn article_panel(props: &ArticlePanelProps) -> Html {
                 return;
             }
             spawn_local(async move {
-                let r = invoke::<ipc::ContentQualityCheck>(&ContentQualityCheckArgs { content }).await;
+                let r =
+                    invoke::<ipc::ContentQualityCheck>(&ContentQualityCheckArgs { content }).await;
                 dispatch.dispatch(A::QualityLoaded(r.map(Some)));
             });
         });

@@ -29,11 +29,21 @@ pub struct HistoryPanelProps {
 
 type Dispatch = UseReducerDispatcher<HistoryState>;
 
-fn restore(dispatch: &Dispatch, content: ContentId, revision: String, said: &'static str, on_changed: Callback<(AttrValue, Content)>) {
+fn restore(
+    dispatch: &Dispatch,
+    content: ContentId,
+    revision: String,
+    said: &'static str,
+    on_changed: Callback<(AttrValue, Content)>,
+) {
     let dispatch = dispatch.clone();
     dispatch.dispatch(A::Busy);
     spawn_local(async move {
-        let r = invoke::<ipc::ContentRevisionRestore>(&ContentRevisionRestoreArgs { content, revision }).await;
+        let r = invoke::<ipc::ContentRevisionRestore>(&ContentRevisionRestoreArgs {
+            content,
+            revision,
+        })
+        .await;
         match r {
             Ok(c) => {
                 on_changed.emit((AttrValue::from(said), c));
@@ -55,7 +65,9 @@ pub fn history_panel(props: &HistoryPanelProps) -> Html {
             spawn_local(async move {
                 let r = invoke::<ipc::ContentRevisions>(&ContentRevisionsArgs { content }).await;
                 dispatch.dispatch(A::VersionsLoaded(r));
-                if let Ok(s) = invoke::<ipc::ContentSections>(&ContentSectionsArgs { content }).await {
+                if let Ok(s) =
+                    invoke::<ipc::ContentSections>(&ContentSectionsArgs { content }).await
+                {
                     dispatch.dispatch(A::SectionsLoaded(s));
                 }
             });
@@ -75,14 +87,20 @@ pub fn history_panel(props: &HistoryPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (d, revision) = (d.clone(), id.clone());
             spawn_local(async move {
-                let r = invoke::<ipc::ContentRevisionGet>(&ContentRevisionGetArgs { content, revision }).await;
+                let r = invoke::<ipc::ContentRevisionGet>(&ContentRevisionGetArgs {
+                    content,
+                    revision,
+                })
+                .await;
                 d.dispatch(A::Viewed(r));
             });
         })
     };
     let restore_cb = |id: String, said: &'static str| {
         let (d, on_changed) = (dispatch.clone(), props.on_changed.clone());
-        Callback::from(move |_: MouseEvent| restore(&d, content, id.clone(), said, on_changed.clone()))
+        Callback::from(move |_: MouseEvent| {
+            restore(&d, content, id.clone(), said, on_changed.clone())
+        })
     };
     let close = {
         let d = dispatch.clone();
@@ -94,7 +112,8 @@ pub fn history_panel(props: &HistoryPanelProps) -> Html {
             let d = d.clone();
             d.dispatch(A::EstimateAsked(section));
             spawn_local(async move {
-                let r = invoke::<ipc::SectionEstimate>(&SectionEstimateArgs { content, section }).await;
+                let r =
+                    invoke::<ipc::SectionEstimate>(&SectionEstimateArgs { content, section }).await;
                 d.dispatch(A::Estimated(section, r));
             });
         })
@@ -114,9 +133,14 @@ pub fn history_panel(props: &HistoryPanelProps) -> Html {
             let (d, on_changed) = (d.clone(), on_changed.clone());
             d.dispatch(A::RewriteStarted(section));
             spawn_local(async move {
-                let r = invoke::<ipc::SectionRegenerate>(&SectionRegenerateArgs { content, section }).await;
+                let r =
+                    invoke::<ipc::SectionRegenerate>(&SectionRegenerateArgs { content, section })
+                        .await;
                 if let Ok(done) = &r {
-                    on_changed.emit((AttrValue::from("AI (a section rewritten)"), done.content.clone()));
+                    on_changed.emit((
+                        AttrValue::from("AI (a section rewritten)"),
+                        done.content.clone(),
+                    ));
                 }
                 d.dispatch(A::Rewritten(r));
             });
@@ -169,7 +193,9 @@ pub fn history_panel(props: &HistoryPanelProps) -> Html {
     };
     let rewrite = match &state.rewrite {
         Rewrite::Idle => html! {},
-        Rewrite::Estimating(_) => html! { <p class="muted" id="section-estimating">{"Working out the cost\u{2026}"}</p> },
+        Rewrite::Estimating(_) => {
+            html! { <p class="muted" id="section-estimating">{"Working out the cost\u{2026}"}</p> }
+        }
         Rewrite::Confirm(section, e) => html! {
             <div class="confirm" id="section-confirm">
                 <p id="section-estimate">
@@ -193,7 +219,11 @@ pub fn history_panel(props: &HistoryPanelProps) -> Html {
                 <button type="button" id="section-rewrite-stop" onclick={cancel_rewrite.clone()}>{"Cancel"}</button>
             </div>
         },
-        Rewrite::Done { section, undo, credits } => html! {
+        Rewrite::Done {
+            section,
+            undo,
+            credits,
+        } => html! {
             <div class="confirm" id="section-done" role="status">
                 <span>{format!("\u{201c}{}\u{201d} was rewritten ({} credits).",
                     state.sections.get(*section as usize).cloned().unwrap_or_default(), count(*credits))}</span>

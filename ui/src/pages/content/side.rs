@@ -33,7 +33,12 @@ pub struct SidePanelProps {
 
 type Dispatch = UseReducerDispatcher<SideState>;
 
-fn set_terms(dispatch: &Dispatch, content: folio_model::ContentId, terms: Vec<TermName>, added: bool) {
+fn set_terms(
+    dispatch: &Dispatch,
+    content: folio_model::ContentId,
+    terms: Vec<TermName>,
+    added: bool,
+) {
     let dispatch = dispatch.clone();
     spawn_local(async move {
         match invoke::<ipc::ContentTermsSet>(&ContentTermsSetArgs { content, terms }).await {
@@ -62,7 +67,8 @@ pub fn side_panel(props: &SidePanelProps) -> Html {
         let dispatch = dispatch.clone();
         use_effect_with(content, move |&content| {
             spawn_local(async move {
-                let r = invoke::<ipc::ContentTermChoices>(&ContentTermChoicesArgs { content }).await;
+                let r =
+                    invoke::<ipc::ContentTermChoices>(&ContentTermChoicesArgs { content }).await;
                 dispatch.dispatch(A::TermsLoaded(r));
             });
         });
@@ -105,9 +111,15 @@ pub fn side_panel(props: &SidePanelProps) -> Html {
             d.dispatch(A::StatusBusy);
             spawn_local(async move {
                 let r: Result<Content, ErrorDto> = match m {
-                    StatusMove::Submit => invoke::<ipc::ReviewSubmit>(&ReviewSubmitArgs { content }).await,
-                    StatusMove::Approve => invoke::<ipc::ReviewApprove>(&ReviewApproveArgs { content }).await,
-                    StatusMove::SendBack => invoke::<ipc::ReviewReject>(&ReviewRejectArgs { content }).await,
+                    StatusMove::Submit => {
+                        invoke::<ipc::ReviewSubmit>(&ReviewSubmitArgs { content }).await
+                    }
+                    StatusMove::Approve => {
+                        invoke::<ipc::ReviewApprove>(&ReviewApproveArgs { content }).await
+                    }
+                    StatusMove::SendBack => {
+                        invoke::<ipc::ReviewReject>(&ReviewRejectArgs { content }).await
+                    }
                 };
                 if let Ok(c) = &r {
                     on_changed.emit(c.clone());

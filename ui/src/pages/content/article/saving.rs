@@ -223,10 +223,7 @@ impl SaveState {
                 body,
                 by,
             } => {
-                if generation != self.generation
-                    || self.sending.is_some()
-                    || body == *self.stored
-                {
+                if generation != self.generation || self.sending.is_some() || body == *self.stored {
                     return;
                 }
                 let body = Rc::new(body);
@@ -439,8 +436,15 @@ mod tests {
         assert_eq!(s.replace, None);
         s.apply(SaveAction::SaveNow);
         saved(&mut s, "<p>abc</p>", "<p>abc</p><p>merged</p>");
-        assert_eq!(s.base.as_str(), "<p>abc</p><p>merged</p>", "core's answer shown");
-        assert_eq!(s.replace.as_ref().unwrap().1.as_str(), "<p>abc</p><p>merged</p>");
+        assert_eq!(
+            s.base.as_str(),
+            "<p>abc</p><p>merged</p>",
+            "core's answer shown"
+        );
+        assert_eq!(
+            s.replace.as_ref().unwrap().1.as_str(),
+            "<p>abc</p><p>merged</p>"
+        );
     }
 
     #[test]
@@ -455,7 +459,11 @@ mod tests {
             })
         };
         polled(&mut s, "<p>a</p>");
-        assert_eq!((s.replace.clone(), s.remote.clone()), (None, None), "no change");
+        assert_eq!(
+            (s.replace.clone(), s.remote.clone()),
+            (None, None),
+            "no change"
+        );
         // nothing unsaved: shown at once
         polled(&mut s, "<p>a</p><p>b</p>");
         assert_eq!(s.replace.as_ref().unwrap().1.as_str(), "<p>a</p><p>b</p>");
@@ -466,7 +474,10 @@ mod tests {
         assert_eq!(s.remote, None);
         polled(&mut s, "<p>a</p><p>b</p><p>c</p>");
         assert_eq!(s.request, 1);
-        assert_eq!(s.sending.as_ref().unwrap().base.as_str(), "<p>a</p><p>b</p>");
+        assert_eq!(
+            s.sending.as_ref().unwrap().base.as_str(),
+            "<p>a</p><p>b</p>"
+        );
         // a read started before a save was answered is stale
         let stale = s.generation;
         saved(&mut s, "<p>a!</p><p>b</p>", "<p>a!</p><p>b</p><p>c</p>");

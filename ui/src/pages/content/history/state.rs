@@ -212,13 +212,21 @@ mod tests {
         let mut s = HistoryState::default();
         s.apply(HistoryAction::EstimateAsked(1));
         s.apply(HistoryAction::Estimated(0, Ok(estimate())));
-        assert_eq!(s.rewrite, Rewrite::Estimating(1), "an answer for another section is stale");
+        assert_eq!(
+            s.rewrite,
+            Rewrite::Estimating(1),
+            "an answer for another section is stale"
+        );
         s.apply(HistoryAction::Estimated(1, Ok(estimate())));
         assert!(matches!(s.rewrite, Rewrite::Confirm(1, _)));
         s.apply(HistoryAction::RewriteStarted(1));
         assert_eq!(s.running_job(), None);
         let job = JobId(uuid::Uuid::from_u128(7));
-        s.apply(HistoryAction::Progress(progress(job, JobPhase::Started, "writing")));
+        s.apply(HistoryAction::Progress(progress(
+            job,
+            JobPhase::Started,
+            "writing",
+        )));
         assert_eq!(s.running_job(), Some(job), "cancel knows the job");
         s.apply(HistoryAction::Rewritten(Ok(SectionRegenerated {
             content: sample_content(),
@@ -249,7 +257,10 @@ mod tests {
         assert_eq!(s.rewrite, Rewrite::Idle);
         assert_eq!(s.error.as_ref().unwrap().message, "hand-written");
         s.apply(HistoryAction::RewriteStarted(0));
-        s.apply(HistoryAction::Rewritten(Err(ErrorDto::new(ErrorKind::Cancelled, "cancelled"))));
+        s.apply(HistoryAction::Rewritten(Err(ErrorDto::new(
+            ErrorKind::Cancelled,
+            "cancelled",
+        ))));
         assert_eq!(s.rewrite, Rewrite::Idle);
     }
 

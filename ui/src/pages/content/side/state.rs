@@ -2,7 +2,9 @@
 //! counters search engines care about, its categories and tags, and its editorial status
 //! actions. Pure and unit-tested; `content/side.rs` draws it and calls core.
 
-use folio_model::{Content, ContentStatus, ContentUpdate, ErrorDto, TaxonomyType, TermChoice, TermName};
+use folio_model::{
+    Content, ContentStatus, ContentUpdate, ErrorDto, TaxonomyType, TermChoice, TermName,
+};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -328,7 +330,11 @@ mod tests {
     #[test]
     fn counters_measure_characters_against_the_search_result_limits() {
         assert_eq!(meta_title_fit(""), Fit::Empty);
-        assert_eq!(meta_title_fit(&"é".repeat(60)), Fit::Good, "characters, not bytes");
+        assert_eq!(
+            meta_title_fit(&"é".repeat(60)),
+            Fit::Good,
+            "characters, not bytes"
+        );
         assert_eq!(meta_title_fit(&"a".repeat(61)), Fit::Long);
         assert_eq!(meta_title_counter("Hoes"), "4 / 60");
         assert_eq!(meta_description_fit(&"a".repeat(119)), Fit::Short);
@@ -366,7 +372,10 @@ mod tests {
                 StatusMove::SendBack => ContentStatus::Draft,
                 StatusMove::Submit => ContentStatus::Review,
             };
-            assert!(folio_model::transition(ContentStatus::Review, to).is_ok(), "{m:?}");
+            assert!(
+                folio_model::transition(ContentStatus::Review, to).is_ok(),
+                "{m:?}"
+            );
         }
     }
 
@@ -385,13 +394,23 @@ mod tests {
             choice(TaxonomyType::Tag, "Hoes", false),
         ])));
         let names = |v: Vec<TermName>| v.into_iter().map(|t| t.name).collect::<Vec<_>>();
-        assert_eq!(names(s.toggled(TaxonomyType::Tag, "Hoes").unwrap()), ["Tools", "Hoes"]);
-        assert!(s.toggled(TaxonomyType::Category, "Tools").unwrap().is_empty());
+        assert_eq!(
+            names(s.toggled(TaxonomyType::Tag, "Hoes").unwrap()),
+            ["Tools", "Hoes"]
+        );
+        assert!(s
+            .toggled(TaxonomyType::Category, "Tools")
+            .unwrap()
+            .is_empty());
         assert_eq!(s.with_new_term(), None);
         s.apply(SideAction::NewTerm(" Weeding ".into()));
         let with = s.with_new_term().unwrap();
         assert_eq!(names(with.clone()), ["Tools", "Weeding"]);
-        assert_eq!(with[1].taxonomy, TaxonomyType::Tag, "a tag unless a category is chosen");
+        assert_eq!(
+            with[1].taxonomy,
+            TaxonomyType::Tag,
+            "a tag unless a category is chosen"
+        );
     }
 
     #[test]
@@ -404,7 +423,10 @@ mod tests {
         c.slug = "new-slug".into();
         s.apply(SideAction::Article(c));
         assert_eq!(s.form.meta_title, "Typed");
-        assert_eq!(s.form.slug, "new-slug", "a field not being edited follows core");
+        assert_eq!(
+            s.form.slug, "new-slug",
+            "a field not being edited follows core"
+        );
         assert!(s.is_dirty());
         s.apply(SideAction::Discard);
         assert_eq!(s.form.meta_title, "From core");
