@@ -29,6 +29,7 @@ pub mod review;
 pub mod revisions;
 pub mod sites;
 pub mod usage;
+pub mod window;
 pub mod wordpress;
 
 use crate::state::AppState;
@@ -187,6 +188,7 @@ commands! {
     editor::content_terms_set => ContentTermsSet,
     editor::review_submit => ReviewSubmit,
     editor::content_sections => ContentSections,
+    window::app_ready => AppReady,
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ use tauri::Manager;
 use tauri_plugin_deep_link::DeepLinkExt;
 
 fn main() -> ExitCode {
+    let _ = commands::window::STARTED.set(std::time::Instant::now());
     let data_dir = match paths::resolve_data_dir(None) {
         Ok(d) => d,
         Err(e) => {

@@ -204,7 +204,10 @@ pub fn app() -> Html {
     {
         let route = route.clone();
         use_effect_with((), move |_| {
-            let listener = Closure::<dyn Fn()>::new(move || route.set(current_route()));
+            let listener = Closure::<dyn Fn()>::new(move || {
+                crate::timing::mark_navigation();
+                route.set(current_route());
+            });
             let window = web_sys::window();
             if let Some(w) = &window {
                 let _ = w.add_event_listener_with_callback(

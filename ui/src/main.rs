@@ -12,6 +12,7 @@ mod palette;
 mod scope;
 mod stage_run;
 mod sync;
+mod timing;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

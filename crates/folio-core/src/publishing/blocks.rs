@@ -86,10 +86,10 @@ fn image_reference(top: &NodeRef, img: &NodeRef) -> Option<ImageId> {
 /// The image a top-level element places: a bare reference or a figure holding only one.
 fn placed_image(el: &NodeRef) -> Option<ImageId> {
     let img = if el.has_name("img") {
-        el.clone()
+        *el
     } else if el.has_name("figure") {
         match parts(el).as_slice() {
-            [only] if only.has_name("img") => only.clone(),
+            [only] if only.has_name("img") => *only,
             _ => return None,
         }
     } else {

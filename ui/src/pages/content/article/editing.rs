@@ -222,6 +222,9 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
         });
     }
     let d = save.dispatcher();
+    // The editor mounts in the child's first effect, before this one runs: the article is on
+    // screen.
+    use_effect_with(content, |_| crate::timing::article_opened());
     let on_change = {
         let d = d.clone();
         Callback::from(move |_| d.dispatch(SaveAction::Edited))
