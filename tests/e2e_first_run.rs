@@ -178,7 +178,7 @@ async fn from_an_empty_data_directory_to_a_published_post() -> Result<()> {
     step(&app, "wordpress").await?;
     assert_eq!(
         props(&app, "#first-run-wp-url", "value").await?,
-        [wp.url.clone()]
+        std::slice::from_ref(&wp.url)
     );
     type_into(&app, "#first-run-wp-user", &wp.author.login).await?;
     type_into(&app, "#first-run-wp-password", &wp.author.app_password).await?;

@@ -6,13 +6,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use folio_core::ai::local_servers::{
-    default_addresses, detect_local_servers, LocalAddress, ANSWER_TIMEOUT,
-};
+use folio_core::ai::local_servers::{default_addresses, detect_local_servers, LocalAddress};
 use folio_core::Folio;
 use folio_model::{ErrorKind, ModelType};
 use rust_decimal::Decimal;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -184,19 +182,14 @@ async fn a_slow_server_does_not_hold_up_the_others() {
         .mount(&slow)
         .await;
     let quick = openai_style_with(&["quick"]).await;
-    let started = Instant::now();
     let found = detect_local_servers(at([
         &format!("{}/v1", slow.uri()),
         &format!("{}/v1", quick.uri()),
         &nobody(),
     ]))
     .await;
-    // Bounded by the timeout, not by the slow server (30 s); generous for a loaded machine.
-    assert!(
-        started.elapsed() < ANSWER_TIMEOUT * 10,
-        "{:?}",
-        started.elapsed()
-    );
+    // The slow one is cut off by the timeout (were it waited for, its model would be listed
+    // after 30 s); the others are answered all the same.
     assert!(!found[0].usable());
     assert!(
         found[0]

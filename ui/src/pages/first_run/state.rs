@@ -191,7 +191,7 @@ pub enum WelcomeAction {
     RunAsked,
     Run(RunAction),
     Queued(Result<StageReport, ErrorDto>),
-    Published(Result<PublishOutcome, ErrorDto>),
+    Published(Result<Box<PublishOutcome>, ErrorDto>),
 }
 
 impl Reducible for WelcomeState {
@@ -448,7 +448,7 @@ impl WelcomeState {
                 self.busy = false;
                 match result {
                     Ok(o) => {
-                        self.article.published = Some(o);
+                        self.article.published = Some(*o);
                         self.done.insert(Step::Article);
                     }
                     Err(e) => self.error = Some(e),
@@ -749,8 +749,10 @@ mod tests {
         assert_eq!(s.step, Step::Keywords);
         assert!(s.done.contains(&Step::Writer));
 
-        let mut s = WelcomeState::default();
-        s.step = Step::Writer;
+        let mut s = WelcomeState {
+            step: Step::Writer,
+            ..WelcomeState::default()
+        };
         s.apply(A::Detected(Ok(Vec::new())));
         assert_eq!(s.local, Some(Vec::new()));
         s.apply(A::LocalModelUsed(Err(ErrorDto::new(

@@ -541,7 +541,9 @@ pub fn article(state: &WelcomeState, dispatch: &Dispatch) -> Html {
                         force: false,
                     },
                 };
-                d.dispatch(A::Published(invoke::<ipc::WpPublish>(&args).await));
+                d.dispatch(A::Published(
+                    invoke::<ipc::WpPublish>(&args).await.map(Box::new),
+                ));
             });
         })
     };
