@@ -19,6 +19,7 @@ pub mod account;
 pub mod automation;
 pub mod content;
 pub mod editor;
+pub mod first_run;
 pub mod jobs;
 pub mod keywords;
 pub mod pipeline;
@@ -189,6 +190,14 @@ commands! {
     editor::review_submit => ReviewSubmit,
     editor::content_sections => ContentSections,
     window::app_ready => AppReady,
+    first_run::first_run_state => FirstRunState,
+    first_run::first_run_dismiss => FirstRunDismiss,
+    first_run::industries_list => IndustriesList,
+    first_run::seed_keywords_preview => SeedKeywordsPreview,
+    first_run::site_create_from_industry => SiteCreateFromIndustry,
+    first_run::seed_keywords_add => SeedKeywordsAdd,
+    first_run::local_servers_detect => LocalServersDetect,
+    first_run::local_model_use => LocalModelUse,
 }
 
 #[cfg(test)]

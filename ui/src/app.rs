@@ -11,6 +11,7 @@ use crate::pages::automation::AutomationPage;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::clusters::ClustersPage;
 use crate::pages::content::ContentPage;
+use crate::pages::first_run::FirstRunPage;
 use crate::pages::ideas::IdeasPage;
 use crate::pages::keywords::KeywordsPage;
 use crate::pages::queue::QueuePage;
@@ -55,6 +56,8 @@ pub enum Route {
     Usage,
     /// Account & sync, AI providers.
     Settings,
+    /// The first-run path (`#welcome`): shown at start while there is no site, until skipped.
+    FirstRun,
 }
 
 impl Route {
@@ -85,6 +88,7 @@ impl Route {
             "automation" => return Route::Automation,
             "usage" => return Route::Usage,
             "settings" => return Route::Settings,
+            "welcome" => return Route::FirstRun,
             _ => {}
         }
         if let Some(id) = path.strip_prefix("content/").and_then(|id| id.parse().ok()) {
@@ -109,6 +113,7 @@ impl Route {
             Route::Automation => "#automation".to_owned(),
             Route::Usage => "#usage".to_owned(),
             Route::Settings => "#settings".to_owned(),
+            Route::FirstRun => "#welcome".to_owned(),
         }
     }
 
@@ -227,6 +232,26 @@ pub fn app() -> Html {
         });
     }
 
+    // At start: the first-run path while there is no site and it was not skipped on this device.
+    // `data-first-run` on the frame says what was decided (`checking`, `welcome`, `app`).
+    let start = use_state(|| "checking");
+    {
+        let start = start.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let welcome = invoke::<ipc::FirstRunState>(&NoArgs {})
+                    .await
+                    .is_ok_and(|s| s.show);
+                if welcome {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().set_hash(&Route::FirstRun.hash());
+                    }
+                }
+                start.set(if welcome { "welcome" } else { "app" });
+            });
+        });
+    }
+
     let page = match *route {
         Route::Sites => html! { <SitesPage /> },
         // Keyed: opening another site starts its page afresh.
@@ -251,12 +276,13 @@ pub fn app() -> Html {
         Route::Calendar => html! { <CalendarPage /> },
         Route::Automation => html! { <AutomationPage /> },
         Route::Usage => html! { <UsagePage /> },
+        Route::FirstRun => html! { <FirstRunPage /> },
         Route::Settings => {
             html! { <SettingsPage account={account.clone()} on_refresh={refresh.clone()} /> }
         }
     };
     html! {
-        <div class="shell">
+        <div class="shell" data-first-run={*start}>
             <nav class="sidebar" aria-label="Main">
                 <div class="brand">{"Folio"}</div>
                 { for Route::NAV.iter().map(|&(r, group)| {
@@ -298,6 +324,8 @@ mod tests {
         assert_eq!(Route::from_hash("#writer/queue"), Route::Queue);
         assert_eq!(Route::from_hash("#writer/review"), Route::Review);
         assert_eq!(Route::from_hash("#publisher/calendar"), Route::Calendar);
+        assert_eq!(Route::from_hash("#welcome"), Route::FirstRun);
+        assert_eq!(Route::from_hash(&Route::FirstRun.hash()), Route::FirstRun);
         assert_eq!(Route::from_hash(""), Route::Sites);
         assert_eq!(Route::from_hash("#nope"), Route::Sites);
         assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);

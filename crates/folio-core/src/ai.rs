@@ -3,6 +3,7 @@
 
 pub mod author_profiles;
 pub mod calls;
+pub mod local_servers;
 pub mod model_registry;
 pub mod prompts;
 pub mod providers;

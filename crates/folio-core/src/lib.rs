@@ -18,6 +18,7 @@ pub mod credits;
 pub mod defaults;
 pub mod error;
 pub mod files;
+pub mod first_run;
 pub mod jobs;
 pub mod keychain;
 pub mod logging;

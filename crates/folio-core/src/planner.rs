@@ -10,4 +10,5 @@ pub mod keywords;
 pub mod offline_clustering;
 pub mod scope;
 pub mod seed_keywords;
+pub mod seed_to_site;
 pub mod similar;

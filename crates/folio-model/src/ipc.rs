@@ -448,6 +448,35 @@ commands! {
     /// start took (milliseconds since the process began, the reply) and, for the desktop
     /// benchmark, writes it to `FOLIO_READY_FILE`. Later calls answer the same figure.
     AppReady = "app_ready" (NoArgs) -> u64;
+
+    // ---- First run ---------------------------------------------------------------------------
+    /// Which steps of the first-run path are done, and whether the app opens on it.
+    FirstRunState = "first_run_state" (NoArgs) -> crate::FirstRunState;
+    /// Leave the first-run path on this device ("Skip setup"); answers the state afterwards.
+    FirstRunDismiss = "first_run_dismiss" (NoArgs) -> crate::FirstRunState;
+    /// The keyword library's industries with their sectors.
+    IndustriesList = "industries_list" (NoArgs) -> Vec<crate::Industry>;
+    /// A library sector's seed keywords (`industry-slug/sector-slug`), by volume.
+    SeedKeywordsPreview = "seed_keywords_preview"
+        (SeedKeywordsPreviewArgs { seed_sector: String }) -> Vec<crate::SeedKeyword>;
+    /// Create a site whose sectors are chosen sectors of an industry, each with its seed
+    /// keywords (an import per sector).
+    SiteCreateFromIndustry = "site_create_from_industry"
+        (SiteCreateFromIndustryArgs { input: crate::NewSiteFromIndustry }) -> crate::SiteFromIndustry;
+    /// Add a library sector's seed keywords to a site's sector (`None`: its first), as an
+    /// import: duplicates are skipped.
+    SeedKeywordsAdd = "seed_keywords_add" (SeedKeywordsAddArgs {
+        site: SiteId,
+        sector: Option<SectorId>,
+        seed_sector: String,
+    }) -> KeywordImportReport;
+    /// Look for Ollama, LM Studio and llama.cpp's server at this device's addresses (about a
+    /// second at most) and list their models.
+    LocalServersDetect = "local_servers_detect" (NoArgs) -> Vec<crate::LocalServer>;
+    /// Write with a local server's model: its address, the model at zero price, the default
+    /// text model.
+    LocalModelUse = "local_model_use"
+        (LocalModelUseArgs { provider: String, base_url: String, model: String }) -> AiModel;
 }
 
 /// Every change of the sync indicator the background sync reports.
@@ -498,7 +527,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 93);
+        assert_eq!(COMMANDS.len(), 101);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

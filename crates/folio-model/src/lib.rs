@@ -8,6 +8,7 @@ pub mod ai_config;
 pub mod automation;
 pub mod calendar;
 pub mod error;
+pub mod first_run;
 pub mod ids;
 pub mod ipc;
 pub mod jobs;
@@ -42,6 +43,7 @@ pub use calendar::{
     Calendar, CalendarPost, CalendarQuery, CalendarState, FreeSlot, MAX_CALENDAR_DAYS,
 };
 pub use error::{ErrorDto, ErrorKind};
+pub use first_run::{FirstRunState, LocalServer, NewSiteFromIndustry, SiteFromIndustry};
 pub use ids::{
     AccountId, ClusterId, ContentId, IdeaId, ImageId, ImportId, KeywordId, SectorId, SiteId,
     TaskId, TermId, UserId,

@@ -85,7 +85,7 @@ impl Folio {
     }
 
     /// The sector's import job; one import per sector at a time, across processes.
-    async fn start_import(
+    pub(crate) async fn start_import(
         &self,
         site: SiteId,
         sector: Option<SectorId>,
@@ -116,7 +116,9 @@ impl Folio {
             .await
     }
 
-    async fn write_import(
+    /// Writes parsed keywords into the sector: the one write path of every import (a file, or
+    /// the keyword library's seed keywords).
+    pub(crate) async fn write_import(
         &self,
         job: &Job,
         site: SiteId,
