@@ -406,6 +406,12 @@ commands! {
     /// posts ("Schedule next approved"); with `replan`, move the posts still ahead too.
     SchedulePlan = "schedule_plan"
         (SchedulePlanArgs { site: SiteId, apply: bool, replan: bool }) -> Vec<crate::PlannedPost>;
+
+    // ---- Dashboard -----------------------------------------------------------------------------
+    /// The start page: pipeline counts, next posts, last automation runs, credits and this
+    /// month's spend, and the next step — of one site, or of every site (`site: None`). From
+    /// local data only.
+    DashboardGet = "dashboard_get" (DashboardGetArgs { site: Option<SiteId> }) -> crate::Dashboard;
 }
 
 /// Every change of the sync indicator the background sync reports.
@@ -456,7 +462,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 81);
+        assert_eq!(COMMANDS.len(), 82);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

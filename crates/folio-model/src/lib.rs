@@ -7,6 +7,7 @@ pub mod account;
 pub mod ai_config;
 pub mod automation;
 pub mod calendar;
+pub mod dashboard;
 pub mod error;
 pub mod ids;
 pub mod ipc;
@@ -39,6 +40,10 @@ pub use automation::{
 };
 pub use calendar::{
     Calendar, CalendarPost, CalendarQuery, CalendarState, FreeSlot, MAX_CALENDAR_DAYS,
+};
+pub use dashboard::{
+    Dashboard, DaySpend, MonthSpend, NextStep, PipelineCounts, SiteDashboard, UpcomingPost,
+    DASHBOARD_NEXT_POSTS,
 };
 pub use error::{ErrorDto, ErrorKind};
 pub use ids::{
