@@ -18,6 +18,7 @@
 pub mod account;
 pub mod automation;
 pub mod content;
+pub mod dashboard;
 pub mod jobs;
 pub mod keywords;
 pub mod pipeline;
@@ -174,6 +175,7 @@ commands! {
     automation::automation_cancel => AutomationCancel,
     automation::automation_runs => AutomationRuns,
     automation::automation_log => AutomationLog,
+    dashboard::dashboard_get => DashboardGet,
 }
 
 #[cfg(test)]
