@@ -1,5 +1,5 @@
 //! The dashboard at 100k keywords (issue 17, goal < 100 ms), printed as figures:
-//! `cargo bench -p folio-core --bench dashboard`.
+//! `cargo bench -p folio-core --bench dashboard` (figures in docs/dashboard.md).
 //!
 //! A store with two sites — one with 100k keywords, one with 10k — plus clusters, ideas, tasks
 //! and articles in every state is filled through core's own operations (the keyword import,

@@ -268,7 +268,12 @@ fn credits(d: &Dashboard) -> Html {
         <div class="panel dash-credits">
             <h2><a href="#usage">{"Credits"}</a></h2>
             <p><span id="dash-credits-left" class="stat-value">{ credits_left(d) }</span>
-                {" "}<span class="muted">{"left"}</span></p>
+                if d.credits.available().is_some() {
+                    {" "}<span class="muted">{"left"}</span>
+                } else {
+                    {" "}<span class="muted">{"(no monthly budget)"}</span>
+                }
+            </p>
             <p id="dash-month">{ format!("This month: {} ({})", plural(d.month.credits, "credit"), usd(d.month.cost_usd)) }</p>
             <BarChart id="dash-spend-chart" label="Credits spent per day this month" {bars} />
         </div>

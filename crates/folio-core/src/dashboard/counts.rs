@@ -1,5 +1,6 @@
 //! The pipeline's counts per site: one `GROUP BY` per table (keywords, clusters, ideas, tasks,
-//! articles), each over an index that holds the site and the status.
+//! articles), each over an index that starts with the site (keywords, the big table: site and
+//! status, a covering index — `migrations/0011_dashboard_counts.sql`).
 
 use crate::store::db::parse_stored;
 use crate::{CoreError, Folio};
