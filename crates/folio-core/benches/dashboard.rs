@@ -70,7 +70,7 @@ async fn fill(folio: &Folio, name: &str, keywords: usize, articles: usize) -> Si
     let sector = site.sectors[0].id;
     for i in 0..50 {
         let cluster = folio
-            .create_cluster(NewCluster::new(site.id, sector, &format!("Cluster {i}")))
+            .create_cluster(NewCluster::new(site.id, sector, format!("Cluster {i}")))
             .await
             .unwrap();
         for j in 0..4 {
@@ -79,7 +79,7 @@ async fn fill(folio: &Folio, name: &str, keywords: usize, articles: usize) -> Si
                     site.id,
                     sector,
                     cluster.id,
-                    &format!("Idea {i}.{j}"),
+                    format!("Idea {i}.{j}"),
                 ))
                 .await
                 .unwrap();
