@@ -65,6 +65,7 @@ async fn first_device(
     let app = driver.launch_app().await?;
 
     // A fresh device works alone, and every page says so.
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     wait_for_attr(&app, "#sync-status", "data-state", "local_only").await?;
     wait_for_texts(&app, "#sync-status-text", "the indicator", |t| {
@@ -163,6 +164,7 @@ async fn first_device(
     // A restart syncs again on its own.
     app.close().await?;
     let app = driver.launch_app().await?;
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     wait_synced(&app).await?;
     app.close().await?;

@@ -158,6 +158,7 @@ async fn a_site_runs_its_automation_with_live_progress_pause_and_resume() -> Res
     let app = driver.launch_app().await?;
 
     // OpenAI at the fake, with a key.
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     folio_e2e::set_up_openai(&app, &base_url, KEY).await?;
 

@@ -111,7 +111,7 @@ async fn an_article_is_edited_saved_and_cleaned_in_the_window() -> Result<()> {
     let (article, image) = seed(data_dir.path()).await?;
     let driver = Driver::start(data_dir.path()).await?;
     let app = driver.launch_app().await?;
-    wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
+    wait_for_text(&app, "#page-title", "the Dashboard", |t| t == "Dashboard").await?;
     // The article is found with the command palette: Ctrl-K, a few words, Enter.
     app.execute(
         "window.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', ctrlKey: true, bubbles: true }))",
@@ -119,9 +119,15 @@ async fn an_article_is_edited_saved_and_cleaned_in_the_window() -> Result<()> {
     )
     .await?;
     type_into(&app, "#palette-input", "garden hoe").await?;
-    wait_for_texts(&app, "#palette-results li", "the article in the palette", |t| {
-        t.first().is_some_and(|l| l.contains("Choosing a Garden Hoe"))
-    })
+    wait_for_texts(
+        &app,
+        "#palette-results li",
+        "the article in the palette",
+        |t| {
+            t.first()
+                .is_some_and(|l| l.contains("Choosing a Garden Hoe"))
+        },
+    )
     .await?;
     send_keys(&app, "#palette-input", &char::from(Key::Enter).to_string()).await?;
     wait_for_text(&app, "#page-title", "the article's page", |t| {
@@ -212,7 +218,7 @@ async fn an_article_is_edited_saved_and_cleaned_in_the_window() -> Result<()> {
     // A restart: everything is still there.
     app.close().await?;
     let app = driver.launch_app().await?;
-    wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
+    wait_for_text(&app, "#page-title", "the Dashboard", |t| t == "Dashboard").await?;
     open_article(&app, article).await?;
     wait_for_texts(
         &app,

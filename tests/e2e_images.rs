@@ -68,6 +68,7 @@ async fn an_image_is_attached_shown_and_removed_in_the_window() -> Result<()> {
 
     let driver = Driver::start(data_dir.path()).await?;
     let app = driver.launch_app().await?;
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     click(&app, ".site-link").await?;
     wait_for_text(&app, "#page-title", "the site's page", |t| {

@@ -142,6 +142,7 @@ async fn planner_imports_then_searches_sorts_pages_and_deletes() -> anyhow::Resu
     let app = driver.launch_app().await?;
 
     // A site, added the way a person does.
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     type_into(&app, "#site-name", "Garden Blog").await?;
     type_into(&app, "#site-domain", "garden.example").await?;
@@ -347,6 +348,7 @@ async fn cancel_in_the_window_stops_the_import_job_and_writes_nothing() -> anyho
     )
     .await?;
     let app = driver.launch_app().await?;
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     type_into(&app, "#site-name", "Garden Blog").await?;
     type_into(&app, "#site-domain", "garden.example").await?;

@@ -381,6 +381,7 @@ async fn keywords_become_a_written_article_through_the_pipeline_pages() -> Resul
     let app = driver.launch_app().await?;
 
     // OpenAI at the fake, with a key.
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     folio_e2e::set_up_openai(&app, &base_url, KEY).await?;
 

@@ -261,7 +261,8 @@ async fn settings_stores_a_provider_key_tests_it_and_keeps_the_default_model() -
 }
 
 async fn open_providers(app: &Client) -> Result<()> {
-    wait_for_text(app, "#page-title", "the Sites page", |t| t == "Sites").await?;
+    // The app opens on the dashboard, its start page.
+    wait_for_text(app, "#page-title", "the dashboard", |t| t == "Dashboard").await?;
     click(app, "#nav-settings").await?;
     wait_for_text(app, "#providers-title", "the providers section", |t| {
         t == "AI providers"

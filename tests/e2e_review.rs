@@ -288,6 +288,7 @@ async fn articles_in_review_are_approved_and_rejected_in_the_window() -> Result<
 
     let driver = Driver::start(data_dir.path()).await?;
     let app = driver.launch_app().await?;
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     click(&app, "#nav-review").await?;
     wait_for_text(&app, "#page-title", "the Review page", |t| t == "Review").await?;

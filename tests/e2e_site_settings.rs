@@ -43,6 +43,7 @@ async fn ticked_days(app: &Client) -> anyhow::Result<Vec<&'static str>> {
 
 /// From the Sites list, open the site's page by clicking its row.
 async fn open_site(app: &Client, name: &str) -> anyhow::Result<()> {
+    click(app, "#nav-sites").await?;
     wait_for_text(app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     wait_for_text(
         app,

@@ -14,6 +14,7 @@ async fn sites_page_creates_validates_and_persists() -> anyhow::Result<()> {
 
     // First launch: a fresh data directory has no sites.
     let app = driver.launch_app().await?;
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     wait_for_text(&app, "#sites-empty", "the empty state", |t| {
         t.contains("No sites yet")
@@ -87,6 +88,7 @@ async fn sites_page_creates_validates_and_persists() -> anyhow::Result<()> {
 
     // Restart: the data is still there.
     let app = driver.launch_app().await?;
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#site-list", "the sites after a restart", |t| {
         t.contains("Garden Blog") && t.contains("Kitchen Notes")
     })

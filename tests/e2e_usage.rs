@@ -150,6 +150,7 @@ async fn usage_shows_the_ledger_totals_breakdowns_chart_and_articles() -> Result
 
     let driver = Driver::start(data_dir.path()).await?;
     let app = driver.launch_app().await?;
+    click(&app, "#nav-sites").await?;
     wait_for_text(&app, "#page-title", "the Sites page", |t| t == "Sites").await?;
     click(&app, "#nav-usage").await?;
     wait_for_text(&app, "#page-title", "the Usage page", |t| t == "Usage").await?;

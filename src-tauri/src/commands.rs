@@ -18,6 +18,7 @@
 pub mod account;
 pub mod automation;
 pub mod content;
+pub mod dashboard;
 pub mod editor;
 pub mod first_run;
 pub mod jobs;
@@ -198,6 +199,7 @@ commands! {
     first_run::seed_keywords_add => SeedKeywordsAdd,
     first_run::local_servers_detect => LocalServersDetect,
     first_run::local_model_use => LocalModelUse,
+    dashboard::dashboard_get => DashboardGet,
 }
 
 #[cfg(test)]

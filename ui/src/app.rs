@@ -1,6 +1,7 @@
 //! The window frame: navigation and the current page.
 //!
-//! A tiny hash router: the sidebar links set `#sites` / `#planner` (keywords) /
+//! A tiny hash router: the sidebar links set `#dashboard` (the start page) / `#sites` /
+//! `#planner` (keywords) /
 //! `#planner/clusters` / `#planner/ideas` / `#writer/queue` / `#writer/review` /
 //! `#publisher/calendar` / `#automation` / `#usage` / `#settings` and a `hashchange` listener
 //! follows them, so links stay plain anchors (focusable, Enter to follow) and no routing crate is
@@ -11,6 +12,7 @@ use crate::pages::automation::AutomationPage;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::clusters::ClustersPage;
 use crate::pages::content::ContentPage;
+use crate::pages::dashboard::DashboardPage;
 use crate::pages::first_run::FirstRunPage;
 use crate::pages::ideas::IdeasPage;
 use crate::pages::keywords::KeywordsPage;
@@ -33,6 +35,8 @@ use yew::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
+    /// The start page: how far the work has come and the next step.
+    Dashboard,
     Sites,
     /// One site's sectors and publishing settings: `#sites/<id>`.
     Site(SiteId),
@@ -62,7 +66,8 @@ pub enum Route {
 
 impl Route {
     /// The sidebar's entries, each with the group heading it starts (if any).
-    const NAV: [(Route, Option<&'static str>); 10] = [
+    const NAV: [(Route, Option<&'static str>); 11] = [
+        (Route::Dashboard, None),
         (Route::Sites, None),
         (Route::Planner, Some("Planner")),
         (Route::Clusters, None),
@@ -75,10 +80,12 @@ impl Route {
         (Route::Settings, None),
     ];
 
-    /// Anything unknown (or no hash at all) opens Sites, the first step.
+    /// Anything unknown (or no hash at all) opens the dashboard, the start page.
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.trim_start_matches('#');
         match path {
+            "dashboard" => return Route::Dashboard,
+            "sites" => return Route::Sites,
             "planner" => return Route::Planner,
             "planner/clusters" => return Route::Clusters,
             "planner/ideas" => return Route::Ideas,
@@ -96,11 +103,12 @@ impl Route {
         }
         path.strip_prefix("sites/")
             .and_then(|id| id.parse().ok())
-            .map_or(Route::Sites, Route::Site)
+            .map_or(Route::Dashboard, Route::Site)
     }
 
     pub fn hash(self) -> String {
         match self {
+            Route::Dashboard => "#dashboard".to_owned(),
             Route::Sites => "#sites".to_owned(),
             Route::Site(id) => format!("#sites/{id}"),
             Route::Content(id) => format!("#content/{id}"),
@@ -146,6 +154,7 @@ impl Route {
             Route::Automation => "nav-automation",
             Route::Usage => "nav-usage",
             Route::Settings => "nav-settings",
+            Route::Dashboard => "nav-dashboard",
             _ => "nav-sites",
         }
     }
@@ -161,6 +170,7 @@ impl Route {
             Route::Automation => "Automation",
             Route::Usage => "Usage",
             Route::Settings => "Settings",
+            Route::Dashboard => "Dashboard",
             _ => "Sites",
         }
     }
@@ -253,6 +263,7 @@ pub fn app() -> Html {
     }
 
     let page = match *route {
+        Route::Dashboard => html! { <DashboardPage account={account.clone()} /> },
         Route::Sites => html! { <SitesPage /> },
         // Keyed: opening another site starts its page afresh.
         Route::Site(site) => html! { <SiteDetailPage key={site.to_string()} {site} /> },
@@ -326,9 +337,16 @@ mod tests {
         assert_eq!(Route::from_hash("#publisher/calendar"), Route::Calendar);
         assert_eq!(Route::from_hash("#welcome"), Route::FirstRun);
         assert_eq!(Route::from_hash(&Route::FirstRun.hash()), Route::FirstRun);
-        assert_eq!(Route::from_hash(""), Route::Sites);
-        assert_eq!(Route::from_hash("#nope"), Route::Sites);
-        assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Sites);
+        assert_eq!(Route::from_hash(""), Route::Dashboard);
+        assert_eq!(Route::from_hash("#nope"), Route::Dashboard);
+        assert_eq!(Route::from_hash("#dashboard"), Route::Dashboard);
+        assert_eq!(Route::from_hash("#sites"), Route::Sites);
+        assert_eq!(Route::from_hash("#sites/not-an-id"), Route::Dashboard);
+        assert_eq!(
+            Route::NAV[0].0,
+            Route::Dashboard,
+            "the start page comes first"
+        );
         let id: SiteId = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".parse().unwrap();
         let site = Route::Site(id);
         let article = Route::Content(id.to_string().parse().unwrap());

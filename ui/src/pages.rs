@@ -6,6 +6,7 @@ pub mod automation;
 pub mod calendar;
 pub mod clusters;
 pub mod content;
+pub mod dashboard;
 pub mod first_run;
 pub mod ideas;
 pub mod keywords;

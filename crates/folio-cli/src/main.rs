@@ -8,6 +8,7 @@ mod automation_cmd;
 mod cluster_cmd;
 mod content_cmd;
 mod credits_cmd;
+mod dashboard_cmd;
 mod idea_cmd;
 mod jobs_cmd;
 mod keyword_cmd;
@@ -45,6 +46,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The start page: the pipeline's counts, next posts, last automation runs, credits,
+    /// this month's spend and the next step — of one site (--site) or every site.
+    Dashboard(dashboard_cmd::DashboardArgs),
     /// Sites: the WordPress sites you write for.
     #[command(subcommand)]
     Site(site_cmd::SiteCommand),
@@ -110,6 +114,7 @@ enum Command {
 impl Command {
     fn json(&self) -> bool {
         match self {
+            Command::Dashboard(a) => a.json.json,
             Command::Site(c) => c.json(),
             Command::Keywords(c) => c.json(),
             Command::Cluster(a) => a.run.json.json,
@@ -176,6 +181,7 @@ fn main() -> ExitCode {
 async fn run(command: Command, data_dir: PathBuf) -> Result<(), Failure> {
     let folio = Folio::open(&data_dir).await?;
     let result = match command {
+        Command::Dashboard(a) => dashboard_cmd::run(&folio, a).await,
         Command::Site(c) => site_cmd::run(&folio, c).await,
         Command::Keywords(c) => keyword_cmd::run(&folio, c).await,
         Command::Cluster(a) => pipeline_cmd::cluster(&folio, a).await,

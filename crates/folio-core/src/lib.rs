@@ -15,6 +15,7 @@ pub mod account;
 pub mod ai;
 pub mod automation;
 pub mod credits;
+pub mod dashboard;
 pub mod defaults;
 pub mod error;
 pub mod files;

@@ -477,6 +477,12 @@ commands! {
     /// text model.
     LocalModelUse = "local_model_use"
         (LocalModelUseArgs { provider: String, base_url: String, model: String }) -> AiModel;
+
+    // ---- Dashboard -----------------------------------------------------------------------------
+    /// The start page: pipeline counts, next posts, last automation runs, credits and this
+    /// month's spend, and the next step — of one site, or of every site (`site: None`). From
+    /// local data only.
+    DashboardGet = "dashboard_get" (DashboardGetArgs { site: Option<SiteId> }) -> crate::Dashboard;
 }
 
 /// Every change of the sync indicator the background sync reports.
@@ -527,7 +533,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 101);
+        assert_eq!(COMMANDS.len(), 102);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

@@ -7,6 +7,7 @@ pub mod account;
 pub mod ai_config;
 pub mod automation;
 pub mod calendar;
+pub mod dashboard;
 pub mod error;
 pub mod first_run;
 pub mod ids;
@@ -41,6 +42,10 @@ pub use automation::{
 };
 pub use calendar::{
     Calendar, CalendarPost, CalendarQuery, CalendarState, FreeSlot, MAX_CALENDAR_DAYS,
+};
+pub use dashboard::{
+    Dashboard, DaySpend, MonthSpend, NextStep, PipelineCounts, SiteDashboard, UpcomingPost,
+    DASHBOARD_NEXT_POSTS,
 };
 pub use error::{ErrorDto, ErrorKind};
 pub use first_run::{FirstRunState, LocalServer, NewSiteFromIndustry, SiteFromIndustry};

@@ -23,8 +23,6 @@ pub fn sites_page() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let sites = invoke::<ipc::SiteList>(&NoArgs {}).await;
                 state.dispatch(SitesAction::SitesLoaded(sites));
-                // (when the window starts here) drawn with its data: the start is over
-                crate::timing::mark_ready();
             });
         });
     }
