@@ -9,19 +9,10 @@ use anyhow::{Context, Result};
 use folio_core::Folio;
 use folio_e2e::{
     click, display_available, screenshot, send_keys, texts, type_into, wait_for_props,
-    wait_for_text, wait_for_texts, wait_gone, Driver,
+    wait_for_text, wait_for_texts, wait_gone, Driver, PNG_1X1,
 };
 use folio_model::{ContentId, ImageType, NewContent, NewSite};
 use std::path::Path;
-
-/// A valid 1×1 PNG.
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
-    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-];
 
 async fn seed(data_dir: &Path) -> Result<ContentId> {
     let folio = Folio::open(data_dir).await?;
@@ -62,7 +53,7 @@ async fn an_image_is_attached_shown_and_removed_in_the_window() -> Result<()> {
     let files = tempfile::tempdir()?;
     let article = seed(data_dir.path()).await?;
     let png = files.path().join("hoe.png");
-    std::fs::write(&png, PNG)?;
+    std::fs::write(&png, PNG_1X1)?;
     let text = files.path().join("notes.png");
     std::fs::write(&text, "not an image")?;
 
@@ -137,7 +128,7 @@ async fn an_image_is_attached_shown_and_removed_in_the_window() -> Result<()> {
         assert_eq!(images[0].image_type, ImageType::Featured);
         assert_eq!(images[0].alt_text, "A stirrup hoe");
         let file = folio.image_file(&images[0]).context("the stored file")?;
-        assert_eq!(std::fs::read(file)?, PNG);
+        assert_eq!(std::fs::read(file)?, PNG_1X1);
     }
 
     click(&app, ".image-row .image-remove").await?;

@@ -100,3 +100,23 @@ pub fn content_page(props: &ContentPageProps) -> Html {
         </section>
     }
 }
+
+/// An article as core answers it, for the page's unit tests.
+#[cfg(test)]
+pub(crate) fn sample_content() -> Content {
+    #[allow(clippy::unwrap_used)]
+    serde_json::from_value(serde_json::json!({
+        "id": "01a25059-d5cd-7094-87f8-ecf75a1478de",
+        "site_id": "01a25059-d5cd-7094-87f8-ecf75a1478df",
+        "sector_id": "01a25059-d5cd-7094-87f8-ecf75a1478e0",
+        "task_id": null, "cluster_id": null,
+        "title": "T", "body_html": "<p>x</p>", "excerpt": "", "meta_title": "",
+        "meta_description": "", "slug": "t", "word_count": 1,
+        "content_type": "post", "content_structure": "article",
+        "status": "draft", "site_status": "not_published",
+        "site_status_updated_at": null, "scheduled_publish_at": null,
+        "external_id": null, "external_url": null,
+        "created_at": "2026-12-07T10:00:00Z", "updated_at": "2026-12-07T10:00:00Z"
+    }))
+    .unwrap()
+}

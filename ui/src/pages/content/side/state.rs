@@ -416,7 +416,7 @@ mod tests {
     #[test]
     fn a_field_being_edited_keeps_what_was_typed_when_the_article_changes() {
         let mut s = SideState::default();
-        let mut c = sample();
+        let mut c = crate::pages::content::sample_content();
         s.apply(SideAction::Article(c.clone()));
         s.apply(SideAction::Typed(Field::MetaTitle, "Typed".into()));
         c.meta_title = "From core".into();
@@ -430,22 +430,5 @@ mod tests {
         assert!(s.is_dirty());
         s.apply(SideAction::Discard);
         assert_eq!(s.form.meta_title, "From core");
-    }
-
-    fn sample() -> Content {
-        serde_json::from_value(serde_json::json!({
-            "id": "01a25059-d5cd-7094-87f8-ecf75a1478de",
-            "site_id": "01a25059-d5cd-7094-87f8-ecf75a1478df",
-            "sector_id": "01a25059-d5cd-7094-87f8-ecf75a1478e0",
-            "task_id": null, "cluster_id": null,
-            "title": "T", "body_html": "<p>x</p>", "excerpt": "", "meta_title": "",
-            "meta_description": "", "slug": "t", "word_count": 1,
-            "content_type": "post", "content_structure": "article",
-            "status": "draft", "site_status": "not_published",
-            "site_status_updated_at": null, "scheduled_publish_at": null,
-            "external_id": null, "external_url": null,
-            "created_at": "2026-12-07T10:00:00Z", "updated_at": "2026-12-07T10:00:00Z"
-        }))
-        .unwrap()
     }
 }
