@@ -115,6 +115,36 @@ fn pss_kb(pid: u32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
+/// Where a process's PSS goes: kB per mapping (a file, `[heap]`, or `[anon]` for nameless
+/// memory — JavaScriptCore's heap, the wasm memory, graphics buffers), largest first.
+fn pss_by_mapping(pid: u32) -> Vec<(String, u64)> {
+    let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else {
+        return Vec::new();
+    };
+    let mut by: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut current = String::from("[anon]");
+    for line in smaps.lines() {
+        // a mapping's header: "start-end perms offset dev inode [path]"
+        let mut parts = line.split_whitespace();
+        if parts
+            .next()
+            .is_some_and(|f| f.contains('-') && !f.ends_with(':'))
+        {
+            let path = line.split_whitespace().nth(5).unwrap_or("[anon]");
+            current = match path.rsplit_once('/') {
+                Some((_, file)) => file.to_owned(),
+                None => path.to_owned(),
+            };
+        } else if let Some(kb) = line.strip_prefix("Pss:") {
+            let kb: u64 = kb.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
+            *by.entry(current.clone()).or_default() += kb;
+        }
+    }
+    let mut out: Vec<_> = by.into_iter().collect();
+    out.sort_by_key(|(_, kb)| std::cmp::Reverse(*kb));
+    out
+}
+
 fn name(pid: u32) -> String {
     std::fs::read_to_string(format!("/proc/{pid}/comm"))
         .map(|s| s.trim().to_owned())
@@ -165,7 +195,17 @@ fn start_once(dir: &Path, n: usize, idle: Option<Duration>) -> Result<(f64, u64,
             Some(
                 tree(child.id())
                     .into_iter()
-                    .filter_map(|p| Some((format!("{} ({p})", name(p)), pss_kb(p)?)))
+                    .filter_map(|p| {
+                        let top: Vec<String> = pss_by_mapping(p)
+                            .into_iter()
+                            .take(5)
+                            .map(|(m, kb)| format!("{m} {:.1}", kb as f64 / 1024.0))
+                            .collect();
+                        Some((
+                            format!("{} ({p}) — largest: {}", name(p), top.join(", ")),
+                            pss_kb(p)?,
+                        ))
+                    })
                     .collect(),
             )
         }
