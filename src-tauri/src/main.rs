@@ -19,6 +19,7 @@ mod events;
 mod job_events;
 mod picked_files;
 mod state;
+mod webview;
 
 use folio_core::{logging, paths, Folio};
 use state::AppState;
@@ -78,6 +79,9 @@ fn main() -> ExitCode {
             app.deep_link().on_open_url(move |event| {
                 deep_link::forward(&links, &event.urls());
             });
+            if let Some(window) = app.get_webview_window("main") {
+                webview::make_lean(&window);
+            }
             job_events::start(app.handle().clone());
             background_automation::start(app.handle());
             let handle = app.handle().clone();
