@@ -71,7 +71,7 @@ pub fn first_run_page() -> Html {
         use_stage_run(&state.run, Callback::from(move |a| d.dispatch(A::Run(a))))
     };
 
-    let on_skip_setup = Callback::from(|_: MouseEvent| leave(Route::Sites.hash()));
+    let on_skip_setup = Callback::from(|_: MouseEvent| leave(Route::Dashboard.hash()));
     let on_back = {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(A::Back))
