@@ -226,6 +226,45 @@ fn an_article_is_edited_and_an_old_version_restored_from_the_terminal() {
     let after = ok_json(&folio(dir.path(), &["content", "revisions", id, "--json"]));
     assert_eq!(after["items"].as_array().unwrap().len(), 3);
 
+    // An edit from an older base (the first draft, as read before the restore and another
+    // edit): what changed since is merged, not overwritten.
+    let elsewhere = dir.path().join("elsewhere.html");
+    std::fs::write(
+        &elsewhere,
+        "<h2>Hoes</h2><p>The first draft.</p><p>Added elsewhere.</p>",
+    )
+    .unwrap();
+    ok_json(&folio(
+        dir.path(),
+        &[
+            "content",
+            "edit",
+            id,
+            "--body-file",
+            elsewhere.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    let mine = dir.path().join("mine.html");
+    std::fs::write(&mine, "<h2>Hoes, a guide</h2><p>The first draft.</p>").unwrap();
+    let merged = ok_json(&folio(
+        dir.path(),
+        &[
+            "content",
+            "edit",
+            id,
+            "--body-file",
+            mine.to_str().unwrap(),
+            "--base-file",
+            draft.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        merged["body_html"],
+        "<h2>Hoes, a guide</h2><p>The first draft.</p><p>Added elsewhere.</p>"
+    );
+
     let out = folio(dir.path(), &["content", "restore", id, "not-a-revision"]);
     assert!(!out.status.success());
     assert!(
