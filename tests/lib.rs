@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 /// How long any single UI expectation may take before the test fails.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long the app may take from launch to deciding where it starts.
+pub const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Whether the end-to-end tests can run here. Outside CI a machine without a display skips them
 /// with a note; in CI (CI=true) a missing display is a failure, so the suite cannot pass vacuously.
@@ -182,7 +184,9 @@ impl Drop for Driver {
 /// Once the app has decided where it starts (`.shell[data-first-run]` is no longer
 /// `checking`): if it opened the first-run path, *Skip setup* and wait for the normal app.
 pub async fn skip_first_run(client: &Client) -> Result<()> {
-    let deadline = Instant::now() + UI_TIMEOUT;
+    // A cold start (the web process, the wasm compiled, the first answers) on a loaded machine
+    // takes longer than a step within a page.
+    let deadline = Instant::now() + START_TIMEOUT;
     let start = loop {
         if let Ok(el) = client.find(Locator::Css(".shell[data-first-run]")).await {
             if let Ok(Some(v)) = el.attr("data-first-run").await {
