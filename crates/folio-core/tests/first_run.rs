@@ -13,19 +13,9 @@ use folio_model::{
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-static KEYCHAIN: std::sync::Once = std::sync::Once::new();
-
-async fn open() -> (tempfile::TempDir, Folio) {
-    KEYCHAIN.call_once(|| {
-        std::env::set_var(
-            "FOLIO_KEYCHAIN_SERVICE",
-            format!("folio-test-{}", uuid::Uuid::now_v7()),
-        );
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let folio = Folio::open(dir.path()).await.unwrap();
-    (dir, folio)
-}
+#[path = "support/private_store.rs"]
+mod private_store;
+use private_store::open;
 
 fn by_name<'a>(industries: &'a [Industry], name: &str) -> &'a Industry {
     industries.iter().find(|i| i.name == name).unwrap()

@@ -7,26 +7,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use folio_core::ai::local_servers::{default_addresses, detect_local_servers, LocalAddress};
-use folio_core::Folio;
 use folio_model::{ErrorKind, ModelType};
 use rust_decimal::Decimal;
 use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-static KEYCHAIN: std::sync::Once = std::sync::Once::new();
-
-async fn open() -> (tempfile::TempDir, Folio) {
-    KEYCHAIN.call_once(|| {
-        std::env::set_var(
-            "FOLIO_KEYCHAIN_SERVICE",
-            format!("folio-test-{}", uuid::Uuid::now_v7()),
-        );
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let folio = Folio::open(dir.path()).await.unwrap();
-    (dir, folio)
-}
+#[path = "support/private_store.rs"]
+mod private_store;
+use private_store::open;
 
 /// The built-in local providers, each at its fake's address instead of its default port.
 fn at(servers: [&str; 3]) -> Vec<LocalAddress> {
