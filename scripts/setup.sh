@@ -88,7 +88,7 @@ if [ ! -x node_modules/.bin/tauri ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# --- the article editor engine (Tiptap + esbuild, exact versions from ui/editor's lock file) ---
+# --- the article editor engine (ProseMirror + esbuild, exact versions from ui/editor's lock) ---
 # Installed again only when the lock file is newer than what is installed.
 if [ ! -d ui/editor/node_modules ] || [ ui/editor/package-lock.json -nt ui/editor/node_modules ]; then
   say "installing the article editor's packages (npm ci in ui/editor)"

@@ -1,7 +1,13 @@
-// The editor engine first (ui/editor, bundled into editor.js by scripts/build-ui.sh), then the
-// wasm UI, which reaches it as `window.folioEditor` (ui/src/components/editor/bridge.rs).
-import * as folioEditor from './editor.js';
+// The wasm UI starts at once; the article editor's engine (ui/editor, bundled into editor.js by
+// scripts/build-ui.sh, ~440 KB of script) is loaded the first time an article page asks for it
+// (`folioLoadEditor`, ui/src/components/editor/bridge.rs), so the start never parses it.
 import init from './folio_ui.js';
 
-window.folioEditor = folioEditor;
+let engine = null;
+window.folioLoadEditor = () => {
+  engine ??= import('./editor.js').then((module) => {
+    window.folioEditor = module;
+  });
+  return engine;
+};
 init();

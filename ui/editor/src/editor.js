@@ -1,7 +1,11 @@
-// Folio's article editor engine: Tiptap (ProseMirror) limited to the article allowlist of core's
+// Folio's article editor engine: ProseMirror with a schema cut to the article allowlist of core's
 // sanitiser (crates/folio-core/src/writer/sanitize.rs). Bundled by scripts/build-ui.sh with
-// esbuild into ui/dist/editor.js; ui/boot.js puts this module on `window.folioEditor` before the
-// wasm UI starts, and the UI reaches it only through ui/src/components/editor/bridge.rs.
+// esbuild into ui/dist/editor.js; ui/boot.js loads it the first time an article page asks, and
+// the UI reaches it only through ui/src/components/editor/bridge.rs.
+//
+// ProseMirror's own modules rather than a framework on top of them (Tiptap): the same engine
+// and behaviour for a third less script to download, parse and keep in memory (DESIGN §7's P7
+// bundle budget). The schema, commands, keys and input rules below are the few an article needs.
 //
 // The API: `create(element, html)` returns a handle with
 //   getHTML(), setHTML(html, keepSelection), onChange(cb), onSelection(cb), onLinkRequest(cb),
@@ -9,14 +13,45 @@
 //   linkHref() -> the link under the caret or "", setImageSource(id, url), focus(), destroy().
 // Nothing here talks to the app: saving, images and sanitising are core's, through the UI.
 
-import { Editor, Node, mergeAttributes } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
-import { Table, TableRow, TableCell, TableHeader } from '@tiptap/extension-table';
-import { TextSelection } from '@tiptap/pm/state';
+import { Schema, DOMParser, DOMSerializer, Fragment } from 'prosemirror-model';
+import { EditorState, TextSelection } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import { history, undo, redo } from 'prosemirror-history';
+import { keymap } from 'prosemirror-keymap';
+import {
+  baseKeymap,
+  chainCommands,
+  exitCode,
+  lift,
+  setBlockType,
+  toggleMark,
+  wrapIn,
+} from 'prosemirror-commands';
+import { liftListItem, sinkListItem, splitListItem, wrapInList } from 'prosemirror-schema-list';
+import {
+  InputRule,
+  inputRules,
+  textblockTypeInputRule,
+  undoInputRule,
+  wrappingInputRule,
+} from 'prosemirror-inputrules';
+import {
+  addColumnAfter,
+  addRowAfter,
+  deleteColumn,
+  deleteRow,
+  deleteTable,
+  goToNextCell,
+  tableEditing,
+  tableNodes,
+} from 'prosemirror-tables';
+import { gapCursor } from 'prosemirror-gapcursor';
+import { dropCursor } from 'prosemirror-dropcursor';
 
 /** The reference core keeps in a body for one of the article's images. */
 const IMAGE_SCHEME = 'folio-image:';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ALLOWED_LINK = /^(https?:|mailto:)/i;
 
 function imageId(src) {
   if (typeof src !== 'string' || !src.startsWith(IMAGE_SCHEME)) return null;
@@ -29,65 +64,132 @@ function imageAttrs(img) {
   return id ? { id, alt: img.getAttribute('alt') || '' } : false;
 }
 
-// One of the article's images in place: `<figure><img src="folio-image:<id>" alt="…"></figure>`
-// in the HTML; shown with the bytes the app serves (`setImageSource`).
-function imageNode(sources, views) {
-  return Node.create({
-    name: 'folioImage',
-    group: 'block',
-    atom: true,
-    draggable: true,
-    selectable: true,
-    addAttributes() {
-      return { id: { default: null }, alt: { default: '' } };
+// The allowlist as a schema: whatever else a body or a paste holds is dropped when parsed.
+export const schema = new Schema({
+  nodes: {
+    doc: { content: 'block+' },
+    paragraph: {
+      content: 'inline*',
+      group: 'block',
+      parseDOM: [{ tag: 'p' }],
+      toDOM: () => ['p', 0],
     },
-    parseHTML() {
-      return [
+    heading: {
+      attrs: { level: { default: 2 } },
+      content: 'inline*',
+      group: 'block',
+      defining: true,
+      // H2–H4 only, like the sanitiser: another heading keeps its text as a paragraph.
+      parseDOM: [
+        { tag: 'h2', attrs: { level: 2 } },
+        { tag: 'h3', attrs: { level: 3 } },
+        { tag: 'h4', attrs: { level: 4 } },
+      ],
+      toDOM: (node) => ['h' + node.attrs.level, 0],
+    },
+    blockquote: {
+      content: 'block+',
+      group: 'block',
+      defining: true,
+      parseDOM: [{ tag: 'blockquote' }],
+      toDOM: () => ['blockquote', 0],
+    },
+    code_block: {
+      content: 'text*',
+      marks: '',
+      group: 'block',
+      code: true,
+      defining: true,
+      parseDOM: [{ tag: 'pre', preserveWhitespace: 'full' }],
+      toDOM: () => ['pre', ['code', 0]],
+    },
+    horizontal_rule: {
+      group: 'block',
+      parseDOM: [{ tag: 'hr' }],
+      toDOM: () => ['hr'],
+    },
+    bullet_list: {
+      content: 'list_item+',
+      group: 'block',
+      parseDOM: [{ tag: 'ul' }],
+      toDOM: () => ['ul', 0],
+    },
+    ordered_list: {
+      content: 'list_item+',
+      group: 'block',
+      parseDOM: [{ tag: 'ol' }],
+      toDOM: () => ['ol', 0],
+    },
+    list_item: {
+      content: 'paragraph block*',
+      defining: true,
+      parseDOM: [{ tag: 'li' }],
+      toDOM: () => ['li', 0],
+    },
+    // Tables as the sanitiser keeps them: cells with colspan/rowspan, no widths or styles.
+    ...tableNodes({ tableGroup: 'block', cellContent: 'block+', cellAttributes: {} }),
+    // One of the article's images in place: `<figure><img src="folio-image:<id>" alt="…"></figure>`
+    // in the HTML; shown with the bytes the app serves (`setImageSource`).
+    image: {
+      attrs: { id: { default: null }, alt: { default: '' } },
+      group: 'block',
+      atom: true,
+      draggable: true,
+      selectable: true,
+      parseDOM: [
         { tag: 'figure', priority: 60, getAttrs: (el) => imageAttrs(el.querySelector('img')) },
         { tag: 'img', getAttrs: (el) => imageAttrs(el) },
-      ];
+      ],
+      toDOM: (node) => ['figure', ['img', { src: IMAGE_SCHEME + node.attrs.id, alt: node.attrs.alt }]],
     },
-    renderHTML({ node }) {
-      return ['figure', ['img', { src: IMAGE_SCHEME + node.attrs.id, alt: node.attrs.alt }]];
+    text: { group: 'inline' },
+    hard_break: {
+      inline: true,
+      group: 'inline',
+      selectable: false,
+      parseDOM: [{ tag: 'br' }],
+      toDOM: () => ['br'],
     },
-    addNodeView() {
-      return ({ node }) => {
-        const dom = document.createElement('figure');
-        dom.className = 'editor-image';
-        const img = document.createElement('img');
-        dom.appendChild(img);
-        const view = { id: node.attrs.id, img };
-        const show = (n) => {
-          view.id = n.attrs.id;
-          img.alt = n.attrs.alt;
-          img.dataset.image = n.attrs.id;
-          const src = sources.get(n.attrs.id);
-          if (src) img.src = src;
-          else img.removeAttribute('src');
-        };
-        show(node);
-        views.add(view);
-        return {
-          dom,
-          update: (n) => {
-            if (n.type.name !== 'folioImage') return false;
-            show(n);
-            return true;
+  },
+  marks: {
+    link: {
+      attrs: { href: {} },
+      inclusive: false,
+      parseDOM: [
+        {
+          tag: 'a[href]',
+          getAttrs: (el) => {
+            const href = el.getAttribute('href') || '';
+            return ALLOWED_LINK.test(href) ? { href } : false;
           },
-          destroy: () => views.delete(view),
-        };
-      };
+        },
+      ],
+      toDOM: (mark) => ['a', { href: mark.attrs.href }, 0],
     },
-  });
-}
-
-// Tables without the widths and styles the sanitiser would drop anyway, so what the editor
-// writes is what core stores.
-const PlainTable = Table.extend({
-  renderHTML() {
-    return ['table', ['tbody', 0]];
+    bold: {
+      parseDOM: [
+        { tag: 'strong' },
+        // Google Docs wraps a whole paste in <b style="font-weight:normal">: not bold.
+        { tag: 'b', getAttrs: (el) => el.style.fontWeight !== 'normal' && null },
+        { style: 'font-weight=bold' },
+        { style: 'font-weight', getAttrs: (v) => /^(bold(er)?|[6-9]\d{2,})$/.test(v) && null },
+      ],
+      toDOM: () => ['strong', 0],
+    },
+    italic: {
+      parseDOM: [{ tag: 'em' }, { tag: 'i' }, { style: 'font-style=italic' }],
+      toDOM: () => ['em', 0],
+    },
+    code: {
+      code: true,
+      parseDOM: [{ tag: 'code' }],
+      toDOM: () => ['code', 0],
+    },
   },
 });
+
+const N = schema.nodes;
+const M = schema.marks;
 
 /** Elements whose content is never article text: removed with it, before parsing a paste. */
 const DROPPED = 'script,style,meta,link,title,iframe,frame,object,embed,noscript,template,svg,math,head,textarea,select';
@@ -110,7 +212,7 @@ function wrapChildren(el, tag) {
  * marks where their style says so, every other attribute goes.
  */
 export function cleanPastedHTML(html) {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const doc = new window.DOMParser().parseFromString(html, 'text/html');
   const body = doc.body;
   body.querySelectorAll(DROPPED).forEach((el) => el.remove());
   const walker = doc.createTreeWalker(body, NodeFilter.SHOW_COMMENT);
@@ -140,7 +242,20 @@ export function cleanPastedHTML(html) {
   return body.innerHTML;
 }
 
-const ALLOWED_LINK = /^(https?:|mailto:)/i;
+const parser = DOMParser.fromSchema(schema);
+const serializer = DOMSerializer.fromSchema(schema);
+
+function parseHTML(html) {
+  const el = document.createElement('div');
+  el.innerHTML = html || '';
+  return parser.parse(el);
+}
+
+function toHTML(doc) {
+  const el = document.createElement('div');
+  el.appendChild(serializer.serializeFragment(doc.content));
+  return el.innerHTML;
+}
 
 /** The index of the top-level block holding the caret (what a re-render keeps). */
 function blockIndex(state) {
@@ -148,8 +263,8 @@ function blockIndex(state) {
 }
 
 /** Put the caret back in the `index`-th top-level block, `offset` into it where it fits. */
-function caretTo(editor, index, offset) {
-  const doc = editor.state.doc;
+function caretTo(view, index, offset) {
+  const doc = view.state.doc;
   if (doc.childCount === 0) return;
   const i = Math.min(index, doc.childCount - 1);
   let start = 0;
@@ -157,8 +272,182 @@ function caretTo(editor, index, offset) {
   const child = doc.child(i);
   const pos = Math.min(start + Math.max(offset, 1), start + child.nodeSize - 1);
   const sel = TextSelection.near(doc.resolve(pos));
-  editor.view.dispatch(editor.state.tr.setSelection(sel).setMeta('addToHistory', false));
+  view.dispatch(view.state.tr.setSelection(sel).setMeta('addToHistory', false));
 }
+
+/** Is a node of `type` (with `attrs`, when given) around the selection's start? */
+function inNode(state, type, attrs) {
+  const { $from, node } = state.selection;
+  if (node && node.type === type) return true;
+  for (let d = $from.depth; d > 0; d -= 1) {
+    const n = $from.node(d);
+    if (n.type === type && (!attrs || Object.keys(attrs).every((k) => n.attrs[k] === attrs[k]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Does the selection carry `type` (at the caret: the marks typing would get)? */
+function markActive(state, type) {
+  const { from, $from, to, empty } = state.selection;
+  if (empty) return Boolean(type.isInSet(state.storedMarks || $from.marks()));
+  return state.doc.rangeHasMark(from, to, type);
+}
+
+/** The extent of the `type` mark around `$pos` (the link under the caret), or null. */
+function markRange($pos, type) {
+  const parent = $pos.parent;
+  const start = parent.childAfter($pos.parentOffset);
+  let found = start.node && type.isInSet(start.node.marks);
+  let index = $pos.index();
+  let offset = start.offset;
+  if (!found && $pos.parentOffset > 0) {
+    // the caret right after the link's last character
+    const before = parent.childBefore($pos.parentOffset);
+    if (before.node && type.isInSet(before.node.marks)) {
+      found = type.isInSet(before.node.marks);
+      index = $pos.index() - 1;
+      offset = before.offset;
+    }
+  }
+  if (!found) return null;
+  let from = offset;
+  let to = offset + parent.child(index).nodeSize;
+  for (let i = index - 1; i >= 0 && found.isInSet(parent.child(i).marks); i -= 1) {
+    from -= parent.child(i).nodeSize;
+  }
+  for (let i = index + 1; i < parent.childCount && found.isInSet(parent.child(i).marks); i += 1) {
+    to += parent.child(i).nodeSize;
+  }
+  const base = $pos.start();
+  return { from: base + from, to: base + to, mark: found };
+}
+
+/** A heading level, a code block: set it, or back to a paragraph when already there. */
+function toggleBlock(type, attrs) {
+  return (state, dispatch) =>
+    inNode(state, type, attrs)
+      ? setBlockType(N.paragraph)(state, dispatch)
+      : setBlockType(type, attrs)(state, dispatch);
+}
+
+/** A list: wrap the selection in it, lift it out, or turn the other kind of list into it. */
+function toggleList(type) {
+  const other = type === N.bullet_list ? N.ordered_list : N.bullet_list;
+  return (state, dispatch) => {
+    const { $from } = state.selection;
+    for (let d = $from.depth; d > 0; d -= 1) {
+      const n = $from.node(d);
+      if (n.type === type) return liftListItem(N.list_item)(state, dispatch);
+      if (n.type === other) {
+        if (dispatch) dispatch(state.tr.setNodeMarkup($from.before(d), type));
+        return true;
+      }
+    }
+    return wrapInList(type)(state, dispatch);
+  };
+}
+
+function toggleBlockquote(state, dispatch) {
+  return inNode(state, N.blockquote) ? lift(state, dispatch) : wrapIn(N.blockquote)(state, dispatch);
+}
+
+function insertNode(node) {
+  return (state, dispatch) => {
+    if (dispatch) dispatch(state.tr.replaceSelectionWith(node).scrollIntoView());
+    return true;
+  };
+}
+
+/** A 3×3 table with a header row, the caret in its first cell. */
+function insertTable(state, dispatch) {
+  const cell = (type) => type.createAndFill();
+  const row = (type) => N.table_row.create(null, [cell(type), cell(type), cell(type)]);
+  const table = N.table.create(null, [row(N.table_header), row(N.table_cell), row(N.table_cell)]);
+  if (dispatch) {
+    const tr = state.tr.replaceSelectionWith(table);
+    // the first header cell's paragraph after where the table went in
+    const size = tr.doc.content.size;
+    for (let pos = tr.mapping.map(state.selection.from, -1); pos < size; pos += 1) {
+      const $pos = tr.doc.resolve(pos);
+      if ($pos.parent.type === N.paragraph && $pos.depth > 1 && $pos.node(-1).type === N.table_header) {
+        tr.setSelection(TextSelection.create(tr.doc, pos));
+        break;
+      }
+    }
+    dispatch(tr.scrollIntoView());
+  }
+  return true;
+}
+
+/**
+ * Markdown-style marks while typing: **bold**, *italic* or _italic_, `code`. `pattern`'s group 1
+ * is the text between `delimiter`s; what the pattern matched before the opening one stays.
+ */
+function markRule(pattern, type, delimiter) {
+  return new InputRule(pattern, (state, match, start, end) => {
+    const text = match[1];
+    if (!text) return null;
+    const from = start + match[0].length - text.length - 2 * delimiter.length;
+    const tr = state.tr.replaceWith(from, end, schema.text(text, [type.create()]));
+    return tr.removeStoredMark(type);
+  });
+}
+
+/** A typed address followed by a space becomes a link (the space stays). */
+const autolink = new InputRule(/(?:^|\s)((?:https?:\/\/|mailto:)[^\s]+)\s$/, (state, match, start, end) => {
+  const url = match[1].replace(/[.,;:!?)\]]+$/, '');
+  const from = start + match[0].indexOf(match[1]);
+  if (!ALLOWED_LINK.test(url) || state.doc.rangeHasMark(from, from + url.length, M.link)) return null;
+  return state.tr.insertText(' ', end).addMark(from, from + url.length, M.link.create({ href: url }));
+});
+
+const rules = inputRules({
+  rules: [
+    textblockTypeInputRule(/^(#{2,4})\s$/, N.heading, (m) => ({ level: m[1].length })),
+    wrappingInputRule(/^\s*>\s$/, N.blockquote),
+    wrappingInputRule(/^\s*([-+*])\s$/, N.bullet_list),
+    wrappingInputRule(/^(\d+)\.\s$/, N.ordered_list),
+    textblockTypeInputRule(/^```$/, N.code_block),
+    new InputRule(/^(?:---|___)$/, (state, _m, start, end) =>
+      state.tr.replaceRangeWith(start - 1, end, N.horizontal_rule.create()),
+    ),
+    markRule(/\*\*([^*]+)\*\*$/, M.bold, '**'),
+    markRule(/(?:^|[^*])\*([^*\s][^*]*)\*$/, M.italic, '*'),
+    markRule(/(?:^|\s)_([^_\s][^_]*)_$/, M.italic, '_'),
+    markRule(/`([^`]+)`$/, M.code, '`'),
+    autolink,
+  ],
+});
+
+const hardBreak = chainCommands(exitCode, (state, dispatch) => {
+  if (dispatch) dispatch(state.tr.replaceSelectionWith(N.hard_break.create()).scrollIntoView());
+  return true;
+});
+
+const keys = keymap({
+  'Mod-z': undo,
+  'Shift-Mod-z': redo,
+  'Mod-y': redo,
+  Backspace: undoInputRule,
+  'Mod-b': toggleMark(M.bold),
+  'Mod-i': toggleMark(M.italic),
+  'Mod-e': toggleMark(M.code),
+  'Mod-Alt-0': setBlockType(N.paragraph),
+  'Mod-Alt-2': toggleBlock(N.heading, { level: 2 }),
+  'Mod-Alt-3': toggleBlock(N.heading, { level: 3 }),
+  'Mod-Alt-4': toggleBlock(N.heading, { level: 4 }),
+  'Mod-Alt-c': toggleBlock(N.code_block),
+  'Shift-Mod-8': toggleList(N.bullet_list),
+  'Shift-Mod-7': toggleList(N.ordered_list),
+  'Shift-Mod-b': toggleBlockquote,
+  Enter: splitListItem(N.list_item),
+  Tab: chainCommands(goToNextCell(1), sinkListItem(N.list_item)),
+  'Shift-Tab': chainCommands(goToNextCell(-1), liftListItem(N.list_item)),
+  'Shift-Enter': hardBreak,
+  'Mod-Enter': hardBreak,
+});
 
 export function create(element, html) {
   const sources = new Map();
@@ -167,144 +456,198 @@ export function create(element, html) {
   const emit = (kind, value) => listeners[kind].forEach((cb) => cb(value));
   let quiet = false;
 
-  const editor = new Editor({
-    element,
-    content: html,
-    extensions: [
-      StarterKit.configure({
-        heading: { levels: [2, 3, 4] },
-        strike: false,
-        underline: false,
-        // An article ending in a list or a heading would gain an empty paragraph (an edit) just
-        // by being opened.
-        trailingNode: false,
-        codeBlock: { defaultLanguage: null, languageClassPrefix: null },
-        link: {
-          openOnClick: false,
-          autolink: true,
-          linkOnPaste: true,
-          protocols: [],
-          defaultProtocol: 'https',
-          HTMLAttributes: { target: null, rel: null, class: null },
-          isAllowedUri: (url) => ALLOWED_LINK.test(url),
-        },
-      }),
-      PlainTable.configure({ resizable: false }),
-      TableRow,
-      TableHeader,
-      TableCell,
-      imageNode(sources, views),
-    ],
-    editorProps: {
-      attributes: { id: 'article-body', class: 'editor-content article-body', spellcheck: 'true' },
-      transformPastedHTML: cleanPastedHTML,
-      handleKeyDown: (_view, event) => {
-        // Ctrl-K belongs to the app's command palette; links are Ctrl-Shift-K.
-        const mod = event.ctrlKey || event.metaKey;
-        if (mod && event.shiftKey && (event.key === 'K' || event.key === 'k')) {
-          event.preventDefault();
-          emit('link', editor.getAttributes('link').href || '');
-          return true;
-        }
-        return false;
+  const linkHref = () => {
+    const { state } = view;
+    const { $from, empty, from, to } = state.selection;
+    if (empty) {
+      const range = markRange($from, M.link);
+      return range ? range.mark.attrs.href : '';
+    }
+    let href = '';
+    state.doc.nodesBetween(from, to, (n) => {
+      const m = !href && M.link.isInSet(n.marks);
+      if (m) href = m.attrs.href;
+    });
+    return href;
+  };
+
+  const imageView = (node) => {
+    const dom = document.createElement('figure');
+    dom.className = 'editor-image';
+    const img = document.createElement('img');
+    dom.appendChild(img);
+    const shown = { id: node.attrs.id, img };
+    const show = (n) => {
+      shown.id = n.attrs.id;
+      img.alt = n.attrs.alt;
+      img.dataset.image = n.attrs.id;
+      const src = sources.get(n.attrs.id);
+      if (src) img.src = src;
+      else img.removeAttribute('src');
+    };
+    show(node);
+    views.add(shown);
+    return {
+      dom,
+      update: (n) => {
+        if (n.type !== N.image) return false;
+        show(n);
+        return true;
       },
+      destroy: () => views.delete(shown),
+    };
+  };
+
+  const view = new EditorView(element, {
+    state: EditorState.create({
+      doc: parseHTML(html),
+      plugins: [
+        rules,
+        keys,
+        keymap(baseKeymap),
+        history(),
+        dropCursor(),
+        gapCursor(),
+        tableEditing(),
+      ],
+    }),
+    attributes: { id: 'article-body', class: 'editor-content article-body', spellcheck: 'true' },
+    nodeViews: { image: imageView },
+    transformPastedHTML: cleanPastedHTML,
+    handleKeyDown: (_view, event) => {
+      // Ctrl-K belongs to the app's command palette; links are Ctrl-Shift-K.
+      const mod = event.ctrlKey || event.metaKey;
+      if (mod && event.shiftKey && (event.key === 'K' || event.key === 'k')) {
+        event.preventDefault();
+        emit('link', linkHref());
+        return true;
+      }
+      return false;
     },
-    onUpdate: () => {
-      if (!quiet) emit('change', null);
+    handlePaste: (v, event) => {
+      // An address pasted over selected text links that text.
+      const text = event.clipboardData && event.clipboardData.getData('text/plain').trim();
+      const { empty, from, to } = v.state.selection;
+      if (empty || !text || /\s/.test(text) || !ALLOWED_LINK.test(text)) return false;
+      v.dispatch(v.state.tr.addMark(from, to, M.link.create({ href: text })));
+      return true;
     },
-    onSelectionUpdate: () => emit('selection', null),
-    onTransaction: () => emit('selection', null),
+    dispatchTransaction: (tr) => {
+      view.updateState(view.state.apply(tr));
+      if (tr.docChanged && !quiet) emit('change', null);
+      emit('selection', null);
+    },
   });
 
-  const chain = () => editor.chain().focus();
+  // Every command acts where the person was: the editor takes the focus back from the toolbar.
+  const run = (command) => {
+    view.focus();
+    return command(view.state, view.dispatch);
+  };
   const commands = {
-    paragraph: () => chain().setParagraph().run(),
-    h2: () => chain().toggleHeading({ level: 2 }).run(),
-    h3: () => chain().toggleHeading({ level: 3 }).run(),
-    h4: () => chain().toggleHeading({ level: 4 }).run(),
-    bold: () => chain().toggleBold().run(),
-    italic: () => chain().toggleItalic().run(),
-    code: () => chain().toggleCode().run(),
-    codeBlock: () => chain().toggleCodeBlock().run(),
-    bulletList: () => chain().toggleBulletList().run(),
-    orderedList: () => chain().toggleOrderedList().run(),
-    blockquote: () => chain().toggleBlockquote().run(),
-    hr: () => chain().setHorizontalRule().run(),
-    undo: () => chain().undo().run(),
-    redo: () => chain().redo().run(),
-    table: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
-    addRow: () => chain().addRowAfter().run(),
-    addColumn: () => chain().addColumnAfter().run(),
-    deleteRow: () => chain().deleteRow().run(),
-    deleteColumn: () => chain().deleteColumn().run(),
-    deleteTable: () => chain().deleteTable().run(),
+    paragraph: () => run(setBlockType(N.paragraph)),
+    h2: () => run(toggleBlock(N.heading, { level: 2 })),
+    h3: () => run(toggleBlock(N.heading, { level: 3 })),
+    h4: () => run(toggleBlock(N.heading, { level: 4 })),
+    bold: () => run(toggleMark(M.bold)),
+    italic: () => run(toggleMark(M.italic)),
+    code: () => run(toggleMark(M.code)),
+    codeBlock: () => run(toggleBlock(N.code_block)),
+    bulletList: () => run(toggleList(N.bullet_list)),
+    orderedList: () => run(toggleList(N.ordered_list)),
+    blockquote: () => run(toggleBlockquote),
+    hr: () => run(insertNode(N.horizontal_rule.create())),
+    undo: () => run(undo),
+    redo: () => run(redo),
+    table: () => run(insertTable),
+    addRow: () => run(addRowAfter),
+    addColumn: () => run(addColumnAfter),
+    deleteRow: () => run(deleteRow),
+    deleteColumn: () => run(deleteColumn),
+    deleteTable: () => run(deleteTable),
     link: (href) => {
       const url = String(href || '').trim();
-      if (!url) return chain().extendMarkRange('link').unsetLink().run();
-      if (!ALLOWED_LINK.test(url)) return false;
-      if (editor.state.selection.empty && !editor.isActive('link')) {
-        // No selected text: the address becomes the link's text.
-        return chain()
-          .insertContent({ type: 'text', text: url, marks: [{ type: 'link', attrs: { href: url } }] })
-          .run();
-      }
-      return chain().extendMarkRange('link').setLink({ href: url }).run();
+      return run((state, dispatch) => {
+        const { empty, $from } = state.selection;
+        let { from, to } = state.selection;
+        const range = empty ? markRange($from, M.link) : null;
+        if (range) ({ from, to } = range);
+        if (!url) {
+          if (dispatch) dispatch(state.tr.removeMark(from, to, M.link));
+          return true;
+        }
+        if (!ALLOWED_LINK.test(url)) return false;
+        const mark = M.link.create({ href: url });
+        if (dispatch) {
+          dispatch(
+            from === to
+              ? // No selected text: the address becomes the link's text.
+                state.tr.replaceSelectionWith(schema.text(url, [mark]), false)
+              : state.tr.removeMark(from, to, M.link).addMark(from, to, mark),
+          );
+        }
+        return true;
+      });
     },
     image: (arg) => {
       const id = arg && imageId(IMAGE_SCHEME + arg.id);
       if (!id) return false;
       if (arg.src) sources.set(id, arg.src);
-      return chain().insertContent({ type: 'folioImage', attrs: { id, alt: arg.alt || '' } }).run();
+      return run(insertNode(N.image.create({ id, alt: arg.alt || '' })));
     },
   };
 
   const ACTIVE = [
-    ['paragraph', () => editor.isActive('paragraph')],
-    ['h2', () => editor.isActive('heading', { level: 2 })],
-    ['h3', () => editor.isActive('heading', { level: 3 })],
-    ['h4', () => editor.isActive('heading', { level: 4 })],
-    ['bold', () => editor.isActive('bold')],
-    ['italic', () => editor.isActive('italic')],
-    ['code', () => editor.isActive('code')],
-    ['codeBlock', () => editor.isActive('codeBlock')],
-    ['bulletList', () => editor.isActive('bulletList')],
-    ['orderedList', () => editor.isActive('orderedList')],
-    ['blockquote', () => editor.isActive('blockquote')],
-    ['link', () => editor.isActive('link')],
-    ['table', () => editor.isActive('table')],
+    ['paragraph', (s) => inNode(s, N.paragraph)],
+    ['h2', (s) => inNode(s, N.heading, { level: 2 })],
+    ['h3', (s) => inNode(s, N.heading, { level: 3 })],
+    ['h4', (s) => inNode(s, N.heading, { level: 4 })],
+    ['bold', (s) => markActive(s, M.bold)],
+    ['italic', (s) => markActive(s, M.italic)],
+    ['code', (s) => markActive(s, M.code)],
+    ['codeBlock', (s) => inNode(s, N.code_block)],
+    ['bulletList', (s) => inNode(s, N.bullet_list)],
+    ['orderedList', (s) => inNode(s, N.ordered_list)],
+    ['blockquote', (s) => inNode(s, N.blockquote)],
+    ['link', (s) => markActive(s, M.link) || Boolean(s.selection.empty && markRange(s.selection.$from, M.link))],
+    ['table', (s) => inNode(s, N.table)],
   ];
 
   return {
-    getHTML: () => editor.getHTML(),
+    getHTML: () => toHTML(view.state.doc),
     /** Replace the content without firing onChange; keep the caret in the same top-level block. */
     setHTML: (next, keepSelection) => {
-      const index = blockIndex(editor.state);
-      const { $from } = editor.state.selection;
+      const index = blockIndex(view.state);
+      const { $from } = view.state.selection;
       const offset = $from.depth >= 1 ? $from.pos - $from.start(1) + 1 : 0;
+      const doc = parseHTML(next);
       quiet = true;
       try {
-        editor.chain().setMeta('addToHistory', false).setContent(next, { emitUpdate: false }).run();
+        const tr = view.state.tr
+          .replaceWith(0, view.state.doc.content.size, doc.content.size ? doc.content : Fragment.from(N.paragraph.create()))
+          .setMeta('addToHistory', false);
+        view.dispatch(tr);
       } finally {
         quiet = false;
       }
-      if (keepSelection) caretTo(editor, index, offset);
+      if (keepSelection) caretTo(view, index, offset);
     },
     onChange: (cb) => listeners.change.push(cb),
     onSelection: (cb) => listeners.selection.push(cb),
     onLinkRequest: (cb) => listeners.link.push(cb),
     command: (name, arg) => (commands[name] ? Boolean(commands[name](arg)) : false),
-    active: () => ACTIVE.filter(([, is]) => is()).map(([name]) => name),
-    canUndo: () => editor.can().undo(),
-    canRedo: () => editor.can().redo(),
-    caretBlock: () => blockIndex(editor.state),
-    linkHref: () => editor.getAttributes('link').href || '',
+    active: () => ACTIVE.filter(([, is]) => is(view.state)).map(([name]) => name),
+    canUndo: () => undo(view.state),
+    canRedo: () => redo(view.state),
+    caretBlock: () => blockIndex(view.state),
+    linkHref,
     setImageSource: (id, url) => {
       sources.set(id, url);
       views.forEach((v) => {
         if (v.id === id) v.img.src = url;
       });
     },
-    focus: () => editor.commands.focus(),
-    destroy: () => editor.destroy(),
+    focus: () => view.focus(),
+    destroy: () => view.destroy(),
   };
 }

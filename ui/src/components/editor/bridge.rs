@@ -1,6 +1,7 @@
-//! The one door to the editor engine (`ui/editor/src/editor.js`, bundled into `editor.js` and put
-//! on `window.folioEditor` by `boot.js` before the wasm starts). Everything the UI asks of the
-//! engine goes through [`Editor`]; no other Rust file declares JavaScript of the editor.
+//! The one door to the editor engine (`ui/editor/src/editor.js`, bundled into `editor.js`).
+//! `boot.js` loads it the first time [`load`] asks (the start page never needs it) and puts it on
+//! `window.folioEditor`. Everything the UI asks of the engine goes through [`load`] and
+//! [`Editor`]; no other Rust file declares JavaScript of the editor.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,6 +10,10 @@ use web_sys::HtmlElement;
 
 #[wasm_bindgen]
 extern "C" {
+    /// `boot.js`: import `editor.js` once (later calls answer the same promise).
+    #[wasm_bindgen(catch, js_name = folioLoadEditor)]
+    fn load_engine() -> Result<js_sys::Promise, JsValue>;
+
     /// One editor instance: the handle `folioEditor.create` returns.
     type Handle;
 
@@ -38,6 +43,28 @@ extern "C" {
     fn destroy(this: &Handle);
 }
 
+/// Load the engine (once; the first article page waits for it). The error says what to do.
+pub async fn load() -> Result<(), String> {
+    let loaded = match load_engine() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map(drop),
+        Err(e) => Err(e),
+    };
+    loaded.map_err(|e| {
+        format!(
+            "The editor could not load ({}). Rebuild the UI with scripts/build-ui.sh",
+            js_message(&e)
+        )
+    })
+}
+
+fn js_message(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Error::from(e.clone()).message().as_string())
+        .unwrap_or_else(|| "editor.js is missing".into())
+}
+
 /// What the engine tells the UI.
 pub struct Listeners {
     /// The person changed the content (not a `set_html`).
@@ -55,14 +82,13 @@ pub struct Editor {
 }
 
 impl Editor {
-    /// Mount the engine in `element` with `html`; the error says why it could not start.
+    /// Mount the engine (after [`load`]) in `element` with `html`; the error says why it could
+    /// not start.
     pub fn mount(element: &HtmlElement, html: &str, listeners: Listeners) -> Result<Self, String> {
         let handle = create(element, html).map_err(|e| {
             format!(
                 "The editor could not start ({}). Rebuild the UI with scripts/build-ui.sh",
-                e.as_string()
-                    .or_else(|| js_sys::Error::from(e.clone()).message().as_string())
-                    .unwrap_or_else(|| "editor.js is missing".into())
+                js_message(&e)
             )
         })?;
         let Listeners {

@@ -4,10 +4,11 @@
 //! Ctrl-S (`on_save_now`) and the source view's HTML (`on_source_done`), reads the HTML from
 //! the [`EditorSlot`] and hands back core's sanitised body through `replace`.
 
-use super::bridge::{Editor, EditorSlot, Listeners};
+use super::bridge::{self, Editor, EditorSlot, Listeners};
 use super::toolbar::Toolbar;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -38,11 +39,18 @@ pub struct ArticleEditorProps {
     pub on_source_done: Callback<String>,
     /// The image picker opened: the page loads the article's images again.
     pub on_images_wanted: Callback<()>,
+    /// The engine shows the article (it loads on the first article page, so a little later
+    /// than the view).
+    #[prop_or_default]
+    pub on_mounted: Callback<()>,
 }
 
-/// The callbacks the engine's listeners call: the latest props', not the mount's.
+/// The latest props' callbacks and content, for the engine's listeners and for a mount that
+/// waited for the engine to load (core may have replaced the body, images may have arrived).
 struct Latest {
     on_change: Callback<()>,
+    html: AttrValue,
+    images: Rc<Vec<EditorImage>>,
 }
 
 #[function_component(ArticleEditor)]
@@ -59,11 +67,20 @@ pub fn article_editor(props: &ArticleEditorProps) -> Html {
     let source = use_state(|| None::<String>);
     let latest = use_mut_ref(|| Latest {
         on_change: props.on_change.clone(),
+        html: props.html.clone(),
+        images: props.images.clone(),
     });
-    latest.borrow_mut().on_change = props.on_change.clone();
+    {
+        let mut l = latest.borrow_mut();
+        l.on_change = props.on_change.clone();
+        l.images = props.images.clone();
+        if let Some((_, html)) = &props.replace {
+            l.html = AttrValue::from(html.as_str().to_owned());
+        }
+    }
 
     {
-        let (area, slot, html) = (area.clone(), props.slot.clone(), props.html.clone());
+        let (area, slot, mounted) = (area.clone(), props.slot.clone(), props.on_mounted.clone());
         let (active, failed, link_form, latest) = (
             active.clone(),
             failed.clone(),
@@ -71,8 +88,20 @@ pub fn article_editor(props: &ArticleEditorProps) -> Html {
             latest.clone(),
         );
         use_effect_with((), move |_| {
-            if let Some(el) = area.cast::<HtmlElement>() {
+            spawn_local(async move {
+                // The engine loads on the first article page; the view may be gone by then.
+                if let Err(e) = bridge::load().await {
+                    failed.set(Some(e));
+                    return;
+                }
+                let Some(el) = area.cast::<HtmlElement>() else {
+                    return;
+                };
                 let selection_slot = slot.clone();
+                let (html, images) = {
+                    let l = latest.borrow();
+                    (l.html.clone(), l.images.clone())
+                };
                 let listeners = Listeners {
                     changed: Box::new(move || latest.borrow().on_change.emit(())),
                     selection: Box::new(move || {
@@ -83,10 +112,14 @@ pub fn article_editor(props: &ArticleEditorProps) -> Html {
                     link: Box::new(move |href| link_form.set(Some(href))),
                 };
                 match Editor::mount(&el, &html, listeners) {
-                    Ok(editor) => slot.set(Some(editor)),
+                    Ok(editor) => {
+                        show_images(&editor, &images);
+                        slot.set(Some(editor));
+                        mounted.emit(());
+                    }
                     Err(e) => failed.set(Some(e)),
                 }
-            }
+            });
             // The page drops the editor (it may still need its HTML while leaving).
         });
     }
@@ -101,13 +134,7 @@ pub fn article_editor(props: &ArticleEditorProps) -> Html {
     {
         let slot = props.slot.clone();
         use_effect_with(props.images.clone(), move |images| {
-            slot.with(|e| {
-                for image in images.iter() {
-                    if let Some(src) = &image.src {
-                        e.set_image_source(&image.id, src);
-                    }
-                }
-            });
+            slot.with(|e| show_images(e, images));
         });
     }
     {
@@ -292,5 +319,13 @@ pub fn article_editor(props: &ArticleEditorProps) -> Html {
                 <p class="hint">{"Core keeps only the article allowlist (paragraphs, H2\u{2013}H4, lists, tables, bold, italic, links, quotes, code, the article's images) when you go back or save."}</p>
             }
         </div>
+    }
+}
+
+fn show_images(editor: &Editor, images: &[EditorImage]) {
+    for image in images {
+        if let Some(src) = &image.src {
+            editor.set_image_source(&image.id, src);
+        }
     }
 }

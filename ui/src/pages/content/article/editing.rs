@@ -222,9 +222,6 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
         });
     }
     let d = save.dispatcher();
-    // The editor mounts in the child's first effect, before this one runs: the article is on
-    // screen.
-    use_effect_with(content, |_| crate::timing::article_opened());
     let on_change = {
         let d = d.clone();
         Callback::from(move |_| d.dispatch(SaveAction::Edited))
@@ -255,7 +252,7 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
             </div>
             <ArticleEditor slot={(*slot).clone()} html={props.body.clone()} images={(*images).clone()}
                 replace={save.replace.clone()} {on_change} {on_save_now} {on_source_done}
-                {on_images_wanted} />
+                {on_images_wanted} on_mounted={Callback::from(|()| crate::timing::article_opened())} />
         </div>
     }
 }
