@@ -17,8 +17,8 @@ use fake_model::{FakeModel, Wire};
 use fantoccini::Client;
 use folio_core::Folio;
 use folio_e2e::{
-    click, display_available, props, screenshot, texts, type_into, wait_for_attr, wait_for_text,
-    wait_gone, Driver,
+    click, display_available, props, screenshot, texts, type_into, wait_for_attr, wait_for_start,
+    wait_for_text, wait_gone, Driver,
 };
 use folio_wp_harness::{Options, WordPress};
 use std::ffi::OsStr;
@@ -144,8 +144,8 @@ async fn from_an_empty_data_directory_to_a_published_post() -> Result<()> {
     .await?;
     let app = driver.launch_window().await?;
 
-    // An empty data directory opens on the first-run path.
-    wait_for_attr(&app, ".shell", "data-first-run", "welcome").await?;
+    // An empty data directory opens on the first-run path (waited for as a cold start).
+    assert_eq!(wait_for_start(&app).await?, "welcome");
     step(&app, "site").await?;
     assert_eq!(
         texts(&app, "#first-run-skip-site").await?,

@@ -181,17 +181,17 @@ impl Drop for Driver {
     }
 }
 
-/// Once the app has decided where it starts (`.shell[data-first-run]` is no longer
-/// `checking`): if it opened the first-run path, *Skip setup* and wait for the normal app.
-pub async fn skip_first_run(client: &Client) -> Result<()> {
+/// Where a freshly launched app decided to start: `.shell[data-first-run]` once it is no longer
+/// `checking` (`welcome` or `app`).
+pub async fn wait_for_start(client: &Client) -> Result<String> {
     // A cold start (the web process, the wasm compiled, the first answers) on a loaded machine
     // takes longer than a step within a page.
     let deadline = Instant::now() + START_TIMEOUT;
-    let start = loop {
+    loop {
         if let Ok(el) = client.find(Locator::Css(".shell[data-first-run]")).await {
             if let Ok(Some(v)) = el.attr("data-first-run").await {
                 if v != "checking" {
-                    break v;
+                    return Ok(v);
                 }
             }
         }
@@ -199,13 +199,20 @@ pub async fn skip_first_run(client: &Client) -> Result<()> {
             bail!("the app did not decide where it starts (.shell[data-first-run])");
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    }
+}
+
+/// Once the app has decided where it starts: if it opened the first-run path, *Skip setup* and
+/// wait for the normal app.
+pub async fn skip_first_run(client: &Client) -> Result<()> {
+    let start = wait_for_start(client).await?;
     if start != "welcome" {
         return Ok(());
     }
     // The path's page renders once the frame has moved to `#welcome` and re-renders as its
     // lists arrive: a click WebDriver refuses meanwhile is tried again. Pressed once, it is only
     // waited for (a second press would move the window to Sites again later, under the test).
+    let deadline = Instant::now() + UI_TIMEOUT;
     let mut pressed = false;
     let mut last = String::from("#first-run-skip never appeared");
     loop {
@@ -221,7 +228,7 @@ pub async fn skip_first_run(client: &Client) -> Result<()> {
             },
             Err(e) => last = e.to_string(),
         }
-        if Instant::now() > deadline + UI_TIMEOUT {
+        if Instant::now() > deadline {
             bail!("Skip setup did not leave the first-run path (#first-run); last: {last}");
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
