@@ -1,5 +1,5 @@
 // The wasm UI starts at once; the article editor's engine (ui/editor, bundled into editor.js by
-// scripts/build-ui.sh, ~440 KB of script) is loaded the first time an article page asks for it
+// scripts/build-ui.sh, ~260 KB of script) is loaded the first time an article page asks for it
 // (`folioLoadEditor`, ui/src/components/editor/bridge.rs), so the start never parses it.
 import init from './folio_ui.js';
 

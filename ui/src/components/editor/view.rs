@@ -50,6 +50,8 @@ pub struct ArticleEditorProps {
 struct Latest {
     on_change: Callback<()>,
     html: AttrValue,
+    /// Core's latest body, when it replaced the one the view started with.
+    replaced: Option<Rc<String>>,
     images: Rc<Vec<EditorImage>>,
 }
 
@@ -68,15 +70,14 @@ pub fn article_editor(props: &ArticleEditorProps) -> Html {
     let latest = use_mut_ref(|| Latest {
         on_change: props.on_change.clone(),
         html: props.html.clone(),
+        replaced: None,
         images: props.images.clone(),
     });
     {
         let mut l = latest.borrow_mut();
         l.on_change = props.on_change.clone();
         l.images = props.images.clone();
-        if let Some((_, html)) = &props.replace {
-            l.html = AttrValue::from(html.as_str().to_owned());
-        }
+        l.replaced = props.replace.as_ref().map(|(_, html)| html.clone());
     }
 
     {
@@ -100,7 +101,11 @@ pub fn article_editor(props: &ArticleEditorProps) -> Html {
                 let selection_slot = slot.clone();
                 let (html, images) = {
                     let l = latest.borrow();
-                    (l.html.clone(), l.images.clone())
+                    let html = l
+                        .replaced
+                        .as_ref()
+                        .map_or(l.html.to_string(), |h| h.to_string());
+                    (html, l.images.clone())
                 };
                 let listeners = Listeners {
                     changed: Box::new(move || latest.borrow().on_change.emit(())),
