@@ -220,6 +220,7 @@ async fn article_open(dir: &Path, article: ContentId) -> Result<Vec<f64>> {
     let driver = Driver::start(dir).await?;
     let app = driver.launch_app().await?;
     wait_for_text(&app, "#page-title", "the start page", |t| !t.is_empty()).await?;
+    start_split(&app).await?;
     let mut out = Vec::new();
     for _ in 0..runs() {
         app.execute(
@@ -253,6 +254,46 @@ async fn article_open(dir: &Path, article: ContentId) -> Result<Vec<f64>> {
     }
     app.close().await?;
     Ok(out)
+}
+
+/// Where one start's time goes (this window's, started by WebDriver): the shell's part (its
+/// `main` until the web view begins the page) from the two clocks `app_ready` saw, and the page's
+/// milestones since then (Navigation and Resource Timing, `boot.js`'s marks).
+async fn start_split(app: &fantoccini::Client) -> Result<()> {
+    const SCRIPT: &str = r"
+        const t = window.folioTimings && window.folioTimings.start;
+        if (!t) return null;
+        const mark = (n) => { const e = performance.getEntriesByName(n)[0]; return e ? e.startTime : null; };
+        const res = (n) => { const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith(n)); return e ? e.responseEnd : null; };
+        const nav = performance.getEntriesByType('navigation')[0];
+        return [
+          ['the shell: main until the page begins', t.appReadyMs - t.readyAt],
+          ['index.html loaded', nav ? nav.responseEnd : null],
+          ['boot.js runs', mark('folio:boot')],
+          ['the wasm fetched', res('folio_ui_bg.wasm')],
+          ['the wasm compiled and started', mark('folio:wasm-started')],
+          ['the Dashboard drawn with its data', t.readyAt],
+        ];";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let split = loop {
+        let split = app.execute(SCRIPT, vec![]).await?;
+        if !split.is_null() {
+            break split;
+        }
+        if Instant::now() > deadline {
+            bail!("the start page never recorded its start");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    println!("where one start goes (ms; the page's figures count from when it began):");
+    for step in split.as_array().into_iter().flatten() {
+        let name = step[0].as_str().unwrap_or_default();
+        match step[1].as_f64() {
+            Some(ms) => println!("  {name:<40} {ms:>6.0}"),
+            None => println!("  {name:<40}      -"),
+        }
+    }
+    Ok(())
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -432,11 +432,36 @@ pub async fn click(client: &Client, css: &str) -> Result<()> {
     .await
 }
 
+/// Keeps one corner pixel of the page changing on every frame (an all-but-transparent shade),
+/// outside the app's own nodes, until [`STOP_DRAWING`] removes it.
+const KEEP_DRAWING: &str = r"
+    if (document.getElementById('folio-e2e-paint')) return;
+    const px = document.createElement('div');
+    px.id = 'folio-e2e-paint';
+    px.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+    document.documentElement.appendChild(px);
+    let on = false;
+    const tick = () => {
+      if (!px.isConnected) return;
+      on = !on;
+      px.style.background = on ? 'rgba(0,0,0,0.01)' : 'rgba(0,0,0,0.02)';
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);";
+const STOP_DRAWING: &str = "document.getElementById('folio-e2e-paint')?.remove();";
+
 /// Save a screenshot of the window under the artifacts directory; returns its path.
+///
+/// WebKit takes a WebDriver screenshot after the page's next drawing, and a page that draws
+/// without accelerated compositing is not drawn again while nothing on it changes: the
+/// screenshot of an idle page then waits until something does (in `e2e_account_sync`, the
+/// access token expiring 15 minutes later). So a pixel keeps changing until the screenshot is
+/// taken; that next drawing also has every change made before this call.
 pub async fn screenshot(client: &Client, name: &str) -> Result<PathBuf> {
-    // A WebDriver screenshot can lag the DOM by a frame or two.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let png = client.screenshot().await?;
+    client.execute(KEEP_DRAWING, vec![]).await?;
+    let png = client.screenshot().await;
+    client.execute(STOP_DRAWING, vec![]).await?;
+    let png = png?;
     let path = artifacts_dir()?.join(format!("{name}.png"));
     std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
     Ok(path)

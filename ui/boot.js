@@ -10,4 +10,6 @@ window.folioLoadEditor = () => {
   });
   return engine;
 };
-init();
+// The start's milestones for the desktop benchmark (tests/bench_desktop.rs reads them).
+performance.mark('folio:boot');
+init().then(() => performance.mark('folio:wasm-started'));

@@ -29,6 +29,7 @@ use tauri_plugin_deep_link::DeepLinkExt;
 
 fn main() -> ExitCode {
     let _ = commands::window::STARTED.set(std::time::Instant::now());
+    webview::before_start();
     let data_dir = match paths::resolve_data_dir(None) {
         Ok(d) => d,
         Err(e) => {

@@ -6,9 +6,26 @@
 //! document, minimal caches) rather than the web browser's — the debug build's processes went
 //! from 404 to 333 MB PSS.
 //!
-//! Left out on purpose: never accelerating compositing saved the software GL stack (`libLLVM`,
-//! `swrast_dri`, another ~75 MB) but made WebKit stop answering WebDriver once the account
-//! switched stores (`tests/e2e_account_sync.rs` hung); a person's window must not risk that.
+//! And the page is drawn without accelerated compositing: a page of forms, tables and text has
+//! nothing to animate on a GPU, and compositing made the web process keep GL surfaces and run
+//! Skia's GPU raster — on a machine without a GPU driver, Mesa's software GL on the CPU. Measured
+//! on the release app (`scripts/bench-desktop.sh`): idle PSS 336 → 256 MB (the web process's
+//! nameless memory 76 → 22 MB), start 1,115 → 879 ms. WebDriver screenshots of an idle page then
+//! wait for its next drawing, which `tests/lib.rs::screenshot` provides.
+
+/// Before GTK and WebKit start (first thing in `main`, while the process has one thread):
+/// WebKit draws the page without accelerated compositing, unless the person's environment
+/// already says (`WEBKIT_DISABLE_COMPOSITING_MODE=0` keeps it on).
+#[cfg(target_os = "linux")]
+pub fn before_start() {
+    const COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+    if std::env::var_os(COMPOSITING).is_none() {
+        std::env::set_var(COMPOSITING, "1");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn before_start() {}
 
 #[cfg(target_os = "linux")]
 pub fn make_lean(window: &tauri::WebviewWindow) {
