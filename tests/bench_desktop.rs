@@ -216,8 +216,20 @@ fn start_once(dir: &Path, n: usize, idle: Option<Duration>) -> Result<(f64, u64,
     Ok((outside, inside, memory))
 }
 
+/// The floor (`scripts/bench-desktop.sh floor`): the app around a blank page, which has no
+/// first-run path, pages or articles — only the start and the memory are measured.
+fn floor() -> bool {
+    std::env::var_os("FOLIO_BENCH_FLOOR").is_some_and(|v| v == "1")
+}
+
 async fn article_open(dir: &Path, article: ContentId) -> Result<Vec<f64>> {
     let driver = Driver::start(dir).await?;
+    if floor() {
+        let app = driver.launch_window().await?;
+        start_split(&app).await?;
+        app.close().await?;
+        return Ok(Vec::new());
+    }
     let app = driver.launch_app().await?;
     wait_for_text(&app, "#page-title", "the start page", |t| !t.is_empty()).await?;
     start_split(&app).await?;
@@ -258,19 +270,18 @@ async fn article_open(dir: &Path, article: ContentId) -> Result<Vec<f64>> {
 
 /// Where one start's time goes (this window's, started by WebDriver): the shell's part (its
 /// `main` until the web view begins the page) from the two clocks `app_ready` saw, and the page's
-/// milestones since then (Navigation and Resource Timing, `boot.js`'s marks).
+/// milestones since then (Navigation Timing, `boot.js`'s marks; WebKit keeps no Resource Timing
+/// for the app's own scheme, so the wasm's download is inside "compiled and started").
 async fn start_split(app: &fantoccini::Client) -> Result<()> {
     const SCRIPT: &str = r"
         const t = window.folioTimings && window.folioTimings.start;
         if (!t) return null;
         const mark = (n) => { const e = performance.getEntriesByName(n)[0]; return e ? e.startTime : null; };
-        const res = (n) => { const e = performance.getEntriesByType('resource').find((r) => r.name.endsWith(n)); return e ? e.responseEnd : null; };
         const nav = performance.getEntriesByType('navigation')[0];
         return [
           ['the shell: main until the page begins', t.appReadyMs - t.readyAt],
           ['index.html loaded', nav ? nav.responseEnd : null],
           ['boot.js runs', mark('folio:boot')],
-          ['the wasm fetched', res('folio_ui_bg.wasm')],
           ['the wasm compiled and started', mark('folio:wasm-started')],
           ['the Dashboard drawn with its data', t.readyAt],
         ];";
@@ -335,6 +346,9 @@ async fn main() -> Result<()> {
         }
     }
     let mut open = article_open(dir.path(), article).await?;
+    if floor() {
+        return Ok(());
+    }
     println!(
         "opening the 3,000-word article ({} runs): median {:.0} ms, max {:.0} ms",
         open.len(),
