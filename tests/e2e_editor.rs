@@ -7,6 +7,9 @@
 //! an H1 and an H6) is cleaned in the editor and in core's stored body; a `<script>` typed in
 //! the HTML source view is removed by core and the editor shows core's result. Screenshot
 //! `target/e2e/editor.png`.
+//!
+//! And typing the moment before the window closes — well inside the autosave's pause — is in
+//! core afterwards: the shell holds the close until the page has saved it.
 
 use anyhow::{ensure, Context, Result};
 use fantoccini::key::Key;
@@ -14,7 +17,7 @@ use fantoccini::Locator;
 use folio_core::Folio;
 use folio_e2e::{
     click, display_available, screenshot, send_keys, texts, type_into, wait_for_attr,
-    wait_for_props, wait_for_text, wait_for_texts, Driver, PNG_1X1,
+    wait_for_props, wait_for_text, wait_for_texts, Driver, PNG_1X1, UI_TIMEOUT,
 };
 use folio_model::{AttachImage, ContentId, ImageId, NewContent, NewSite};
 use std::path::Path;
@@ -384,5 +387,62 @@ async fn an_article_is_edited_saved_and_cleaned_in_the_window() -> Result<()> {
     .await?;
     ensure!(stored_body(data_dir.path(), article).await? == "<h2>Why</h2><p>Weeds.</p>");
     app.close().await?;
+    Ok(())
+}
+
+/// Type, then close the window in the same breath (one script, so the close comes long before
+/// the autosave's pause is over): the words are in core once the app is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_just_before_the_window_closes_is_saved() -> Result<()> {
+    if !display_available()? {
+        return Ok(());
+    }
+    let data_dir = tempfile::tempdir()?;
+    let (article, _) = seed(data_dir.path()).await?;
+    let driver = Driver::start(data_dir.path()).await?;
+    let app = driver.launch_app().await?;
+    open_article(&app, article).await?;
+    saved(&app).await?;
+    app.execute(
+        r"
+        const p = document.querySelector('#article-body p');
+        p.closest('[contenteditable]').focus();
+        const range = document.createRange();
+        range.selectNodeContents(p);
+        range.collapse(false);
+        const selection = getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        document.execCommand('insertText', false, ' Mulch first.');
+        window.__TAURI__.window.getCurrentWindow().close();",
+        vec![],
+    )
+    .await?;
+    // The window goes (WebDriver loses it), and the words are stored.
+    let deadline = std::time::Instant::now() + UI_TIMEOUT;
+    while app.title().await.is_ok() {
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "the window did not close"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let body = loop {
+        let body = stored_body(data_dir.path(), article).await?;
+        if body.contains("Mulch first.") || std::time::Instant::now() > deadline {
+            break body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    ensure!(
+        body == "<h2>Why</h2><p>Weeds. Mulch first.</p>",
+        "the words typed before closing are lost: {body}"
+    );
+    // The page answered the shell itself (the shell's patience did not close it).
+    let log = std::fs::read_to_string(data_dir.path().join("logs").join("folio.log"))?;
+    ensure!(
+        !log.contains("did not answer the close request"),
+        "the page never answered the close request"
+    );
     Ok(())
 }

@@ -191,6 +191,7 @@ commands! {
     editor::review_submit => ReviewSubmit,
     editor::content_sections => ContentSections,
     window::app_ready => AppReady,
+    window::window_close => WindowClose,
     first_run::first_run_state => FirstRunState,
     first_run::first_run_dismiss => FirstRunDismiss,
     first_run::industries_list => IndustriesList,

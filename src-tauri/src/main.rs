@@ -13,6 +13,7 @@
 
 mod background_automation;
 mod background_sync;
+mod closing;
 mod commands;
 mod deep_link;
 mod events;
@@ -91,6 +92,7 @@ fn main() -> ExitCode {
             });
             Ok(())
         })
+        .on_window_event(closing::on_window_event)
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     match result {

@@ -215,6 +215,17 @@ pub fn app() -> Html {
     };
     // Listening first, then loading: no change can fall between the two.
     use_event::<ipc::SyncStatusChanged, _>((), on_update, refresh.clone());
+    // Closing the window: save what is open first (`closing.rs`), then let the shell close it.
+    use_event::<ipc::WindowCloseRequested, _>(
+        (),
+        Callback::from(|()| {
+            wasm_bindgen_futures::spawn_local(async {
+                crate::closing::flush_all().await;
+                let _ = invoke::<ipc::WindowClose>(&NoArgs {}).await;
+            });
+        }),
+        Callback::noop(),
+    );
 
     {
         let route = route.clone();

@@ -3,6 +3,7 @@
 //! the shell goes through `hooks/`, typed by the contract in `folio_model::ipc`.
 
 mod app;
+mod closing;
 mod components;
 mod format;
 mod forms;

@@ -448,6 +448,8 @@ commands! {
     /// start took (milliseconds since the process began, the reply) and, for the desktop
     /// benchmark, writes it to `FOLIO_READY_FILE`. Later calls answer the same figure.
     AppReady = "app_ready" (NoArgs) -> u64;
+    /// The window asked to close (`WindowCloseRequested`) has saved what it held: close it now.
+    WindowClose = "window_close" (NoArgs) -> ();
 
     // ---- First run ---------------------------------------------------------------------------
     /// Which steps of the first-run path are done, and whether the app opens on it.
@@ -515,11 +517,22 @@ impl Event for JobProgressed {
     type Payload = JobProgress;
 }
 
+/// The person (or the system) asked to close the window: the shell holds the close until the
+/// page has saved what it holds and answers [`WindowClose`] (or a moment has passed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WindowCloseRequested;
+
+impl Event for WindowCloseRequested {
+    const NAME: &'static str = "window-close-requested";
+    type Payload = ();
+}
+
 /// Every event's name.
 pub const EVENTS: &[&str] = &[
     SyncStatusChanged::NAME,
     WpAuthorized::NAME,
     JobProgressed::NAME,
+    WindowCloseRequested::NAME,
 ];
 
 #[cfg(test)]
@@ -533,7 +546,7 @@ mod tests {
     fn names_are_unique_and_snake_case() {
         let unique: BTreeSet<_> = COMMANDS.iter().collect();
         assert_eq!(unique.len(), COMMANDS.len(), "a command is declared twice");
-        assert_eq!(COMMANDS.len(), 102);
+        assert_eq!(COMMANDS.len(), 103);
         for name in COMMANDS {
             assert!(
                 name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),

@@ -1,5 +1,6 @@
 //! The window's own facts: how long the start took, for the log and the desktop benchmark
-//! (`scripts/bench-desktop.sh`, DESIGN §7's P7 figures).
+//! (`scripts/bench-desktop.sh`, DESIGN §7's P7 figures); and its close, once the page has saved
+//! (`crate::closing`).
 
 use folio_model::ipc::NoArgs;
 use folio_model::ErrorDto;
@@ -36,4 +37,10 @@ pub async fn app_ready(_app: AppHandle, _args: NoArgs) -> Result<u64, ErrorDto> 
         }
     }
     Ok(ms)
+}
+
+/// The page has saved what it held after `window-close-requested`: close the window.
+pub async fn window_close(app: AppHandle, _args: NoArgs) -> Result<(), ErrorDto> {
+    crate::closing::close_now(&app);
+    Ok(())
 }

@@ -203,19 +203,36 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
         });
     }
     {
-        // Leaving the page with unsaved changes saves them first; then the editor goes.
+        // Leaving the page or closing the window with unsaved changes saves them first.
         let (slot, leaving) = ((*slot).clone(), leaving.clone());
         use_effect_with(content, move |&content| {
-            move || {
-                let l = leaving.borrow();
-                if l.dirty {
-                    let html = l.source.clone().or_else(|| slot.with(|e| e.html()));
-                    let base = Some(l.base.clone());
-                    if let Some(html) = html {
-                        spawn_local(async move {
-                            let _ = send(content, html, base).await;
-                        });
+            let unsaved = {
+                let slot = slot.clone();
+                move || {
+                    let l = leaving.borrow();
+                    if !l.dirty {
+                        return None;
                     }
+                    let html = l.source.clone().or_else(|| slot.with(|e| e.html()))?;
+                    let base = Some(l.base.clone());
+                    Some(async move {
+                        let _ = send(content, html, base).await;
+                    })
+                }
+            };
+            let unsaved = Rc::new(unsaved);
+            let on_close = {
+                let unsaved = unsaved.clone();
+                crate::closing::register(Rc::new(move || {
+                    unsaved().map(|save| {
+                        Box::pin(save) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
+                    })
+                }))
+            };
+            move || {
+                drop(on_close);
+                if let Some(save) = unsaved() {
+                    spawn_local(save);
                 }
                 slot.set(None);
             }
