@@ -439,7 +439,12 @@ async fn typing_just_before_the_window_closes_is_saved() -> Result<()> {
         "the words typed before closing are lost: {body}"
     );
     // The page answered the shell itself (the shell's patience did not close it).
-    let log = std::fs::read_to_string(data_dir.path().join("logs").join("folio.log"))?;
+    let log = std::fs::read_to_string(
+        data_dir
+            .path()
+            .join("logs")
+            .join(folio_core::logging::LOG_FILE),
+    )?;
     ensure!(
         !log.contains("did not answer the close request"),
         "the page never answered the close request"

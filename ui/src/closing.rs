@@ -8,8 +8,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+/// One save on its way.
+pub type Save = Pin<Box<dyn Future<Output = ()>>>;
+
 /// A save to run before the window closes; `None` when there is nothing to save.
-pub type Flush = Rc<dyn Fn() -> Option<Pin<Box<dyn Future<Output = ()>>>>>;
+pub type Flush = Rc<dyn Fn() -> Option<Save>>;
 
 thread_local! {
     static FLUSHES: RefCell<Vec<(u64, Flush)>> = const { RefCell::new(Vec::new()) };

@@ -224,9 +224,7 @@ pub fn editor_panel(props: &EditorPanelProps) -> Html {
             let on_close = {
                 let unsaved = unsaved.clone();
                 crate::closing::register(Rc::new(move || {
-                    unsaved().map(|save| {
-                        Box::pin(save) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
-                    })
+                    unsaved().map(|save| Box::pin(save) as crate::closing::Save)
                 }))
             };
             move || {
